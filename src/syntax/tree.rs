@@ -1,0 +1,184 @@
+//! The lossless tree: segments and their elements, plus the trivia between segments.
+
+use super::{Delimiters, Span};
+
+/// Index of a segment in [`SyntaxTree::segments`], in document order.
+pub type SegmentIndex = usize;
+
+/// One segment: from the first byte of its id through its terminator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub span: Span,
+    pub id: Span,
+    /// `None` only for a last segment that the file does not terminate.
+    pub terminator: Option<Span>,
+    /// The separators in force for this segment (each ISA may declare its own).
+    pub delimiters: Delimiters,
+    first_element: u32,
+    element_count: u32,
+}
+
+/// One element's value, without the separator in front of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Element {
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// The ISA is not whole or declares unusable delimiters.
+    IsaMalformed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub span: Span,
+    pub message: String,
+}
+
+/// Segments, elements and trivia of one document. Trivia (BOM, line breaks after
+/// terminators, indentation) and segments together cover every byte exactly once.
+#[derive(Clone, Debug, Default)]
+pub struct SyntaxTree {
+    pub segments: Vec<Segment>,
+    pub trivia: Vec<Span>,
+    pub errors: Vec<SyntaxError>,
+    elements: Vec<Element>,
+}
+
+impl SyntaxTree {
+    pub(super) fn push_element(&mut self, span: Span) {
+        self.elements.push(Element { span });
+    }
+
+    pub(super) fn element_mark(&self) -> u32 {
+        u32::try_from(self.elements.len()).unwrap_or(u32::MAX)
+    }
+
+    pub(super) fn push_segment_with_elements(
+        &mut self,
+        span: Span,
+        id: Span,
+        terminator: Option<Span>,
+        delimiters: Delimiters,
+        first_element: u32,
+    ) {
+        let element_count = self.element_mark().saturating_sub(first_element);
+        self.segments.push(Segment { span, id, terminator, delimiters, first_element, element_count });
+    }
+
+    pub(super) fn last_element_mut(&mut self) -> Option<&mut Element> {
+        self.elements.last_mut()
+    }
+
+    pub fn segment(&self, index: SegmentIndex) -> Option<&Segment> {
+        self.segments.get(index)
+    }
+
+    /// The elements of a segment, in order: `elements(s)[0]` is X12 position 01.
+    pub fn elements(&self, segment: &Segment) -> &[Element] {
+        let start = segment.first_element as usize;
+        let end = start + segment.element_count as usize;
+        self.elements.get(start..end).unwrap_or(&[])
+    }
+
+    /// The element at X12 position `position` (1-based), if the segment has it.
+    pub fn element(&self, segment: &Segment, position: usize) -> Option<&Element> {
+        self.elements(segment).get(position.checked_sub(1)?)
+    }
+
+    /// The segment whose span holds `offset`, by binary search.
+    pub fn segment_at(&self, offset: usize) -> Option<SegmentIndex> {
+        let index = self.segments.partition_point(|segment| segment.span.end <= offset);
+        let segment = self.segments.get(index)?;
+        segment.span.touches(offset).then_some(index)
+    }
+
+    /// Rebuilds the document from segments and trivia; equal to the input by design.
+    pub fn rebuild(&self, source: &str) -> String {
+        let mut pieces: Vec<Span> = self.segments.iter().map(|s| s.span).chain(self.trivia.iter().copied()).collect();
+        pieces.sort_unstable();
+        pieces.iter().map(|span| span.text(source)).collect()
+    }
+}
+
+impl Segment {
+    /// The segment id as written (`CLM`, `SV1` …).
+    pub fn id<'s>(&self, source: &'s str) -> &'s str {
+        self.id.text(source)
+    }
+
+    /// Number of elements after the id.
+    pub fn element_count(&self) -> usize {
+        self.element_count as usize
+    }
+
+    /// ISA carries the delimiters themselves as values, so its elements never split.
+    fn splits_composites(&self, source: &str) -> bool {
+        self.id(source) != "ISA"
+    }
+
+    /// The repetitions of an element: one span when the element does not repeat.
+    pub fn repetitions(&self, source: &str, element: Element) -> Vec<Span> {
+        match self.delimiters.repetition {
+            Some(separator) if self.splits_composites(source) => split(source, element.span, separator),
+            _ => vec![element.span],
+        }
+    }
+
+    /// The components of one repetition (or of an element that does not repeat).
+    pub fn components(&self, source: &str, value: Span) -> Vec<Span> {
+        if self.splits_composites(source) {
+            split(source, value, self.delimiters.component)
+        } else {
+            vec![value]
+        }
+    }
+
+    /// Component `position` (1-based) of the first repetition of `element`, without
+    /// allocating: what rules read on every service line.
+    pub fn component(&self, source: &str, element: Element, position: usize) -> Option<Span> {
+        let mut value = element.span;
+        if let Some(separator) = self.delimiters.repetition.filter(|_| self.splits_composites(source)) {
+            if let Some(first) = nth_piece(source, value, separator, 1) {
+                value = first;
+            }
+        }
+        if !self.splits_composites(source) {
+            return (position == 1).then_some(value);
+        }
+        nth_piece(source, value, self.delimiters.component, position)
+    }
+}
+
+fn split(source: &str, span: Span, separator: u8) -> Vec<Span> {
+    let bytes = span.text(source).as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = span.start;
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte == separator {
+            pieces.push(Span::new(start, span.start + at));
+            start = span.start + at + 1;
+        }
+    }
+    pieces.push(Span::new(start, span.end));
+    pieces
+}
+
+fn nth_piece(source: &str, span: Span, separator: u8, position: usize) -> Option<Span> {
+    let wanted = position.checked_sub(1)?;
+    let bytes = span.text(source).as_bytes();
+    let mut index = 0;
+    let mut start = span.start;
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte == separator {
+            if index == wanted {
+                return Some(Span::new(start, span.start + at));
+            }
+            index += 1;
+            start = span.start + at + 1;
+        }
+    }
+    (index == wanted).then_some(Span::new(start, span.end))
+}
