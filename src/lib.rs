@@ -4,3 +4,9 @@
 
 pub mod calendar;
 pub mod syntax;
+pub mod model;
+pub mod config;
+pub mod decimal;
+pub mod diagnostic;
+pub mod rules;
+pub mod text;

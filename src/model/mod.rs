@@ -1,0 +1,84 @@
+//! The claim model: interchanges, transactions, claims, service lines and drug loops as
+//! views over the syntax tree. Nothing is copied out of the text: every view holds
+//! segment indices, and values are read from the text on demand.
+
+mod build;
+mod claim;
+mod envelope;
+mod service_line;
+
+pub use claim::{Claim, HierarchicalLevel, LevelCode};
+pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
+pub use service_line::{DrugIdentification, Procedure, ServiceLine};
+
+use crate::syntax::{self, SegmentIndex, Span, SyntaxTree};
+
+/// A parsed claim file: its text, its syntax tree, and the claim structure over both.
+#[derive(Debug, Default)]
+pub struct ClaimFile {
+    pub text: String,
+    pub tree: SyntaxTree,
+    pub interchanges: Vec<Interchange>,
+}
+
+impl ClaimFile {
+    pub fn parse(text: String) -> Self {
+        let tree = syntax::parse(&text);
+        let interchanges = build::interchanges(&text, &tree);
+        Self { text, tree, interchanges }
+    }
+
+    pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {
+        self.interchanges.iter().flat_map(|i| &i.groups).flat_map(|g| &g.transactions)
+    }
+
+    pub fn claims(&self) -> impl Iterator<Item = (&Transaction, &Claim)> {
+        self.transactions().flat_map(|t| t.claims.iter().map(move |c| (t, c)))
+    }
+
+    /// The id of a segment (`CLM`), or `""` past the end.
+    pub fn segment_id(&self, segment: SegmentIndex) -> &str {
+        self.tree.segment(segment).map_or("", |s| s.id(&self.text))
+    }
+
+    /// Span of element `position` (1-based) of a segment.
+    pub fn element_span(&self, segment: SegmentIndex, position: usize) -> Option<Span> {
+        let segment = self.tree.segment(segment)?;
+        Some(self.tree.element(segment, position)?.span)
+    }
+
+    /// Value of element `position` (1-based), `""` when absent.
+    pub fn value(&self, segment: SegmentIndex, position: usize) -> &str {
+        self.element_span(segment, position).map_or("", |span| span.text(&self.text))
+    }
+
+    /// Span of component `component` (1-based) of element `position`.
+    pub fn component_span(&self, segment: SegmentIndex, position: usize, component: usize) -> Option<Span> {
+        let segment_node = self.tree.segment(segment)?;
+        let element = *self.tree.element(segment_node, position)?;
+        segment_node.component(&self.text, element, component)
+    }
+
+    /// Value of a component, `""` when absent.
+    pub fn component(&self, segment: SegmentIndex, position: usize, component: usize) -> &str {
+        self.component_span(segment, position, component).map_or("", |span| span.text(&self.text))
+    }
+
+    /// The whole segment's span (id through terminator).
+    pub fn segment_span(&self, segment: SegmentIndex) -> Span {
+        self.tree.segment(segment).map_or_else(Span::default, |s| s.span)
+    }
+
+    /// The segment id's span: where a segment-level diagnostic points.
+    pub fn segment_id_span(&self, segment: SegmentIndex) -> Span {
+        self.tree.segment(segment).map_or_else(Span::default, |s| s.id)
+    }
+
+    /// Span of an element, or of the segment id when the element is missing, so a
+    /// diagnostic about a missing value still lands on its segment.
+    pub fn element_or_segment_span(&self, segment: SegmentIndex, position: usize) -> Span {
+        self.element_span(segment, position)
+            .filter(|span| !span.is_empty())
+            .unwrap_or_else(|| self.segment_id_span(segment))
+    }
+}

@@ -1,0 +1,129 @@
+//! Service lines (2400) and their drug identification (2410).
+
+use std::ops::Range;
+
+use super::{claim::date_value, Claim, ClaimFile, TransactionKind};
+use crate::calendar::CalendarDate;
+use crate::syntax::{SegmentIndex, Span};
+
+/// One 2400 service line.
+#[derive(Debug)]
+pub struct ServiceLine {
+    pub lx: SegmentIndex,
+    pub segments: Range<SegmentIndex>,
+    /// `SV1` (837P) or `SV2` (837I).
+    pub service: Option<SegmentIndex>,
+    /// `DTP*472`, the line's date of service.
+    pub date_of_service: Option<SegmentIndex>,
+    /// Line-level `REF*G1`.
+    pub prior_authorization: Option<SegmentIndex>,
+    /// Line-level `NTE` notes (where payers look for a NOC drug's name).
+    pub notes: Vec<SegmentIndex>,
+    pub drugs: Vec<DrugIdentification>,
+}
+
+/// One 2410 loop: the NDC and how much of it was given.
+#[derive(Debug)]
+pub struct DrugIdentification {
+    /// `LIN**N4*ndc`.
+    pub lin: SegmentIndex,
+    /// `CTP****quantity*unit`.
+    pub ctp: Option<SegmentIndex>,
+}
+
+/// The procedure of a line, located in SV1 or SV2: spans of each part.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Procedure {
+    /// The composite that holds qualifier, code, modifiers and description.
+    pub composite: Option<Span>,
+    pub qualifier: Option<Span>,
+    pub code: Option<Span>,
+    /// Up to four modifiers, non-empty ones only, in order.
+    pub modifiers: Vec<Span>,
+    pub description: Option<Span>,
+    pub charge: Option<Span>,
+    pub unit_basis: Option<Span>,
+    pub quantity: Option<Span>,
+    /// X12 position of each part, for messages: `SV104` or `SV205`.
+    pub segment_id: &'static str,
+    pub composite_position: usize,
+    pub charge_position: usize,
+    pub quantity_position: usize,
+}
+
+impl ServiceLine {
+    /// LX01, the line number as written.
+    pub fn number<'f>(&self, file: &'f ClaimFile) -> &'f str {
+        file.value(self.lx, 1)
+    }
+
+    /// The procedure of this line, from SV1 or SV2.
+    pub fn procedure(&self, file: &ClaimFile) -> Option<Procedure> {
+        let service = self.service?;
+        let (segment_id, composite_position) = match file.segment_id(service) {
+            "SV1" => ("SV1", 1),
+            "SV2" => ("SV2", 2),
+            _ => return None,
+        };
+        let part = |component: usize| file.component_span(service, composite_position, component);
+        let present = |span: Option<Span>| span.filter(|s| !s.is_empty());
+        Some(Procedure {
+            composite: file.element_span(service, composite_position),
+            qualifier: present(part(1)),
+            code: present(part(2)),
+            modifiers: (3..=6).filter_map(|c| present(part(c))).collect(),
+            description: present(part(7)),
+            charge: present(file.element_span(service, composite_position + 1)),
+            unit_basis: present(file.element_span(service, composite_position + 2)),
+            quantity: present(file.element_span(service, composite_position + 3)),
+            segment_id,
+            composite_position,
+            charge_position: composite_position + 1,
+            quantity_position: composite_position + 3,
+        })
+    }
+
+    /// The date of service: this line's `DTP*472`, else the claim's.
+    pub fn date_of_service(&self, file: &ClaimFile, claim: &Claim) -> Option<CalendarDate> {
+        self.date_of_service.and_then(|dtp| date_value(file, dtp)).or_else(|| claim.date_of_service(file))
+    }
+
+    /// True when the line's guide is one this product checks in depth.
+    pub fn is_checked(kind: TransactionKind) -> bool {
+        kind != TransactionKind::Other
+    }
+}
+
+impl Procedure {
+    /// The code as written (`J2700`), `""` when absent.
+    pub fn code_text<'f>(&self, file: &'f ClaimFile) -> &'f str {
+        self.code.map_or("", |span| span.text(&file.text))
+    }
+
+    /// The modifiers as written.
+    pub fn modifier_texts<'a>(&'a self, file: &'a ClaimFile) -> impl Iterator<Item = &'a str> + 'a {
+        self.modifiers.iter().map(move |span| span.text(&file.text))
+    }
+
+    pub fn has_modifier(&self, file: &ClaimFile, modifier: &str) -> bool {
+        self.modifier_texts(file).any(|m| m == modifier)
+    }
+
+    /// The unit count as written, `""` when absent.
+    pub fn quantity_text<'f>(&self, file: &'f ClaimFile) -> &'f str {
+        self.quantity.map_or("", |span| span.text(&file.text))
+    }
+}
+
+impl DrugIdentification {
+    /// LIN03, the NDC (when LIN02 is `N4`).
+    pub fn ndc<'f>(&self, file: &'f ClaimFile) -> &'f str {
+        file.value(self.lin, 3)
+    }
+
+    /// CTP04 quantity and CTP05-1 unit (`ME`, `GR`, `ML`, `UN`, `F2`).
+    pub fn quantity<'f>(&self, file: &'f ClaimFile) -> Option<(&'f str, &'f str)> {
+        let ctp = self.ctp?;
+        Some((file.value(ctp, 4), file.component(ctp, 5, 1)))
+    }
+}

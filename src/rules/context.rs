@@ -1,0 +1,34 @@
+//! What every rule gets: the file, the settings, and a place to report.
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ClaimFile;
+use crate::syntax::Span;
+
+pub struct RuleContext<'a> {
+    pub file: &'a ClaimFile,
+    pub settings: &'a Settings,
+}
+
+impl<'a> RuleContext<'a> {
+    pub fn new(file: &'a ClaimFile, settings: &'a Settings) -> Self {
+        Self { file, settings }
+    }
+}
+
+/// Collects one rule's findings with its id and effective severity.
+pub struct Report<'a> {
+    rule: &'static str,
+    severity: Severity,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(rule: &'static str, severity: Severity, out: &'a mut Vec<Diagnostic>) -> Self {
+        Self { rule, severity, out }
+    }
+
+    pub fn add(&mut self, span: Span, message: impl Into<String>) {
+        self.out.push(Diagnostic { rule: self.rule, severity: self.severity, span, message: message.into() });
+    }
+}

@@ -1,0 +1,57 @@
+//! Rules: one file per rule, one explicit list of all of them.
+//!
+//! A rule reads the claim model and reports byte ranges; it knows nothing of LSP or the
+//! terminal. Its id is part of the product's interface and never changes.
+
+mod context;
+pub mod structure;
+
+pub use context::{Report, RuleContext};
+
+use crate::config::{RuleLevel, Settings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ClaimFile;
+
+/// A rule: stable id, default severity, one-line summary and the check itself.
+pub struct Rule {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+    pub check: fn(&RuleContext<'_>, &mut Report<'_>),
+}
+
+/// Every rule, in the order their findings are listed.
+pub static ALL: &[&Rule] = &[
+    &structure::isa_malformed::RULE,
+    &structure::envelope_mismatch::RULE,
+    &structure::segment_count::RULE,
+    &structure::envelope_count::RULE,
+    &structure::hl_structure::RULE,
+    &structure::lx_sequence::RULE,
+    &structure::claim_total_mismatch::RULE,
+    &structure::invalid_date::RULE,
+    &structure::invalid_number::RULE,
+    &structure::npi_check_digit::RULE,
+    // &structure::unexpected_segment::RULE,
+];
+
+pub fn is_known(id: &str) -> bool {
+    ALL.iter().any(|rule| rule.id == id)
+}
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|rule| rule.id == id)
+}
+
+/// Runs every rule the settings leave on and returns the findings sorted by position.
+pub fn check(file: &ClaimFile, settings: &Settings) -> Vec<Diagnostic> {
+    let context = RuleContext::new(file, settings);
+    let mut diagnostics = Vec::new();
+    for rule in ALL {
+        let RuleLevel::On(severity) = settings.level(rule.id, rule.default_severity) else { continue };
+        let mut report = Report::new(rule.id, severity, &mut diagnostics);
+        (rule.check)(&context, &mut report);
+    }
+    diagnostics.sort_by(|a, b| (a.span.start, a.span.end).cmp(&(b.span.start, b.span.end)));
+    diagnostics
+}

@@ -1,0 +1,49 @@
+//! `invalid-number`: amounts and quantities are decimal numbers.
+//!
+//! X12 type R allows an optional minus sign, digits and one decimal point, nothing else;
+//! `1,250.00`, `$40` or `4 units` are rejected by translators. Source: X12 5010 data
+//! element types; 837 guides for CLM02, SV102/SV104, SV203/SV205, CTP04, AMT02, CAS.
+
+use crate::decimal::Decimal;
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "invalid-number",
+    default_severity: Severity::Error,
+    summary: "An amount or quantity is not a number",
+    check,
+};
+
+/// The numeric (type R) elements that matter for claims and drug lines.
+fn numeric_positions(segment_id: &str) -> &'static [usize] {
+    match segment_id {
+        "CLM" | "AMT" | "SVD" => match segment_id {
+            "SVD" => &[2, 5],
+            _ => &[2],
+        },
+        "SV1" => &[2, 4],
+        "SV2" => &[3, 5, 7],
+        "CTP" => &[3, 4],
+        "QTY" => &[2],
+        "CAS" => &[3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19],
+        _ => &[],
+    }
+}
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for (index, segment) in file.tree.segments.iter().enumerate() {
+        let id = segment.id(&file.text);
+        for position in numeric_positions(id) {
+            let Some(span) = file.element_span(index, *position) else { continue };
+            let value = span.text(&file.text);
+            if !value.is_empty() && Decimal::parse(value).is_none() {
+                report.add(
+                    span,
+                    format!("{id}{position:02} is not a number: use digits with an optional decimal point, e.g. 4 or 125.50"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! `segment-count`: SE01 must count the segments from ST through SE.
+//!
+//! Receivers check SE01 before anything else and reject the whole transaction set when it
+//! is wrong (999 acknowledgment, IK5 code). Source: 837 guides, SE segment notes.
+
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "segment-count",
+    default_severity: Severity::Error,
+    summary: "SE01 does not equal the number of segments from ST to SE",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for transaction in file.transactions() {
+        let (Some(st), Some(se)) = (transaction.st, transaction.se) else { continue };
+        let expected = se - st + 1;
+        let written = file.value(se, 1);
+        if written.parse::<usize>().ok() != Some(expected) {
+            let shown = if written.is_empty() { "missing".to_string() } else { format!("{written}") };
+            report.add(
+                file.element_or_segment_span(se, 1),
+                format!("SE01 is {shown}, but the transaction has {expected} segments from ST to SE; expected {expected}"),
+            );
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! `unexpected-segment`: a segment id that neither 837 guide nor the envelope defines.
+//!
+//! Translators reject unknown segments (999 IK3 code 1, "unrecognized segment id"); most
+//! are typos or pieces of another transaction pasted in. Source: 837P 005010X222A1 and
+//! 837I 005010X223A2 segment tables (via pyx12's maps).
+
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "unexpected-segment",
+    default_severity: Severity::Error,
+    summary: "A segment id that the 837 guides do not define",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for segment in &file.tree.segments {
+        let id = segment.id(&file.text);
+        if id.is_empty() {
+            report.add(segment.span, "empty segment: two terminators in a row");
+        } else if !crate::guide::is_known_segment(id) {
+            let shown = if id.len() <= 3 && id.bytes().all(|b| b.is_ascii_alphanumeric()) { id } else { "this id" };
+            report.add(segment.id, format!("segment {shown} is not defined by the 837 implementation guides"));
+        }
+    }
+}
