@@ -1,0 +1,103 @@
+//! Argument parsing, by hand: the grammar is small and a dependency would not pay.
+
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+claim-lsp — checks ASC X12 837 claim files, in your editor or your pipeline
+
+USAGE:
+    claim-lsp [serve]                     language server on stdio
+    claim-lsp check [OPTIONS] PATH...     check files or folders
+    claim-lsp --version | --help
+
+CHECK OPTIONS:
+    --format human|json   output format (default: human)
+    --config FILE         settings file (JSON, e.g. .claim-lsp.json)
+
+EXIT CODES:
+    0  no error-level diagnostic
+    1  at least one error-level diagnostic
+    2  usage or I/O error
+";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Help,
+    Version,
+    Check(CheckOptions),
+}
+
+pub fn parse(arguments: Vec<String>) -> Result<Command, String> {
+    let mut arguments = arguments.into_iter();
+    let Some(first) = arguments.next() else { return Ok(Command::Serve) };
+    match first.as_str() {
+        "serve" => Ok(Command::Serve),
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "-V" | "--version" => Ok(Command::Version),
+        "check" => parse_check(arguments),
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+fn parse_check(mut arguments: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut options = CheckOptions { paths: Vec::new(), format: Format::Human, config: None };
+    while let Some(argument) = arguments.next() {
+        let (flag, inline) = match argument.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
+            _ => (argument.clone(), None),
+        };
+        let mut value = |name: &str| inline.clone().or_else(|| arguments.next()).ok_or(format!("{name} needs a value"));
+        match flag.as_str() {
+            "--format" => {
+                options.format = match value("--format")?.as_str() {
+                    "human" => Format::Human,
+                    "json" => Format::Json,
+                    other => return Err(format!("--format must be human or json, not `{other}`")),
+                }
+            }
+            "--config" => options.config = Some(PathBuf::from(value("--config")?)),
+            "-h" | "--help" => return Ok(Command::Help),
+            flag if flag.starts_with('-') && flag.len() > 1 => return Err(format!("unknown option `{flag}`")),
+            _ => options.paths.push(PathBuf::from(argument)),
+        }
+    }
+    if options.paths.is_empty() {
+        return Err("check needs at least one file or folder".into());
+    }
+    Ok(Command::Check(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn reads_check_options() {
+        let command = parse(strings(&["check", "--format=json", "a.837", "--config", "c.json", "dir"]));
+        let Ok(Command::Check(options)) = command else { panic!("{command:?}") };
+        assert_eq!(options.format, Format::Json);
+        assert_eq!(options.paths.len(), 2);
+        assert_eq!(options.config, Some(PathBuf::from("c.json")));
+        assert!(parse(strings(&["check"])).is_err());
+        assert!(parse(strings(&["check", "--format", "xml", "a"])).is_err());
+        assert_eq!(parse(vec![]), Ok(Command::Serve));
+    }
+}

@@ -1,0 +1,110 @@
+//! `claim-lsp check PATH…`: check files and folders, print findings, exit 0/1/2.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{CheckOptions, Format};
+use super::input::{decode, looks_like_x12};
+use super::render::{self, FileFindings};
+use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
+use crate::config::Settings;
+use crate::diagnostic::Severity;
+use crate::model::ClaimFile;
+
+/// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
+/// count only when they start with an ISA.
+const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi"];
+const MAYBE_CLAIM_EXTENSIONS: &[&str] = &["txt", "dat"];
+
+pub(super) fn run(options: &CheckOptions) -> i32 {
+    let mut io_failed = false;
+    let settings = match &options.config {
+        None => Settings::default(),
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(value) => {
+                    let (settings, warnings) = Settings::from_json(&value);
+                    for warning in warnings {
+                        eprintln!("claim-lsp: {}: {warning}", path.display());
+                    }
+                    settings
+                }
+                Err(error) => {
+                    eprintln!("claim-lsp: {}: not valid JSON ({error}); using the defaults", path.display());
+                    Settings::default()
+                }
+            },
+            Err(error) => {
+                eprintln!("claim-lsp: cannot read {}: {error}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let mut files = Vec::new();
+    for path in &options.paths {
+        match collect(path, &mut files) {
+            Ok(()) => {}
+            Err(error) => {
+                eprintln!("claim-lsp: cannot read {}: {error}", path.display());
+                io_failed = true;
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for (path, explicit) in files {
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                eprintln!("claim-lsp: cannot read {}: {error}", path.display());
+                io_failed = true;
+                continue;
+            }
+        };
+        let text = decode(&bytes);
+        if !explicit && !looks_like_x12(&text) {
+            continue;
+        }
+        let file = ClaimFile::parse(text);
+        let diagnostics = crate::rules::check(&file, &settings);
+        findings.push(FileFindings { path, file, diagnostics });
+    }
+    match options.format {
+        Format::Human => render::human(&findings),
+        Format::Json => render::json(&findings),
+    }
+    let any_error = findings.iter().flat_map(|f| &f.diagnostics).any(|d| d.severity == Severity::Error);
+    if io_failed {
+        EXIT_USAGE
+    } else if any_error {
+        EXIT_ERRORS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Adds a file, or a folder's claim files in name order; `bool` says named explicitly.
+fn collect(path: &Path, files: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        std::fs::metadata(path)?;
+        files.push((path.to_path_buf(), true));
+        return Ok(());
+    }
+    let mut stack = vec![path.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            match extension.as_deref() {
+                Some(e) if CLAIM_EXTENSIONS.contains(&e) || MAYBE_CLAIM_EXTENSIONS.contains(&e) => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    files.extend(found.into_iter().map(|path| (path, false)));
+    Ok(())
+}
