@@ -3,3 +3,4 @@
 //! Layers depend only downward: `syntax → model → rules → ide → lsp | cli`.
 
 pub mod calendar;
+pub mod guide;
