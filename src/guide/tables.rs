@@ -15,19 +15,24 @@ const CONTROL_SEGMENTS: &str = include_str!("../../data/x12/control.segments.tsv
 const CONTROL_ELEMENTS: &str = include_str!("../../data/x12/control.elements.tsv");
 
 /// A segment id packed into an integer, so the loop tracker compares ids without
-/// touching strings. X12 segment ids are two or three upper-case letters or digits.
+/// touching strings. X12 segment ids are two or three upper-case letters or digits; anything
+/// else is no segment the guides know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct SegmentTag(u32);
 
 impl SegmentTag {
     pub(crate) fn new(id: &str) -> Option<SegmentTag> {
         let bytes = id.as_bytes();
-        if !(2..=3).contains(&bytes.len()) || !bytes.iter().all(u8::is_ascii_alphanumeric) {
+        if !(2..=3).contains(&bytes.len())
+            || !bytes
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             return None;
         }
-        Some(SegmentTag(bytes.iter().fold(0u32, |acc, &b| {
-            (acc << 8) | u32::from(b.to_ascii_uppercase())
-        })))
+        Some(SegmentTag(
+            bytes.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)),
+        ))
     }
 }
 

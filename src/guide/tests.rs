@@ -163,9 +163,9 @@ fn institutional_segments_land_in_their_loops() {
 
 #[test]
 fn unknown_and_out_of_place_segments_keep_the_current_loop() {
-    let text = "LX*1~SV1*HC:J2700~XYZ*1~~NM1*ZZZ~SV1*HC:J2700~CLM*A~";
+    let text = "LX*1~SV1*HC:J2700~XYZ*1~~NM1*ZZZ~clm*A~SV1*HC:J2700~CLM*A~";
     let expected = [
-        "LX:2400", "SV1:2400", "XYZ:2400", "NM1:2400", "SV1:2400", "CLM:2300",
+        "LX:2400", "SV1:2400", "XYZ:2400", "NM1:2400", "clm:2400", "SV1:2400", "CLM:2300",
     ];
     assert_eq!(loops_of(&track(Guide::Professional, text)), expected);
     // Nothing known yet: segments that open no loop leave the tracker without one.
