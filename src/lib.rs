@@ -1,12 +1,17 @@
 //! claim-lsp: a language server and checker for ASC X12 837 claim files.
 //!
-//! Layers depend only downward: `syntax → model → rules → ide → lsp | cli`.
+//! Layers depend only downward: `syntax → model → rules → ide → lsp | cli`; `guide`
+//! (implementation-guide names) and `codes` (HCPCS knowledge) are data that any layer
+//! above `syntax` may read.
 
 pub mod calendar;
-pub mod syntax;
-pub mod model;
+pub mod cli;
 pub mod config;
 pub mod decimal;
 pub mod diagnostic;
+pub mod guide;
+pub mod lsp;
+pub mod model;
 pub mod rules;
+pub mod syntax;
 pub mod text;

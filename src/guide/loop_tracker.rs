@@ -1,0 +1,94 @@
+//! Follows the loop structure of an 837 while its segments stream past.
+
+use super::tables::{tables, GuideTables, SegmentTag};
+use super::Guide;
+
+/// Walks segments in order and tells which loop each one opens or belongs to
+/// (e.g. `2010AA`, `2300`, `2400`, `2410`; envelope segments report `ISA_LOOP`,
+/// `GS_LOOP`, `ST_LOOP`, and `BHT` reports `HEADER`).
+///
+/// Each step looks at the current loop and its ancestors only (a handful of short
+/// lists), so a 10 MB file costs no allocation and no scan of the whole guide per
+/// segment. A segment that fits nowhere keeps the current loop.
+#[derive(Debug, Clone)]
+pub struct LoopTracker {
+    tables: &'static GuideTables,
+    current: Option<usize>,
+}
+
+impl LoopTracker {
+    #[must_use]
+    pub fn new(guide: Guide) -> Self {
+        LoopTracker {
+            tables: tables().guide(guide),
+            current: None,
+        }
+    }
+
+    /// The loop the last segment was placed in.
+    #[must_use]
+    pub fn current(&self) -> Option<&'static str> {
+        self.current
+            .and_then(|index| self.tables.loops.get(index))
+            .map(|node| node.id)
+    }
+
+    /// Places the next segment; `element(n)` gives its n-th element (1-based), which is
+    /// how `HL*…*22` is told from `HL*…*23` and `NM1*85` from `NM1*IL`.
+    pub fn next<'a>(
+        &mut self,
+        segment_id: &str,
+        element: impl Fn(usize) -> Option<&'a str>,
+    ) -> Option<&'static str> {
+        let Some(tag) = SegmentTag::new(segment_id) else {
+            return self.current();
+        };
+        if let Some(index) = self.place(tag, &element) {
+            self.current = Some(index);
+        }
+        self.current()
+    }
+
+    fn place<'a>(
+        &self,
+        tag: SegmentTag,
+        element: &impl Fn(usize) -> Option<&'a str>,
+    ) -> Option<usize> {
+        let loops = &self.tables.loops;
+        let opened_child = |children: &[usize]| {
+            children.iter().copied().find(|&child| {
+                loops
+                    .get(child)
+                    .is_some_and(|node| node.is_opened_by(tag, element))
+            })
+        };
+        // Innermost first: a segment belongs to the current loop, opens one of its
+        // children, or else closes loops until an ancestor accepts it.
+        let mut level = self.current;
+        while let Some(index) = level {
+            let node = loops.get(index)?;
+            if node.own_segments.contains(&tag) {
+                return Some(index);
+            }
+            if let Some(child) = opened_child(&node.children) {
+                return Some(child);
+            }
+            level = node.parent;
+        }
+        if let Some(root) = opened_child(&self.tables.roots) {
+            return Some(root);
+        }
+        // Tracking was lost (a fragment, a missing envelope, segments out of order):
+        // any loop this segment unmistakably opens is a place to resume from.
+        self.tables
+            .openers
+            .get(&tag)?
+            .iter()
+            .copied()
+            .find(|&index| {
+                loops
+                    .get(index)
+                    .is_some_and(|node| node.is_opened_by(tag, element))
+            })
+    }
+}
