@@ -49,7 +49,11 @@ fn main() -> ExitCode {
                 eprintln!("gen837: {msg}");
             }
             eprintln!("{USAGE}");
-            return if msg.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+            return if msg.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
         }
     };
     let text = gen837::generate_837p(&opts);
