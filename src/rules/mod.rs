@@ -32,7 +32,7 @@ pub static ALL: &[&Rule] = &[
     &structure::invalid_date::RULE,
     &structure::invalid_number::RULE,
     &structure::npi_check_digit::RULE,
-    // &structure::unexpected_segment::RULE,
+    &structure::unexpected_segment::RULE,
 ];
 
 pub fn is_known(id: &str) -> bool {

@@ -10,4 +10,4 @@ pub mod isa_malformed;
 pub mod lx_sequence;
 pub mod npi_check_digit;
 pub mod segment_count;
-// pub mod unexpected_segment; (needs the guide module)
+pub mod unexpected_segment;
