@@ -3,3 +3,5 @@
 //! Layers depend only downward: `syntax → model → rules → ide → lsp | cli`.
 
 pub mod calendar;
+pub mod codes;
+pub mod ide;
