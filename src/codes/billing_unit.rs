@@ -152,6 +152,8 @@ impl Unit {
             "ml" | "cc" | "milliliter" | "milliliters" | "millilitre" | "millilitres" => Unit::Millilitre,
             "unit" | "units" => Unit::Unit,
             "iu" | "i.u." | "international unit" | "international units" => Unit::InternationalUnit,
+            // Von Willebrand factor products count IU of ristocetin cofactor activity.
+            "iu vwf:rco" | "i.u. vwf:rco" => Unit::InternationalUnit,
             "usp unit" | "usp units" => Unit::UspUnit,
             "kiu" => Unit::KallikreinInhibitorUnit,
             "meq" | "milliequivalent" | "milliequivalents" => Unit::Milliequivalent,
@@ -301,20 +303,115 @@ impl BillingUnit {
 /// snapshot `data/billing-units.snapshot.txt`.
 pub fn parse_descriptor(descriptor: &str) -> Option<BillingUnit> {
     let core = strip_trailing_parentheses(descriptor.trim());
-    let segments: Vec<&str> = core.split(", ").map(str::trim).filter(|s| !s.is_empty()).collect();
-    let (last, before) = segments.split_last()?;
-    let (amount, unit, up_to, prefix) = parse_unit_phrase(last)?;
-    let named = before.iter().copied().find(|segment| !is_injection_word(segment));
+    let segments = split_segments(core);
+    // A combination product ("ceftolozane 50 mg and tazobactam 25 mg") states two amounts;
+    // no single billing unit can be read from it.
+    if segments.iter().any(|segment| is_combination(segment)) {
+        return None;
+    }
+    let mut found = None;
+    for (index, segment) in segments.iter().enumerate() {
+        if let Some(reading) = parse_segment(segment) {
+            if found.is_some() {
+                return None; // two amounts in one descriptor: ambiguous, leave it unread
+            }
+            found = Some((index, reading));
+        }
+    }
+    let (index, (amount, unit, up_to, prefix)) = found?;
+    let named = segments.iter().take(index).copied().find(|segment| !is_form_word(segment));
     let substance = match (named, prefix) {
-        (_, Some(prefix)) => prefix.to_string(),
-        (Some(named), None) => named.to_string(),
-        (None, None) => String::new(),
+        (Some(named), _) => named,
+        (None, Some(prefix)) => prefix,
+        (None, None) => "",
     };
-    Some(BillingUnit { amount, unit, up_to, substance: lower_first(&substance) })
+    Some(BillingUnit { amount, unit, up_to, substance: lower_first(substance.trim()) })
 }
 
-fn is_injection_word(segment: &str) -> bool {
-    matches!(segment.to_ascii_lowercase().as_str(), "injection" | "injection(s)" | "injections")
+/// Splits on commas outside parentheses and outside numbers ("250,000 i.u." stays whole;
+/// "specified,10 mg" splits).
+fn split_segments(text: &str) -> Vec<&str> {
+    let mut segments = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut previous = ' ';
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                let next_is_digit = chars.peek().is_some_and(|(_, next)| next.is_ascii_digit());
+                if !(previous.is_ascii_digit() && next_is_digit) {
+                    segments.push(text.get(start..index).unwrap_or("").trim());
+                    start = index + 1;
+                }
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    segments.push(text.get(start..).unwrap_or("").trim());
+    segments.retain(|segment| !segment.is_empty());
+    segments
+}
+
+fn is_combination(segment: &str) -> bool {
+    let outside = without_parentheses(segment).to_ascii_lowercase();
+    (outside.contains(" and ") || outside.contains('/')) && mentions_amount(&outside)
+}
+
+/// Text outside parentheses: "(12 years of age and older)" is not a dose.
+fn without_parentheses(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect()
+}
+
+/// Whether the text states an amount with a unit somewhere ("5 mg", "2mg/3mg").
+fn mentions_amount(text: &str) -> bool {
+    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == '/').filter(|w| !w.is_empty()).collect();
+    words.iter().enumerate().any(|(index, word)| {
+        let split = word.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(word.len());
+        let (digits, glued) = word.split_at(split);
+        if digits.is_empty() || Decimal::parse(digits).is_none() {
+            return false;
+        }
+        let unit = if glued.is_empty() { words.get(index + 1).copied().unwrap_or("") } else { glued };
+        Unit::parse(unit.trim_end_matches([',', ';', '.'])).is_some()
+    })
+}
+
+/// A segment that states the unit, either whole ("up to 250 mg") or after the drug name
+/// ("Factor viii (antihemophilic factor, human) per i.u.").
+fn parse_segment(segment: &str) -> Option<(Decimal, Unit, bool, Option<&str>)> {
+    if let Some(reading) = parse_unit_phrase(segment) {
+        return Some(reading);
+    }
+    let lower = segment.to_ascii_lowercase();
+    let at = lower.rfind(" per ")?;
+    let (prefix, phrase) = (segment.get(..at)?, segment.get(at + 1..)?);
+    let (amount, unit, up_to, _) = parse_unit_phrase(phrase)?;
+    Some((amount, unit, up_to, Some(prefix)))
+}
+
+/// Segments that name the form or route rather than the drug.
+fn is_form_word(segment: &str) -> bool {
+    matches!(
+        segment.to_ascii_lowercase().as_str(),
+        "injection" | "injection(s)" | "injections" | "oral" | "infusion" | "iv" | "instillation" | "inhalation"
+    )
 }
 
 /// "Ustekinumab" reads as "ustekinumab" inside a sentence; acronyms ("ESRD") stay.
@@ -363,8 +460,8 @@ fn parse_unit_phrase(segment: &str) -> Option<(Decimal, Unit, bool, Option<&str>
         return None; // combination products have more than one amount
     }
     let mut words: Vec<&str> = segment.split_whitespace().collect();
-    // "10 mg of iron": the unit is mg; what follows "of" names the substance measured.
-    if let Some(of) = words.iter().position(|w| w.eq_ignore_ascii_case("of")) {
+    // "10 mg of iron", "50 mcg for intrathecal trial": the unit is what precedes.
+    if let Some(of) = words.iter().position(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("for")) {
         words.truncate(of);
     }
     let mut rest: &[&str] = &words;
