@@ -55,7 +55,8 @@ pub fn procedure_doc(table: &CodeTable, code: &str, line: Option<&LineContext>) 
             (None, _) => {}
         }
     }
-    status_lines(&mut doc, table, &hcpcs.record, hcpcs.status_on_opt(line.and_then(|l| l.date_of_service)));
+    let status = line.and_then(|l| l.date_of_service).map(|date| (date, hcpcs.status_on(date)));
+    status_lines(&mut doc, table, &hcpcs.record, status);
     record_lines(&mut doc, &hcpcs.record);
     if let Some(notes) = billing_notes(hcpcs.code()) {
         doc.push_str("\n---\n\n");
@@ -88,16 +89,6 @@ pub fn modifier_doc(table: &CodeTable, code: &str, date_of_service: Option<Calen
             modifier.code, modifier.description
         )
     })
-}
-
-trait StatusOnOptionalDate {
-    fn status_on_opt(&self, date: Option<CalendarDate>) -> Option<(CalendarDate, CodeStatus)>;
-}
-
-impl StatusOnOptionalDate for crate::codes::HcpcsCode {
-    fn status_on_opt(&self, date: Option<CalendarDate>) -> Option<(CalendarDate, CodeStatus)> {
-        date.map(|date| (date, self.status_on(date)))
-    }
 }
 
 fn with_substance(amount: &str, substance: &str) -> String {
@@ -206,8 +197,7 @@ pub fn markdown_to_plain(md: &str) -> String {
 
 fn strip_inline(line: &str) -> String {
     let mut out = String::new();
-    let mut chars = line.char_indices().peekable();
-    while let Some((index, c)) = chars.next() {
+    for (index, c) in line.char_indices() {
         match c {
             '`' => {}
             '*' | '_' if is_emphasis(line, index, c) => {}
