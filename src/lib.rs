@@ -6,10 +6,12 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod decimal;
 pub mod diagnostic;
 pub mod guide;
+pub mod ide;
 pub mod lsp;
 pub mod model;
 pub mod rules;

@@ -1,0 +1,204 @@
+//! Tests of the code table against the compiled-in CMS data.
+
+use super::*;
+
+fn date(text: &str) -> CalendarDate {
+    CalendarDate::parse_ccyymmdd(text).expect("test date")
+}
+
+fn code(code: &str) -> &'static HcpcsCode {
+    builtin().procedure(code).expect("code in the CMS data")
+}
+
+#[test]
+fn every_data_file_parses_with_the_documented_record_counts() {
+    // Counts from /work/shared/data/README.md: 383 modifiers, 1,209 J, 610 Q records.
+    let counts: Vec<usize> = BUILTIN_FILES.iter().map(|file| anweb::parse(file).expect("CMS file parses").len()).collect();
+    assert_eq!(counts, vec![383, 1_209, 610]);
+    let table = builtin();
+    assert_eq!((table.modifier_count(), table.procedure_count()), (383, 1_819));
+    assert_eq!(table.len(), 2_202);
+    assert_eq!(table.source(), "CMS HCPCS 2026 January (built in)");
+}
+
+#[test]
+fn j2700_is_oxacillin_and_j2410_is_oxymorphone() {
+    let oxacillin = code("J2700");
+    assert_eq!(oxacillin.description(), "Injection, oxacillin sodium, up to 250 mg");
+    let unit = oxacillin.billing_unit().expect("unit");
+    assert_eq!((unit.per_unit_text().as_str(), unit.substance.as_str()), ("up to 250 mg", "oxacillin sodium"));
+    assert_eq!(unit.units_for_amount(Quantity::parse("1 g").expect("dose")), Some(4));
+    assert!(oxacillin.is_drug() && !oxacillin.is_noc());
+    assert_eq!(oxacillin.record.coverage, Some('D'));
+    assert_eq!(oxacillin.record.pricing, vec!["51".to_string()]);
+    assert_eq!(code("J2410").description(), "Injection, oxymorphone hcl, up to 1 mg");
+}
+
+#[test]
+fn validity_window_follows_added_and_termination_dates() {
+    let hydromorphone = code("J1170");
+    assert_eq!(hydromorphone.status_on(date("20240930")), CodeStatus::Valid);
+    assert_eq!(hydromorphone.status_on(date("20250301")), CodeStatus::Discontinued { terminated: date("20240930") });
+    assert_eq!(code("J0013").status_on(date("20251231")), CodeStatus::NotYetValid { added: date("20260101") });
+    let jg = builtin().modifier("JG").expect("JG");
+    assert_eq!(jg.status_on(date("20250101")), CodeStatus::Discontinued { terminated: date("20241231") });
+}
+
+#[test]
+fn successors_name_the_replacement_and_convert_units() {
+    let table = builtin();
+    let hydromorphone = table.successor("J1170").expect("J1170 successor");
+    assert_eq!(hydromorphone.new, "J1171");
+    assert_eq!(hydromorphone.conversion_text(), Some("1 unit of J1170 = 40 units of J1171"));
+    assert_eq!(table.successor("J2310").and_then(Successor::conversion_text), Some("1 unit of J2310 = 100 units of J2312"));
+    assert_eq!(table.successor("J9010").and_then(Successor::conversion_text), Some("1 unit of J9010 = 10 units of J0202"));
+    let jg = table.successor("JG").expect("JG successor");
+    assert_eq!((jg.new.as_str(), jg.conversion_text()), ("TB", None));
+    // Not in successors.tsv but in the record's own cross-reference field.
+    assert_eq!(table.successor("Q9987").map(|s| s.new.as_str()), Some("P9100"));
+    assert!(table.successor("J2700").is_none());
+}
+
+#[test]
+fn every_successor_row_names_real_codes_and_a_terminated_old_code() {
+    let table = builtin();
+    let mut rows = 0;
+    for (old, new, source) in successor::builtin_rows() {
+        rows += 1;
+        let old_record = table
+            .procedure(old)
+            .map(|c| &c.record)
+            .or_else(|| table.modifier(old).map(|m| &m.record))
+            .unwrap_or_else(|| panic!("{old} is not in the CMS data"));
+        assert!(old_record.terminated.is_some(), "{old} is not terminated");
+        assert!(table.procedure(new).is_some() || table.modifier(new).is_some(), "{new} is not in the CMS data");
+        if source.starts_with("CMS cross-reference") {
+            assert_eq!(old_record.cross_references.first().map(String::as_str), Some(new), "{old}");
+        }
+    }
+    assert_eq!(rows, 18);
+}
+
+#[test]
+fn noc_and_drug_flags_come_from_the_data() {
+    for noc in ["J3490", "J3590", "J9999", "J7999", "J7199", "J7599"] {
+        assert!(code(noc).is_noc(), "{noc}");
+        assert!(code(noc).billing_unit().is_none(), "{noc}");
+    }
+    assert!(!code("J2312").is_noc(), "not otherwise specified is not NOC");
+    assert!(code("J9999").is_drug());
+    assert!(!code("J7296").is_drug(), "contraceptive system: pricing 00, BETOS P6C");
+}
+
+#[test]
+fn code_shapes() {
+    assert_eq!(shape("J2700"), CodeShape::LevelII);
+    assert_eq!(shape("99213"), CodeShape::Cpt);
+    assert_eq!(shape("0001U"), CodeShape::Cpt);
+    assert_eq!(shape("1234F"), CodeShape::Cpt);
+    assert_eq!(shape("J270"), CodeShape::Invalid);
+    assert_eq!(shape("j2700"), CodeShape::Invalid);
+    assert_eq!(shape("1234X"), CodeShape::Invalid);
+    assert_eq!(shape("é2700"), CodeShape::Invalid);
+}
+
+#[test]
+fn cpt_modifiers_are_described_in_our_words_and_level_ii_ones_are_not_there() {
+    assert!(cpt_modifier("59").is_some_and(|m| m.description.contains("Distinct")));
+    for common in ["25", "50", "51", "52", "59", "76", "77", "79", "91", "95"] {
+        assert!(cpt_modifier(common).is_some(), "{common}");
+        assert!(builtin().modifier(common).is_none(), "{common} is not in the CMS Level II file");
+    }
+    assert!(cpt_modifier("JW").is_none());
+}
+
+/// Every code named in a billing note exists, and where the note quotes a descriptor
+/// ("J2290 Injection, nafcillin sodium, 20 mg") the quote is the CMS text.
+#[test]
+fn billing_notes_quote_cms_descriptors_exactly() {
+    let table = builtin();
+    let codes = ["J2700", "J2410", "J2270", "J2274", "J2310", "J2312", "J1170", "J1171", "J2765", "J2175", "J3010"];
+    for name in codes {
+        let notes = billing_notes(name).unwrap_or_else(|| panic!("notes for {name}"));
+        let own = format!("CMS descriptor: *{}*", code(name).description());
+        assert!(notes.contains(&own), "{name}: {own}");
+        for line in notes.lines() {
+            let Some(rest) = line.strip_prefix("- ") else { continue };
+            let rest = rest.trim_start_matches("**");
+            let Some((mentioned, after)) = rest.get(..5).zip(rest.get(5..)) else { continue };
+            if shape(mentioned) != CodeShape::LevelII {
+                continue;
+            }
+            let quoted = after.trim_start_matches("**").trim_start();
+            let record = table.procedure(mentioned).unwrap_or_else(|| panic!("{name} notes mention {mentioned}"));
+            if quoted.starts_with(|c: char| c.is_ascii_uppercase()) && !quoted.starts_with("J") {
+                assert!(quoted.starts_with(record.description()), "{name} notes misquote {mentioned}: {quoted}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_users_file_loads_and_a_malformed_one_names_the_line() {
+    let pad = |text: String| format!("{text:<320}");
+    let j2700 = pad(format!(
+        "{:<11}{:<80}{:<28}51      A                  2049{}D{}O1E 1P     01982010120140101        N",
+        "J2700001003",
+        "Injection, oxacillin sodium, up to 250 mg",
+        "Oxacillin sodium injeciton",
+        " ".repeat(79),
+        " ".repeat(26)
+    ));
+    let jw = pad(format!(
+        "{:<11}{:<80}{:<28}{}C{}2003010120030101        N",
+        "   JW001007",
+        "Drug amount discarded/not administered to any patient",
+        "Discarded drug not administe",
+        " ".repeat(110),
+        " ".repeat(38)
+    ));
+    assert_eq!(j2700.len(), 320);
+    assert_eq!(jw.len(), 320);
+    let table = CodeTable::from_anweb(&format!("{jw}\r\n{j2700}\r\n")).expect("small file loads");
+    assert_eq!((table.len(), table.source()), (2, "file"));
+    assert_eq!(table.procedure("J2700"), builtin().procedure("J2700"));
+    assert_eq!(table.modifier("JW"), builtin().modifier("JW"));
+    assert!(table.procedure("J2410").is_none());
+
+    let broken = format!("{jw}\n{}\n", j2700.replacen("20140101", "2014O101", 1));
+    let error = CodeTable::from_anweb(&broken).expect_err("bad date");
+    assert_eq!(error.line, 2);
+    assert!(error.to_string().starts_with("line 2: "), "{error}");
+}
+
+/// Every J and Q code with the billing unit read from its descriptor, or why there is none.
+#[test]
+fn billing_unit_snapshot() {
+    let mut lines = Vec::new();
+    let (mut parsed, mut unparsed, mut noc) = (0, 0, 0);
+    for hcpcs in builtin().procedures().filter(|c| c.code().starts_with(['J', 'Q'])) {
+        let reading = match hcpcs.billing_unit() {
+            Some(unit) => {
+                parsed += 1;
+                format!("{} | {}", unit.per_unit_text(), unit.substance)
+            }
+            None if hcpcs.is_noc() => {
+                noc += 1;
+                "NOC (no unit)".to_string()
+            }
+            None => {
+                unparsed += 1;
+                "UNPARSED".to_string()
+            }
+        };
+        lines.push(format!("{}\t{reading}\t<- {}", hcpcs.code(), hcpcs.description()));
+    }
+    let total = parsed + unparsed + noc;
+    let text = format!(
+        "# Billing units read from CMS HCPCS 2026 January descriptors (J and Q codes).\n\
+         # Regenerate: UPDATE_EXPECT=1 cargo test --lib codes\n\
+         # parsed {parsed} of {total}; unparsed {unparsed}; NOC without a unit {noc}\n{}\n",
+        lines.join("\n")
+    );
+    expect_test::expect_file!["../../data/billing-units.snapshot.txt"].assert_eq(&text);
+}

@@ -1,0 +1,3 @@
+//! Editor features as plain data (markdown text, byte ranges); only `lsp` knows LSP types.
+
+pub mod code_docs;
