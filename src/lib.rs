@@ -4,6 +4,7 @@
 //! (implementation-guide names) and `codes` (HCPCS knowledge) are data that any layer
 //! above `syntax` may read.
 
+pub mod analysis;
 pub mod calendar;
 pub mod cli;
 pub mod codes;

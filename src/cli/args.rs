@@ -41,7 +41,7 @@ pub enum Command {
     Check(CheckOptions),
 }
 
-pub fn parse(arguments: Vec<String>) -> Result<Command, String> {
+pub(super) fn parse(arguments: Vec<String>) -> Result<Command, String> {
     let mut arguments = arguments.into_iter();
     let Some(first) = arguments.next() else { return Ok(Command::Serve) };
     match first.as_str() {

@@ -6,6 +6,7 @@ use super::args::{CheckOptions, Format};
 use super::input::{decode, looks_like_x12};
 use super::render::{self, FileFindings};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
+use crate::analysis::Environment;
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
@@ -39,6 +40,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
         },
     };
+    let environment = Environment { settings, code_file: None };
     let mut files = Vec::new();
     for path in &options.paths {
         match collect(path, &mut files) {
@@ -64,7 +66,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             continue;
         }
         let file = ClaimFile::parse(text);
-        let diagnostics = crate::rules::check(&file, &settings);
+        let diagnostics = crate::rules::check(&file, &environment);
         findings.push(FileFindings { path, file, diagnostics });
     }
     match options.format {

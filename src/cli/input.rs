@@ -22,7 +22,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
 }
 
 /// True when bytes look like an X12 interchange: `ISA` first, after a BOM or spaces.
-pub fn looks_like_x12(text: &str) -> bool {
+pub(super) fn looks_like_x12(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').trim_start().starts_with("ISA")
 }
 

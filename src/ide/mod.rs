@@ -1,3 +1,4 @@
 //! Editor features as plain data (markdown text, byte ranges); only `lsp` knows LSP types.
 
 pub mod code_docs;
+pub mod hover;

@@ -1,5 +1,7 @@
 //! What every rule gets: the file, the settings, and a place to report.
 
+use crate::analysis::Environment;
+use crate::codes::CodeTable;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ClaimFile;
@@ -8,11 +10,12 @@ use crate::syntax::Span;
 pub struct RuleContext<'a> {
     pub file: &'a ClaimFile,
     pub settings: &'a Settings,
+    pub codes: &'a CodeTable,
 }
 
 impl<'a> RuleContext<'a> {
-    pub fn new(file: &'a ClaimFile, settings: &'a Settings) -> Self {
-        Self { file, settings }
+    pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
+        Self { file, settings: &environment.settings, codes: environment.codes() }
     }
 }
 

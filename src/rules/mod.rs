@@ -8,7 +8,8 @@ pub mod structure;
 
 pub use context::{Report, RuleContext};
 
-use crate::config::{RuleLevel, Settings};
+use crate::analysis::Environment;
+use crate::config::RuleLevel;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ClaimFile;
 
@@ -44,8 +45,9 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 }
 
 /// Runs every rule the settings leave on and returns the findings sorted by position.
-pub fn check(file: &ClaimFile, settings: &Settings) -> Vec<Diagnostic> {
-    let context = RuleContext::new(file, settings);
+pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
+    let settings = &environment.settings;
+    let context = RuleContext::new(file, environment);
     let mut diagnostics = Vec::new();
     for rule in ALL {
         let RuleLevel::On(severity) = settings.level(rule.id, rule.default_severity) else { continue };

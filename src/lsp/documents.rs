@@ -1,0 +1,88 @@
+//! Open documents: a rope per document, edited in the order changes arrive.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tower_lsp::lsp_types::{TextDocumentContentChangeEvent, Url};
+
+use super::convert;
+use crate::analysis::Analysis;
+use crate::text::PositionEncoding;
+
+pub struct StoredDocument {
+    pub rope: Rope,
+    pub version: i32,
+    /// Bumped on every change; analyses and publishes compare against it.
+    pub generation: u64,
+    /// The latest analysis and the generation it was made from.
+    pub analysis: Option<(u64, Arc<Analysis>)>,
+}
+
+/// Why a change was not applied.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeRejected {
+    UnknownDocument,
+    /// The version is not newer than what the store holds: applying it would corrupt.
+    StaleVersion { held: i32, received: i32 },
+}
+
+#[derive(Default)]
+pub struct DocumentStore {
+    documents: HashMap<Url, StoredDocument>,
+}
+
+impl DocumentStore {
+    pub fn open(&mut self, uri: Url, text: &str, version: i32) {
+        let generation = self.documents.get(&uri).map_or(0, |d| d.generation + 1);
+        self.documents.insert(uri, StoredDocument { rope: Rope::from_str(text), version, generation, analysis: None });
+    }
+
+    pub fn close(&mut self, uri: &Url) {
+        self.documents.remove(uri);
+    }
+
+    pub fn get(&self, uri: &Url) -> Option<&StoredDocument> {
+        self.documents.get(uri)
+    }
+
+    pub fn get_mut(&mut self, uri: &Url) -> Option<&mut StoredDocument> {
+        self.documents.get_mut(uri)
+    }
+
+    pub fn uris(&self) -> Vec<Url> {
+        self.documents.keys().cloned().collect()
+    }
+
+    /// Applies one `didChange` in order: every event against the text the previous one
+    /// left, positions in the negotiated encoding. Returns the new generation.
+    pub fn change(
+        &mut self,
+        uri: &Url,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        encoding: PositionEncoding,
+    ) -> Result<u64, ChangeRejected> {
+        let document = self.documents.get_mut(uri).ok_or(ChangeRejected::UnknownDocument)?;
+        if version <= document.version {
+            return Err(ChangeRejected::StaleVersion { held: document.version, received: version });
+        }
+        for change in changes {
+            match change.range {
+                None => document.rope = Rope::from_str(&change.text),
+                Some(range) => {
+                    let rope = &mut document.rope;
+                    let start = convert::offset(rope, range.start, encoding);
+                    let end = convert::offset(rope, range.end, encoding).max(start);
+                    let start_char = rope.byte_to_char(start);
+                    let end_char = rope.byte_to_char(end);
+                    rope.remove(start_char..end_char);
+                    rope.insert(start_char, &change.text);
+                }
+            }
+        }
+        document.version = version;
+        document.generation += 1;
+        Ok(document.generation)
+    }
+}

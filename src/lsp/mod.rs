@@ -1,0 +1,39 @@
+//! The language server: tower-lsp glue, the document store, and the one place that
+//! converts byte offsets to the client's positions. Nothing below this module knows LSP.
+
+mod convert;
+mod documents;
+mod server;
+
+pub use documents::{DocumentStore, StoredDocument};
+pub use server::Backend;
+
+use tower_lsp::{LspService, Server};
+use tracing_subscriber::EnvFilter;
+
+/// Log filter: `CLAIM_LSP_LOG` (default `info`), with tower-lsp capped at `warn` because
+/// its trace output contains whole messages, and messages contain claim text.
+pub fn log_filter() -> EnvFilter {
+    let filter = EnvFilter::try_from_env("CLAIM_LSP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    match "tower_lsp=warn".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    }
+}
+
+/// Runs the server on stdin/stdout until the client exits; logs go to stderr.
+pub fn serve_stdio() -> i32 {
+    let _ = tracing_subscriber::fmt().with_env_filter(log_filter()).with_writer(std::io::stderr).with_ansi(false).try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("claim-lsp: cannot start the async runtime: {error}");
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    runtime.block_on(async {
+        let (service, socket) = LspService::new(Backend::new);
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    });
+    crate::cli::EXIT_CLEAN
+}

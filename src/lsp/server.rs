@@ -1,0 +1,260 @@
+//! The tower-lsp `LanguageServer`: lifecycle, text sync, diagnostics, hover, settings.
+//!
+//! Ordering: tower-lsp may run handlers concurrently, so every change is applied to the
+//! store synchronously, before the handler's first `.await`, and stale versions are
+//! refused. Diagnostics are computed off the async threads after a short debounce and
+//! published only if no newer change arrived meanwhile.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::{
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    MarkupContent, MarkupKind, MessageType, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Url,
+};
+use tower_lsp::{Client, LanguageServer};
+
+use super::convert;
+use super::documents::{ChangeRejected, DocumentStore};
+use crate::analysis::{Analysis, Environment};
+use crate::config::Settings;
+use crate::text::PositionEncoding;
+
+/// How long typing must pause before a document is checked again.
+const DEBOUNCE: Duration = Duration::from_millis(15);
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    /// Serialises "is this still the newest analysis? then publish" per server.
+    publish: Arc<tokio::sync::Mutex<()>>,
+}
+
+struct State {
+    documents: DocumentStore,
+    encoding: PositionEncoding,
+    markdown_hover: bool,
+    environment: Environment,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        let state = State {
+            documents: DocumentStore::default(),
+            encoding: PositionEncoding::Utf16,
+            markdown_hover: true,
+            environment: Environment::default(),
+        };
+        Self { client, state: Arc::new(Mutex::new(state)), publish: Arc::new(tokio::sync::Mutex::new(())) }
+    }
+
+    /// The server's current text of a document (for tests and diagnostics of the store).
+    pub fn document_text(&self, uri: &Url) -> Option<String> {
+        lock(&self.state).documents.get(uri).map(|d| d.rope.to_string())
+    }
+
+    pub fn document_version(&self, uri: &Url) -> Option<i32> {
+        lock(&self.state).documents.get(uri).map(|d| d.version)
+    }
+
+    /// Reads settings and warns the user about parts that cannot be used.
+    async fn apply_settings(&self, value: &Value) {
+        let (settings, warnings) = Settings::from_json(value);
+        lock(&self.state).environment.settings = settings;
+        for warning in warnings {
+            tracing::warn!("settings: {warning}");
+            self.client.show_message(MessageType::WARNING, format!("claim-lsp: {warning}")).await;
+        }
+    }
+
+    /// Debounces, analyses off the async threads, and publishes unless a newer change
+    /// has arrived by then.
+    fn schedule_check(&self, uri: Url, generation: u64, debounce: Duration) {
+        let state = Arc::clone(&self.state);
+        let publish = Arc::clone(&self.publish);
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if !debounce.is_zero() {
+                tokio::time::sleep(debounce).await;
+            }
+            let Some(analysis) = analysis_for(&state, &uri, generation).await else { return };
+            let _guard = publish.lock().await;
+            let (version, encoding) = {
+                let state = lock(&state);
+                match state.documents.get(&uri) {
+                    Some(document) if document.generation == generation => (document.version, state.encoding),
+                    _ => return,
+                }
+            };
+            let diagnostics = analysis
+                .diagnostics
+                .iter()
+                .map(|diagnostic| convert::diagnostic(&analysis.rope, diagnostic, encoding))
+                .collect();
+            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        });
+    }
+
+    fn recheck_all(&self) {
+        let documents: Vec<(Url, u64)> = {
+            let mut state = lock(&self.state);
+            let uris = state.documents.uris();
+            uris.into_iter()
+                .filter_map(|uri| {
+                    let document = state.documents.get_mut(&uri)?;
+                    // New settings make every cached analysis stale.
+                    document.generation += 1;
+                    document.analysis = None;
+                    Some((uri, document.generation))
+                })
+                .collect()
+        };
+        for (uri, generation) in documents {
+            self.schedule_check(uri, generation, Duration::ZERO);
+        }
+    }
+}
+
+/// The analysis of `uri` at `generation`, computed once and cached; `None` when the
+/// document moved on or closed.
+async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> Option<Arc<Analysis>> {
+    let (rope, environment) = {
+        let state = lock(state);
+        let document = state.documents.get(uri).filter(|d| d.generation == generation)?;
+        if let Some((cached, analysis)) = &document.analysis {
+            if *cached == generation {
+                return Some(Arc::clone(analysis));
+            }
+        }
+        (document.rope.clone(), state.environment.clone())
+    };
+    let analysis = tokio::task::spawn_blocking(move || {
+        let text = rope.to_string();
+        Arc::new(Analysis::new(text, rope, &environment))
+    })
+    .await
+    .map_err(|_| tracing::error!("analysis task failed; no diagnostics for this change"))
+    .ok()?;
+    let mut state = lock(state);
+    let document = state.documents.get_mut(uri)?;
+    if document.generation == generation {
+        document.analysis = Some((generation, Arc::clone(&analysis)));
+    }
+    Some(analysis)
+}
+
+/// A poisoned lock means a handler panicked mid-update; the store is still consistent
+/// per operation, so keep serving rather than take the editor's server down.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+        let encoding = convert::negotiate(offered);
+        let markdown_hover = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .map_or(true, |formats| formats.contains(&MarkupKind::Markdown));
+        {
+            let mut state = lock(&self.state);
+            state.encoding = encoding;
+            state.markdown_hover = markdown_hover;
+        }
+        if let Some(options) = &params.initialization_options {
+            self.apply_settings(options).await;
+        }
+        tracing::info!(?encoding, "initialized");
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo { name: "claim-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {}
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let bytes = document.text.len();
+        let generation = {
+            let mut state = lock(&self.state);
+            state.documents.open(document.uri.clone(), &document.text, document.version);
+            state.documents.get(&document.uri).map_or(0, |d| d.generation)
+        };
+        tracing::debug!(bytes, version = document.version, "document opened");
+        self.schedule_check(document.uri, generation, Duration::ZERO);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied before any await: the order of arrival is the order of application.
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let result = {
+            let mut state = lock(&self.state);
+            let encoding = state.encoding;
+            state.documents.change(&uri, version, &params.content_changes, encoding)
+        };
+        match result {
+            Ok(generation) => self.schedule_check(uri, generation, DEBOUNCE),
+            Err(ChangeRejected::StaleVersion { held, received }) => {
+                tracing::warn!(held, received, "change refused: version is not newer than the document's");
+            }
+            Err(ChangeRejected::UnknownDocument) => tracing::warn!("change for a document that is not open; ignored"),
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        lock(&self.state).documents.close(&uri);
+        let _guard = self.publish.lock().await;
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Clients send either the section itself or `{ "claimLsp": { … } }`.
+        let settings = params.settings.get("claimLsp").cloned().unwrap_or(params.settings);
+        self.apply_settings(&settings).await;
+        self.recheck_all();
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let (generation, encoding, markdown) = {
+            let state = lock(&self.state);
+            let Some(document) = state.documents.get(&uri) else { return Ok(None) };
+            (document.generation, state.encoding, state.markdown_hover)
+        };
+        let Some(analysis) = analysis_for(&self.state, &uri, generation).await else { return Ok(None) };
+        let codes = lock(&self.state).environment.clone();
+        let offset = convert::offset(&analysis.rope, position, encoding);
+        let Some(doc) = crate::ide::hover::hover(&analysis, codes.codes(), offset) else { return Ok(None) };
+        let (kind, value) = if markdown {
+            (MarkupKind::Markdown, doc.markdown)
+        } else {
+            (MarkupKind::PlainText, crate::ide::code_docs::markdown_to_plain(&doc.markdown))
+        };
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent { kind, value }),
+            range: Some(convert::range(&analysis.rope, doc.span, encoding)),
+        }))
+    }
+}
