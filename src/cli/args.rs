@@ -8,11 +8,14 @@ claim-lsp — checks ASC X12 837 claim files, in your editor or your pipeline
 USAGE:
     claim-lsp [serve]                     language server on stdio
     claim-lsp check [OPTIONS] PATH...     check files or folders
+    claim-lsp explain [--format text|markdown] CODE...
+                                          explain HCPCS codes and modifiers (J2700, JW)
     claim-lsp --version | --help
 
 CHECK OPTIONS:
     --format human|json   output format (default: human)
     --config FILE         settings file (JSON, e.g. .claim-lsp.json)
+    --hcpcs-file FILE     a CMS HCPCS ANWEB fixed-width file replacing the built-in table
 
 EXIT CODES:
     0  no error-level diagnostic
@@ -31,6 +34,14 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub config: Option<PathBuf>,
+    pub hcpcs_file: Option<PathBuf>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ExplainOptions {
+    pub codes: Vec<String>,
+    pub markdown: bool,
+    pub hcpcs_file: Option<PathBuf>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -39,6 +50,7 @@ pub enum Command {
     Help,
     Version,
     Check(CheckOptions),
+    Explain(ExplainOptions),
 }
 
 pub(super) fn parse(arguments: Vec<String>) -> Result<Command, String> {
@@ -49,12 +61,13 @@ pub(super) fn parse(arguments: Vec<String>) -> Result<Command, String> {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" => Ok(Command::Version),
         "check" => parse_check(arguments),
+        "explain" => parse_explain(arguments),
         other => Err(format!("unknown command `{other}`")),
     }
 }
 
 fn parse_check(mut arguments: impl Iterator<Item = String>) -> Result<Command, String> {
-    let mut options = CheckOptions { paths: Vec::new(), format: Format::Human, config: None };
+    let mut options = CheckOptions { paths: Vec::new(), format: Format::Human, config: None, hcpcs_file: None };
     while let Some(argument) = arguments.next() {
         let (flag, inline) = match argument.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
@@ -70,6 +83,7 @@ fn parse_check(mut arguments: impl Iterator<Item = String>) -> Result<Command, S
                 }
             }
             "--config" => options.config = Some(PathBuf::from(value("--config")?)),
+            "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(value("--hcpcs-file")?)),
             "-h" | "--help" => return Ok(Command::Help),
             flag if flag.starts_with('-') && flag.len() > 1 => return Err(format!("unknown option `{flag}`")),
             _ => options.paths.push(PathBuf::from(argument)),
@@ -79,6 +93,34 @@ fn parse_check(mut arguments: impl Iterator<Item = String>) -> Result<Command, S
         return Err("check needs at least one file or folder".into());
     }
     Ok(Command::Check(options))
+}
+
+fn parse_explain(mut arguments: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut options = ExplainOptions { codes: Vec::new(), markdown: false, hcpcs_file: None };
+    while let Some(argument) = arguments.next() {
+        let (flag, inline) = match argument.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
+            _ => (argument.clone(), None),
+        };
+        let mut value = |name: &str| inline.clone().or_else(|| arguments.next()).ok_or(format!("{name} needs a value"));
+        match flag.as_str() {
+            "--format" => {
+                options.markdown = match value("--format")?.as_str() {
+                    "text" | "plain" => false,
+                    "markdown" | "md" => true,
+                    other => return Err(format!("--format must be text or markdown, not `{other}`")),
+                }
+            }
+            "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(value("--hcpcs-file")?)),
+            "-h" | "--help" => return Ok(Command::Help),
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+            _ => options.codes.push(argument.trim().to_ascii_uppercase()),
+        }
+    }
+    if options.codes.is_empty() {
+        return Err("explain needs a code, e.g. claim-lsp explain J2700".into());
+    }
+    Ok(Command::Explain(options))
 }
 
 #[cfg(test)]

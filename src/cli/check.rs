@@ -23,7 +23,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         Some(path) => match std::fs::read(path) {
             Ok(bytes) => match serde_json::from_slice(&bytes) {
                 Ok(value) => {
-                    let (settings, warnings) = Settings::from_json(&value);
+                    let (settings, warnings) = Settings::from_json(&value, path.parent());
                     for warning in warnings {
                         eprintln!("claim-lsp: {}: {warning}", path.display());
                     }
@@ -40,7 +40,14 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
         },
     };
-    let environment = Environment { settings, code_file: None };
+    let mut settings = settings;
+    if let Some(path) = &options.hcpcs_file {
+        settings.hcpcs_file = Some(path.clone());
+    }
+    let (environment, messages) = Environment::load(settings);
+    for message in messages {
+        eprintln!("claim-lsp: {message}");
+    }
     let mut files = Vec::new();
     for path in &options.paths {
         match collect(path, &mut files) {

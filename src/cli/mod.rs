@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod explain;
 mod input;
 mod render;
 
@@ -26,6 +27,7 @@ pub fn run(arguments: Vec<String>) -> i32 {
         }
         Ok(Command::Serve) => crate::lsp::serve_stdio(),
         Ok(Command::Check(options)) => check::run(&options),
+        Ok(Command::Explain(options)) => explain::run(&options),
         Err(message) => {
             eprintln!("claim-lsp: {message}\n\n{USAGE}");
             EXIT_USAGE

@@ -1,8 +1,19 @@
-//! User settings: rule severities from editor settings, `initializationOptions` or the CLI.
+//! User settings: rule severities, payer policy and data files, from editor settings,
+//! `initializationOptions`, a workspace `.claim-lsp.json` or the CLI's `--config`.
+//!
+//! Reading never fails: anything unusable becomes a warning for the user and the rest
+//! still applies. Warnings quote setting names, never values from claim files.
 
-use std::collections::BTreeMap;
+mod mue;
+mod policy;
 
-use serde_json::Value;
+pub use mue::{MueAdjudication, MueLimit, MueTable};
+pub use policy::{PayerPolicy, PolicyLayer};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
 
 use crate::diagnostic::Severity;
 
@@ -29,49 +40,215 @@ impl RuleLevel {
 /// Settings that change what the checker reports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
-    /// Per-rule overrides by rule id.
+    /// Rule levels for every claim (payer layers may override them).
     pub rules: BTreeMap<String, RuleLevel>,
+    /// Policy for every payer.
+    pub policy: PolicyLayer,
+    /// Policy by SBR09 claim filing indicator (`MB`, `MC`, `CI` …).
+    pub payer_classes: BTreeMap<String, PolicyLayer>,
+    /// Policy by payer id (2010BB NM109).
+    pub payers: BTreeMap<String, PolicyLayer>,
+    /// A CMS ANWEB fixed-width file that replaces the built-in HCPCS table.
+    pub hcpcs_file: Option<PathBuf>,
+    /// A CMS practitioner MUE table (CSV as published).
+    pub mue_file: Option<PathBuf>,
 }
 
 impl Settings {
-    /// Reads `{"rules": {"segment-count": "off", …}}`. Anything unusable is skipped with a
-    /// warning for the user; the rest still applies. Warnings never quote values from
-    /// claim files (settings hold none), but stay short anyway.
-    pub fn from_json(value: &Value) -> (Settings, Vec<String>) {
+    /// Reads settings JSON. Relative paths resolve against `base` (the config file's
+    /// folder), else the current directory.
+    pub fn from_json(value: &Value, base: Option<&Path>) -> (Settings, Vec<String>) {
+        let mut reader = Reader { warnings: Vec::new(), base };
         let mut settings = Settings::default();
-        let mut warnings = Vec::new();
         let Some(object) = value.as_object() else {
             if !value.is_null() {
-                warnings.push("claim-lsp settings must be a JSON object; using the defaults".to_string());
+                reader.warn("claim-lsp settings must be a JSON object; using the defaults");
             }
-            return (settings, warnings);
+            return (settings, reader.warnings);
         };
-        match object.get("rules") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(rules)) => {
-                for (id, level) in rules {
-                    if !crate::rules::is_known(id) {
-                        warnings.push(format!("unknown rule id `{id}` in settings.rules; ignored"));
-                        continue;
-                    }
-                    match level.as_str().and_then(RuleLevel::parse) {
-                        Some(level) => {
-                            settings.rules.insert(id.clone(), level);
+        for (key, value) in object {
+            match key.as_str() {
+                "rules" => settings.rules = reader.rules("rules", value),
+                "policy" => settings.policy = reader.layer("policy", value),
+                "payerClasses" => settings.payer_classes = reader.layers("payerClasses", value),
+                "payers" => settings.payers = reader.layers("payers", value),
+                "codeTables" => {
+                    let tables = reader.object("codeTables", value);
+                    for (key, value) in tables.iter().flat_map(|m| m.iter()) {
+                        match key.as_str() {
+                            "hcpcsFile" => settings.hcpcs_file = reader.path("codeTables.hcpcsFile", value),
+                            other => reader.warn(format!("unknown setting codeTables.{other}; ignored")),
                         }
-                        None => warnings.push(format!(
-                            "settings.rules.{id} must be one of \"off\", \"error\", \"warning\", \"info\", \"hint\"; using its default"
-                        )),
                     }
                 }
+                "mueFile" => settings.mue_file = reader.path("mueFile", value),
+                // Editor-side settings that the server does not use.
+                "server" | "trace" | "configFile" | "$schema" => {}
+                other => reader.warn(format!("unknown setting `{other}`; ignored")),
             }
-            Some(_) => warnings.push("settings.rules must be an object of rule ids; using the defaults".to_string()),
         }
-        (settings, warnings)
+        (settings, reader.warnings)
     }
 
-    /// The level of a rule after the user's overrides.
+    /// The level of a rule for every claim, after the user's overrides.
     pub fn level(&self, rule_id: &str, default: Severity) -> RuleLevel {
         self.rules.get(rule_id).copied().unwrap_or(RuleLevel::On(default))
+    }
+
+    /// The policy for a claim: built-in defaults, the user's defaults, the payer
+    /// class, then the payer id — later layers win.
+    pub fn policy_for(&self, payer_class: Option<&str>, payer_id: Option<&str>) -> PayerPolicy {
+        let mut policy = PayerPolicy::default();
+        if let Some(builtin) = payer_class.and_then(builtin_class_layer) {
+            policy.apply(&builtin);
+        }
+        policy.rules.extend(self.rules.iter().map(|(id, level)| (id.clone(), *level)));
+        policy.apply(&self.policy);
+        if let Some(layer) = payer_class.and_then(|class| self.payer_classes.get(class)) {
+            policy.apply(layer);
+        }
+        if let Some(layer) = payer_id.and_then(|id| self.payers.get(id)) {
+            policy.apply(layer);
+        }
+        policy
+    }
+}
+
+/// What the product assumes before the user says anything: Medicare Part B requires
+/// JW/JZ (CMS, since July 2023), Medicaid programs require NDCs on drug lines (Deficit
+/// Reduction Act of 2005, section 6002, for rebates).
+fn builtin_class_layer(payer_class: &str) -> Option<PolicyLayer> {
+    match payer_class {
+        "MB" => Some(PolicyLayer {
+            wastage_modifiers_required: Some(true),
+            rules: BTreeMap::from([("missing-jw-jz".to_string(), RuleLevel::On(Severity::Warning))]),
+            ..PolicyLayer::default()
+        }),
+        "MC" => Some(PolicyLayer { ndc_required: Some(true), ..PolicyLayer::default() }),
+        _ => None,
+    }
+}
+
+struct Reader<'a> {
+    warnings: Vec<String>,
+    base: Option<&'a Path>,
+}
+
+impl Reader<'_> {
+    fn warn(&mut self, message: impl Into<String>) {
+        self.warnings.push(message.into());
+    }
+
+    fn object<'v>(&mut self, name: &str, value: &'v Value) -> Option<&'v Map<String, Value>> {
+        match value {
+            Value::Object(object) => Some(object),
+            Value::Null => None,
+            _ => {
+                self.warn(format!("{name} must be an object; ignored"));
+                None
+            }
+        }
+    }
+
+    fn rules(&mut self, name: &str, value: &Value) -> BTreeMap<String, RuleLevel> {
+        let mut rules = BTreeMap::new();
+        for (id, level) in self.object(name, value).into_iter().flatten() {
+            if !crate::rules::is_known(id) {
+                self.warn(format!("unknown rule id `{id}` in {name}; ignored"));
+                continue;
+            }
+            match level.as_str().and_then(RuleLevel::parse) {
+                Some(level) => {
+                    rules.insert(id.clone(), level);
+                }
+                None => self.warn(format!(
+                    "{name}.{id} must be one of \"off\", \"error\", \"warning\", \"info\", \"hint\"; using its default"
+                )),
+            }
+        }
+        rules
+    }
+
+    fn layers(&mut self, name: &str, value: &Value) -> BTreeMap<String, PolicyLayer> {
+        let mut layers = BTreeMap::new();
+        for (key, layer) in self.object(name, value).into_iter().flatten() {
+            let layer = self.layer(&format!("{name}.{key}"), layer);
+            layers.insert(key.clone(), layer);
+        }
+        layers
+    }
+
+    fn layer(&mut self, name: &str, value: &Value) -> PolicyLayer {
+        let mut layer = PolicyLayer::default();
+        for (key, value) in self.object(name, value).into_iter().flatten() {
+            let path = format!("{name}.{key}");
+            match key.as_str() {
+                "rules" => layer.rules = self.rules(&path, value),
+                "priorAuthorization" => layer.prior_authorization = self.codes(&path, value),
+                "multiDoseCodes" => layer.multi_dose_codes = self.codes(&path, value),
+                "unitLimits" => layer.unit_limits = self.limits(&path, value),
+                "wastageModifiersRequired" => layer.wastage_modifiers_required = self.flag(&path, value),
+                "ndcRequired" => layer.ndc_required = self.flag(&path, value),
+                _ => self.warn(format!("unknown setting {path}; ignored")),
+            }
+        }
+        layer
+    }
+
+    fn codes(&mut self, name: &str, value: &Value) -> Option<BTreeSet<String>> {
+        let Some(items) = value.as_array() else {
+            self.warn(format!("{name} must be a list of HCPCS codes; ignored"));
+            return None;
+        };
+        let mut codes = BTreeSet::new();
+        for item in items {
+            match item.as_str().map(str::trim) {
+                Some(code) if !code.is_empty() => {
+                    codes.insert(code.to_ascii_uppercase());
+                }
+                _ => self.warn(format!("{name} must hold codes as strings; an entry was ignored")),
+            }
+        }
+        Some(codes)
+    }
+
+    fn limits(&mut self, name: &str, value: &Value) -> Option<BTreeMap<String, u64>> {
+        let object = self.object(name, value)?;
+        let mut limits = BTreeMap::new();
+        for (code, limit) in object {
+            match limit.as_u64() {
+                Some(limit) => {
+                    limits.insert(code.trim().to_ascii_uppercase(), limit);
+                }
+                None => self.warn(format!("{name}.{code} must be a whole number of units; ignored")),
+            }
+        }
+        Some(limits)
+    }
+
+    fn flag(&mut self, name: &str, value: &Value) -> Option<bool> {
+        let flag = value.as_bool();
+        if flag.is_none() {
+            self.warn(format!("{name} must be true or false; ignored"));
+        }
+        flag
+    }
+
+    fn path(&mut self, name: &str, value: &Value) -> Option<PathBuf> {
+        match value.as_str().map(str::trim) {
+            Some("") | None if value.is_null() || value.as_str().is_some() => None,
+            Some(path) => {
+                let path = PathBuf::from(path);
+                Some(match self.base {
+                    Some(base) if path.is_relative() => base.join(path),
+                    _ => path,
+                })
+            }
+            None => {
+                self.warn(format!("{name} must be a file path; ignored"));
+                None
+            }
+        }
     }
 }
 
@@ -82,12 +259,40 @@ mod tests {
 
     #[test]
     fn reads_overrides_and_warns_on_bad_values() {
-        let (settings, warnings) = Settings::from_json(&json!({"rules": {"segment-count": "off", "lx-sequence": "loud", "no-such-rule": "off"}}));
+        let (settings, warnings) = Settings::from_json(
+            &json!({"rules": {"segment-count": "off", "lx-sequence": "loud", "no-such-rule": "off"}}),
+            None,
+        );
         assert_eq!(settings.level("segment-count", Severity::Error), RuleLevel::Off);
         assert_eq!(settings.level("lx-sequence", Severity::Error), RuleLevel::On(Severity::Error));
         assert_eq!(warnings.len(), 2);
-        let (settings, warnings) = Settings::from_json(&json!({"rules": 7}));
+        let (settings, warnings) = Settings::from_json(&json!({"rules": 7}), None);
         assert_eq!(settings, Settings::default());
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn payer_layers_merge_in_order() {
+        let (settings, warnings) = Settings::from_json(
+            &json!({
+                "policy": {"priorAuthorization": ["j2700"], "unitLimits": {"J2700": 24}},
+                "payerClasses": {"CI": {"unitLimits": {"J2700": 12}, "wastageModifiersRequired": true}},
+                "payers": {"87726": {"priorAuthorization": [], "rules": {"segment-count": "warning"}}},
+                "mueFile": "mue.csv"
+            }),
+            Some(Path::new("/work")),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(settings.mue_file, Some(PathBuf::from("/work/mue.csv")));
+        let commercial = settings.policy_for(Some("CI"), None);
+        assert_eq!(commercial.unit_limits.get("J2700"), Some(&12));
+        assert!(commercial.prior_authorization.contains("J2700"));
+        assert_eq!(commercial.wastage_modifiers_required, Some(true));
+        let one_payer = settings.policy_for(Some("CI"), Some("87726"));
+        assert!(one_payer.prior_authorization.is_empty());
+        assert_eq!(one_payer.rules.get("segment-count"), Some(&RuleLevel::On(Severity::Warning)));
+        let medicare = settings.policy_for(Some("MB"), None);
+        assert_eq!(medicare.rules.get("missing-jw-jz"), Some(&RuleLevel::On(Severity::Warning)));
+        assert_eq!(settings.policy_for(Some("MC"), None).ndc_required, Some(true));
     }
 }

@@ -63,8 +63,10 @@ impl Backend {
 
     /// Reads settings and warns the user about parts that cannot be used.
     async fn apply_settings(&self, value: &Value) {
-        let (settings, warnings) = Settings::from_json(value);
-        lock(&self.state).environment.settings = settings;
+        let (settings, mut warnings) = Settings::from_json(value, None);
+        let (environment, messages) = Environment::load(settings);
+        warnings.extend(messages);
+        lock(&self.state).environment = environment;
         for warning in warnings {
             tracing::warn!("settings: {warning}");
             self.client.show_message(MessageType::WARNING, format!("claim-lsp: {warning}")).await;

@@ -36,6 +36,11 @@ pub static ALL: &[&Rule] = &[
     &structure::unexpected_segment::RULE,
 ];
 
+fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {
+    let layers = std::iter::once(&settings.policy).chain(settings.payer_classes.values()).chain(settings.payers.values());
+    layers.into_iter().any(|layer| layer.rules.contains_key(id))
+}
+
 pub fn is_known(id: &str) -> bool {
     ALL.iter().any(|rule| rule.id == id)
 }
@@ -50,7 +55,13 @@ pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
     let context = RuleContext::new(file, environment);
     let mut diagnostics = Vec::new();
     for rule in ALL {
-        let RuleLevel::On(severity) = settings.level(rule.id, rule.default_severity) else { continue };
+        // A rule off globally may still be on for some payer: skip only when no layer
+        // mentions it.
+        let severity = match settings.level(rule.id, rule.default_severity) {
+            RuleLevel::On(severity) => severity,
+            RuleLevel::Off if mentioned_by_a_payer(settings, rule.id) => rule.default_severity,
+            RuleLevel::Off => continue,
+        };
         let mut report = Report::new(rule.id, severity, &mut diagnostics);
         (rule.check)(&context, &mut report);
     }
