@@ -7,7 +7,7 @@ use super::input::{decode, looks_like_x12};
 use super::render::{self, FileFindings};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
 use crate::analysis::Environment;
-use crate::config::Settings;
+use crate::config::{self, CONFIG_FILE_NAME};
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
 
@@ -18,28 +18,32 @@ const MAYBE_CLAIM_EXTENSIONS: &[&str] = &["txt", "dat"];
 
 pub(super) fn run(options: &CheckOptions) -> i32 {
     let mut io_failed = false;
-    let settings = match &options.config {
-        None => Settings::default(),
+    // `--config FILE`, else a `.claim-lsp.json` in the current folder if there is one.
+    let config_path = options.config.clone().or_else(|| {
+        let default = PathBuf::from(CONFIG_FILE_NAME);
+        default.is_file().then_some(default)
+    });
+    let config_text = match &config_path {
+        None => None,
         Some(path) => match std::fs::read(path) {
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
-                Ok(value) => {
-                    let (settings, warnings) = Settings::from_json(&value, path.parent());
-                    for warning in warnings {
-                        eprintln!("claim-lsp: {}: {warning}", path.display());
-                    }
-                    settings
-                }
-                Err(error) => {
-                    eprintln!("claim-lsp: {}: not valid JSON ({error}); using the defaults", path.display());
-                    Settings::default()
-                }
-            },
+            Ok(bytes) => Some(decode(&bytes)),
             Err(error) => {
                 eprintln!("claim-lsp: cannot read {}: {error}", path.display());
                 return EXIT_USAGE;
             }
         },
     };
+    let folder = config_path.as_ref().map(|p| p.parent().map(Path::to_path_buf).unwrap_or_default());
+    let file = folder.as_deref().zip(config_text.as_deref());
+    let resolved = config::resolve(file, &serde_json::Value::Null);
+    if let (Some(path), Some(text)) = (&config_path, &config_text) {
+        let rope = ropey::Rope::from_str(text);
+        for problem in &resolved.file_problems {
+            let at = crate::text::line_column(&rope, problem.span.start, crate::text::PositionEncoding::Utf32);
+            eprintln!("{}:{}:{}: warning[config] {}", path.display(), at.line + 1, at.column + 1, problem.message);
+        }
+    }
+    let settings = resolved.settings;
     let mut settings = settings;
     if let Some(path) = &options.hcpcs_file {
         settings.hcpcs_file = Some(path.clone());

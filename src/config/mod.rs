@@ -6,9 +6,11 @@
 
 mod mue;
 mod policy;
+mod workspace;
 
 pub use mue::{MueAdjudication, MueLimit, MueTable};
 pub use policy::{PayerPolicy, PolicyLayer};
+pub use workspace::{resolve, ConfigProblem, ResolvedSettings, CONFIG_FILE_NAME};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -5,12 +5,16 @@
 //! refused. Diagnostics are computed off the async threads after a short debounce and
 //! published only if no newer change arrived meanwhile.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use ropey::Rope;
 use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{
+    Diagnostic, DiagnosticSeverity, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
+    FileSystemWatcher, GlobPattern, NumberOrString, Registration,
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
     MarkupContent, MarkupKind, MessageType, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
@@ -21,7 +25,7 @@ use tower_lsp::{Client, LanguageServer};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
 use crate::analysis::{Analysis, Environment};
-use crate::config::Settings;
+use crate::config::{self, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
 
 /// How long typing must pause before a document is checked again.
@@ -39,6 +43,19 @@ struct State {
     encoding: PositionEncoding,
     markdown_hover: bool,
     environment: Environment,
+    /// Settings as the editor sent them (initializationOptions, didChangeConfiguration).
+    editor_settings: Value,
+    /// The workspace folder that may hold `.claim-lsp.json`.
+    workspace: Option<PathBuf>,
+    /// Messages found before `initialized`, when tower-lsp cannot send them yet.
+    pending: Option<SettingsOutcome>,
+}
+
+/// What reloading settings produced for the user: messages, and diagnostics for the
+/// workspace config file.
+struct SettingsOutcome {
+    messages: Vec<String>,
+    config_diagnostics: Option<(Url, Vec<Diagnostic>)>,
 }
 
 impl Backend {
@@ -48,6 +65,9 @@ impl Backend {
             encoding: PositionEncoding::Utf16,
             markdown_hover: true,
             environment: Environment::default(),
+            editor_settings: Value::Null,
+            workspace: None,
+            pending: None,
         };
         Self { client, state: Arc::new(Mutex::new(state)), publish: Arc::new(tokio::sync::Mutex::new(())) }
     }
@@ -61,15 +81,50 @@ impl Backend {
         lock(&self.state).documents.get(uri).map(|d| d.version)
     }
 
-    /// Reads settings and warns the user about parts that cannot be used.
-    async fn apply_settings(&self, value: &Value) {
-        let (settings, mut warnings) = Settings::from_json(value, None);
-        let (environment, messages) = Environment::load(settings);
-        warnings.extend(messages);
+    /// Rebuilds the settings from the workspace file and the editor's settings, and
+    /// loads the data files they name. Synchronous: callers decide how to report.
+    fn reload_settings(&self) -> SettingsOutcome {
+        let (workspace, editor, encoding) = {
+            let state = lock(&self.state);
+            (state.workspace.clone(), state.editor_settings.clone(), state.encoding)
+        };
+        let config_path = workspace.as_ref().map(|folder| folder.join(CONFIG_FILE_NAME));
+        let config_text = config_path.as_ref().and_then(|path| std::fs::read(path).ok()).map(|b| crate::cli::decode(&b));
+        let file = workspace.as_deref().zip(config_text.as_deref());
+        let resolved = config::resolve(file, &editor);
+        let (environment, mut messages) = Environment::load(resolved.settings);
+        messages.extend(resolved.editor_warnings);
         lock(&self.state).environment = environment;
-        for warning in warnings {
-            tracing::warn!("settings: {warning}");
-            self.client.show_message(MessageType::WARNING, format!("claim-lsp: {warning}")).await;
+        let config_diagnostics = config_path.and_then(|path| Url::from_file_path(path).ok()).map(|uri| {
+            let rope = Rope::from_str(config_text.as_deref().unwrap_or_default());
+            let diagnostics = resolved
+                .file_problems
+                .iter()
+                .map(|problem| Diagnostic {
+                    range: convert::range(&rope, problem.span, encoding),
+                    severity: Some(DiagnosticSeverity::WARNING),
+                    code: Some(NumberOrString::String("config".into())),
+                    source: Some("claim-lsp".into()),
+                    message: problem.message.clone(),
+                    ..Diagnostic::default()
+                })
+                .collect();
+            (uri, diagnostics)
+        });
+        if !messages.is_empty() {
+            // The text goes to the user only: settings are request params and may name
+            // paths or values we must not log.
+            tracing::warn!(count = messages.len(), "settings problems shown to the user");
+        }
+        SettingsOutcome { messages, config_diagnostics }
+    }
+
+    async fn report_settings(&self, outcome: SettingsOutcome) {
+        for message in outcome.messages {
+            self.client.show_message(MessageType::WARNING, format!("claim-lsp: {message}")).await;
+        }
+        if let Some((uri, diagnostics)) = outcome.config_diagnostics {
+            self.client.publish_diagnostics(uri, diagnostics, None).await;
         }
     }
 
@@ -167,14 +222,23 @@ impl LanguageServer for Backend {
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
             .map_or(true, |formats| formats.contains(&MarkupKind::Markdown));
+        #[allow(deprecated)] // root_uri is how older clients name the workspace.
+        let workspace = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .map(|folder| folder.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|uri| uri.to_file_path().ok());
         {
             let mut state = lock(&self.state);
             state.encoding = encoding;
             state.markdown_hover = markdown_hover;
+            state.editor_settings = params.initialization_options.clone().unwrap_or(Value::Null);
+            state.workspace = workspace;
         }
-        if let Some(options) = &params.initialization_options {
-            self.apply_settings(options).await;
-        }
+        let outcome = self.reload_settings();
+        lock(&self.state).pending = Some(outcome);
         tracing::info!(?encoding, "initialized");
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -187,7 +251,30 @@ impl LanguageServer for Backend {
         })
     }
 
-    async fn initialized(&self, _: InitializedParams) {}
+    async fn initialized(&self, _: InitializedParams) {
+        let pending = lock(&self.state).pending.take();
+        if let Some(outcome) = pending {
+            self.report_settings(outcome).await;
+        }
+        // Watch the workspace file so edits to it apply at once; clients that do not
+        // support dynamic registration simply answer with an error, which changes nothing.
+        let watcher = FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")), kind: None };
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers: vec![watcher] };
+        let registration = Registration {
+            id: "claim-lsp-config".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if self.client.register_capability(vec![registration]).await.is_err() {
+            tracing::debug!("client did not accept a file watcher for the workspace config");
+        }
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        let outcome = self.reload_settings();
+        self.report_settings(outcome).await;
+        self.recheck_all();
+    }
 
     async fn shutdown(&self) -> Result<()> {
         Ok(())
@@ -233,7 +320,9 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         // Clients send either the section itself or `{ "claimLsp": { … } }`.
         let settings = params.settings.get("claimLsp").cloned().unwrap_or(params.settings);
-        self.apply_settings(&settings).await;
+        lock(&self.state).editor_settings = settings;
+        let outcome = self.reload_settings();
+        self.report_settings(outcome).await;
         self.recheck_all();
     }
 

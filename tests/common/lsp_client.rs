@@ -1,0 +1,98 @@
+//! An in-memory LSP client for protocol tests: drives the real `Backend` through
+//! tower-lsp's service and collects what the server sends back.
+#![allow(dead_code, unreachable_pub)]
+
+use std::time::Duration;
+
+use claim_lsp::lsp::Backend;
+use futures::StreamExt;
+use serde_json::{json, Value};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tower::{Service, ServiceExt};
+use tower_lsp::jsonrpc::Request;
+use tower_lsp::LspService;
+
+pub struct TestClient {
+    pub service: LspService<Backend>,
+    pub from_server: UnboundedReceiver<Request>,
+    next_id: i64,
+}
+
+impl TestClient {
+    /// Starts a server and initializes it with the given client capabilities and options.
+    pub async fn start(capabilities: Value, options: Value) -> Self {
+        let (service, socket) = LspService::new(Backend::new);
+        let (sender, from_server) = unbounded_channel();
+        tokio::spawn(async move {
+            let mut socket = socket;
+            while let Some(message) = socket.next().await {
+                let _ = sender.send(message);
+            }
+        });
+        let mut client = Self { service, from_server, next_id: 1 };
+        let result = client
+            .request("initialize", json!({"capabilities": capabilities, "initializationOptions": options}))
+            .await;
+        assert!(result.get("capabilities").is_some(), "initialize answered {result}");
+        client.notify("initialized", json!({})).await;
+        client
+    }
+
+    pub async fn request(&mut self, method: &'static str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let request = Request::build(method).params(params).id(id).finish();
+        let response = self.service.ready().await.expect("service ready").call(request).await.expect("server alive");
+        let response = response.expect("a request gets a response");
+        let (_, result) = response.into_parts();
+        result.expect("request succeeded")
+    }
+
+    pub async fn notify(&mut self, method: &'static str, params: Value) {
+        let request = Request::build(method).params(params).finish();
+        let response = self.service.ready().await.expect("service ready").call(request).await.expect("server alive");
+        assert!(response.is_none());
+    }
+
+    pub async fn open(&mut self, uri: &str, text: &str, version: i32) {
+        let params = json!({"textDocument": {"uri": uri, "languageId": "x12-837", "version": version, "text": text}});
+        self.notify("textDocument/didOpen", params).await;
+    }
+
+    /// Waits for `publishDiagnostics` of `uri` with `version` (or any version when
+    /// `None`); other messages are skipped. Bounded in time.
+    pub async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.from_server.recv())
+                .await
+                .expect("diagnostics arrive in time")
+                .expect("server still sending");
+            if message.method() != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            let params = message.params().cloned().unwrap_or(Value::Null);
+            if params["uri"] == uri && (version.is_none() || params["version"].as_i64() == version) {
+                return params;
+            }
+        }
+    }
+}
+
+/// LSP position of a byte offset, counting UTF-16 code units, written independently of
+/// the server's own conversion. Lines end at `\r\n`, `\n` or `\r`, as LSP says.
+pub fn utf16_position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let mut line = 0;
+    let mut line_start = 0;
+    let bytes = before.as_bytes();
+    for (i, byte) in bytes.iter().enumerate() {
+        let ends_line = *byte == b'\n' || (*byte == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+        if ends_line {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    let character: usize = text[line_start..offset].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}

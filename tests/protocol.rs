@@ -1,0 +1,191 @@
+//! Protocol tests through tower-lsp's real service: text sync in order under load,
+//! versioned diagnostics, UTF-16 positions, hover.
+
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::{utf16_position, TestClient};
+use serde_json::{json, Value};
+use tower::Service;
+use tower_lsp::jsonrpc::Request;
+
+const URI: &str = "file:///claims/batch.837";
+
+fn base_claim() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/claims/clean-837p.837")).expect("base claim")
+}
+
+/// A small deterministic generator, so a failure replays exactly.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        usize::try_from(self.next() % (bound.max(1) as u64)).unwrap_or(0)
+    }
+
+    /// A char boundary of `text` at random, never between the halves of a CRLF (no
+    /// LSP position names that spot).
+    fn boundary(&mut self, text: &str) -> usize {
+        let mut offset = self.below(text.len() + 1);
+        while !text.is_char_boundary(offset) || splits_crlf(text, offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+fn splits_crlf(text: &str, offset: usize) -> bool {
+    offset > 0 && text.as_bytes().get(offset - 1) == Some(&b'\r') && text.as_bytes().get(offset) == Some(&b'\n')
+}
+
+const PIECES: &[&str] = &["~", "*", ":", "\n", "\r\n", "é", "𝔄", "SV1*HC:J2700:JW*", "4", "NM1", "", "ü𝔄~\n"];
+
+/// One random edit: returns the LSP change event and applies it to the client's text.
+fn random_edit(random: &mut Random, text: &mut String) -> Value {
+    let a = random.boundary(text);
+    let b = random.boundary(text);
+    let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 40));
+    let mut end = end;
+    while !text.is_char_boundary(end) || splits_crlf(text, end) {
+        end -= 1;
+    }
+    let insert = PIECES[random.below(PIECES.len())];
+    let event = json!({
+        "range": {"start": utf16_position(text, start), "end": utf16_position(text, end)},
+        "text": insert
+    });
+    text.replace_range(start..end, insert);
+    event
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_random_edits_keep_server_and_client_text_equal() {
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    let mut text = base_claim();
+    client.open(URI, &text, 1).await;
+    let mut random = Random(0x5eed_1234_abcd_0001);
+    let uri = tower_lsp::lsp_types::Url::parse(URI).expect("uri");
+    for version in 2..1002 {
+        // Some notifications carry several events, applied one after the other.
+        let events: Vec<Value> = (0..1 + random.below(3)).map(|_| random_edit(&mut random, &mut text)).collect();
+        client
+            .notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": events}))
+            .await;
+        assert_eq!(client.service.inner().document_text(&uri).as_deref(), Some(text.as_str()), "after version {version}");
+    }
+    // The last diagnostics carry the last version; no older version is published after it.
+    let last = client.diagnostics(URI, Some(1001)).await;
+    assert_eq!(last["version"], 1001);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_changes_sent_without_waiting_is_applied_in_order() {
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    let mut text = base_claim();
+    client.open(URI, &text, 1).await;
+    let mut random = Random(0xfeed_0000_0000_0042);
+    let mut pending = Vec::new();
+    for version in 2..202 {
+        let event = random_edit(&mut random, &mut text);
+        let request = Request::build("textDocument/didChange")
+            .params(json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [event]}))
+            .finish();
+        pending.push(client.service.call(request));
+    }
+    for outcome in futures::future::join_all(pending).await {
+        assert!(outcome.is_ok());
+    }
+    let uri = tower_lsp::lsp_types::Url::parse(URI).expect("uri");
+    assert_eq!(client.service.inner().document_text(&uri), Some(text));
+    assert_eq!(client.service.inner().document_version(&uri), Some(201));
+    let published = client.diagnostics(URI, Some(201)).await;
+    assert_eq!(published["version"], 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_version_is_refused_and_the_text_kept() {
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    client.open(URI, "ISA~", 5).await;
+    let change = json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": "GARBAGE"}]});
+    client.notify("textDocument/didChange", change).await;
+    let uri = tower_lsp::lsp_types::Url::parse(URI).expect("uri");
+    assert_eq!(client.service.inner().document_text(&uri).as_deref(), Some("ISA~"));
+}
+
+/// A segment count error placed after characters outside the BMP on the same line: the
+/// diagnostic's columns count UTF-16 code units by default and bytes when UTF-8 is
+/// negotiated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn positions_use_the_negotiated_encoding_outside_the_bmp() {
+    // The extra NTE makes SE01 one short, on the same line as characters outside the BMP.
+    let text = base_claim().replace("\nSE*", "\nNTE*ADD*𝔄𝔄é~SE*");
+    let se01 = text.find("SE*").expect("SE") + 3;
+    let line_start = text[..se01].rfind('\n').map_or(0, |i| i + 1);
+    let line_text = &text[line_start..se01];
+    let expected_utf16: usize = line_text.chars().map(char::len_utf16).sum();
+    let mut utf16_client = TestClient::start(json!({}), Value::Null).await;
+    utf16_client.open(URI, &text, 1).await;
+    let published = utf16_client.diagnostics(URI, Some(1)).await;
+    let segment_count = find_rule(&published, "segment-count");
+    assert_eq!(segment_count["range"]["start"]["character"], expected_utf16);
+
+    let mut utf8_client = TestClient::start(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}), Value::Null).await;
+    utf8_client.open(URI, &text, 1).await;
+    let published = utf8_client.diagnostics(URI, Some(1)).await;
+    let segment_count = find_rule(&published, "segment-count");
+    assert_eq!(segment_count["range"]["start"]["character"], line_text.len());
+    assert_ne!(expected_utf16, line_text.len(), "the line must hold non-ASCII text for this test to mean anything");
+}
+
+fn find_rule<'a>(published: &'a Value, rule: &str) -> &'a Value {
+    published["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == rule))
+        .unwrap_or_else(|| panic!("no {rule} in {published}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_turn_rules_off_and_bad_values_fall_back_with_a_warning() {
+    let text = base_claim().replace("SE*", "SE*9").replace("SE*9", "SE*99");
+    let mut client = TestClient::start(json!({}), json!({"rules": {"segment-count": "off", "lx-sequence": "purple"}})).await;
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+    assert!(published["diagnostics"].as_array().is_some_and(|d| d.iter().all(|d| d["code"] != "segment-count")));
+    client
+        .notify("workspace/didChangeConfiguration", json!({"settings": {"claimLsp": {"rules": {"segment-count": "warning"}}}}))
+        .await;
+    let published = client.diagnostics(URI, None).await;
+    assert_eq!(find_rule(&published, "segment-count")["severity"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_explains_the_code_under_the_cursor_and_close_clears_diagnostics() {
+    let text = base_claim();
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    client.open(URI, &text, 1).await;
+    let at = text.find("J2700").expect("J2700") + 2;
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": utf16_position(&text, at)}))
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("oxacillin sodium") && value.contains("1,000 mg"), "{value}");
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}})).await;
+    let cleared = client.diagnostics(URI, None).await;
+    loop {
+        if cleared["diagnostics"].as_array().is_some_and(Vec::is_empty) && cleared["version"].is_null() {
+            break;
+        }
+        let next = client.diagnostics(URI, None).await;
+        if next["diagnostics"].as_array().is_some_and(Vec::is_empty) {
+            break;
+        }
+    }
+}
