@@ -107,7 +107,7 @@ local ok, err = xpcall(function()
   local claim_lsp = require('claim_lsp')
   claim_lsp.setup({
     cmd = { bin, 'serve' },
-    settings = { rules = { ['segment-count'] = 'error' } },
+    settings = { rules = { ['segment-count'] = 'warning' } },
   })
   check(vim.fn.json_encode(claim_lsp.server_settings().codeTables) == '{}',
     'empty settings tables are sent as JSON objects', vim.fn.json_encode(claim_lsp.server_settings()))
@@ -138,6 +138,19 @@ local ok, err = xpcall(function()
     local se_line = d.lnum
     local text = vim.api.nvim_buf_get_lines(wrong, se_line, se_line + 1, false)[1] or ''
     check(text:match('^SE') ~= nil, 'segment-count diagnostic is on the SE segment', 'line ' .. se_line .. ': ' .. text)
+    check(d.severity == vim.diagnostic.severity.WARN, 'severity comes from settings (warning)',
+      'severity ' .. tostring(d.severity))
+
+    -- Settings changed at run time reach the server.
+    claim_lsp.update_settings({ rules = { ['segment-count'] = 'off' } })
+    check(vim.wait(WAIT_MS, function()
+      return #diagnostics_with_code(wrong, 'segment-count') == 0
+    end, 50), 'update_settings turns segment-count off', 'diagnostics: ' .. vim.inspect(codes(wrong)))
+    claim_lsp.update_settings({ rules = { ['segment-count'] = 'error' } })
+    check(vim.wait(WAIT_MS, function()
+      local found = diagnostics_with_code(wrong, 'segment-count')
+      return #found > 0 and found[1].severity == vim.diagnostic.severity.ERROR
+    end, 50), 'update_settings turns segment-count back on as an error', 'diagnostics: ' .. vim.inspect(codes(wrong)))
   end
 
   -- Hover on the J-code.

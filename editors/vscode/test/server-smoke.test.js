@@ -88,17 +88,18 @@ class StdioClient {
   request(method, params) {
     const id = this.nextId++;
     const response = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.write({ jsonrpc: '2.0', id, method, params });
+    // JSON-RPC params are an object or array, or absent (shutdown has none).
+    this.write(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
     return withTimeout(response, `${method} response`);
   }
 
   notify(method, params) {
-    this.write({ jsonrpc: '2.0', method, params });
+    this.write(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
 
-  /** The first notification (already received or coming) that satisfies predicate. */
-  waitFor(description, predicate) {
-    const seen = this.notifications.find(predicate);
+  /** The first notification from index `since` on (received or coming) that satisfies predicate. */
+  waitFor(description, predicate, since = 0) {
+    const seen = this.notifications.slice(since).find(predicate);
     if (seen) return Promise.resolve(seen);
     return withTimeout(
       new Promise((resolve) => {
@@ -149,7 +150,7 @@ const missing = !fs.existsSync(binary);
 if (missing) console.log(`SKIPPED: server-smoke: no claim-lsp binary at ${binary} (cargo build --release, or set CLAIM_LSP_BIN)`);
 
 test('claim-lsp speaks the extension client contract over stdio', { skip: missing && `no claim-lsp binary at ${binary}`, timeout: 90000 }, async () => {
-  const section = { rules: { 'segment-count': 'error' }, codeTables: { hcpcsFile: '' }, configFile: '.claim-lsp.json' };
+  const section = { rules: { 'segment-count': 'warning' }, codeTables: { hcpcsFile: '' }, configFile: '.claim-lsp.json' };
   const client = new StdioClient(binary, ['serve']);
   client.settings = toInitializationOptions(fromObject(section));
   try {
@@ -193,6 +194,20 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
     const segmentCount = opened.params.diagnostics.find((d) => d.code === 'segment-count');
     assert.equal(segmentCount.range.start.line, seLine, 'segment-count sits on the SE segment');
     if (opened.params.version !== undefined) assert.equal(opened.params.version, 1);
+    assert.equal(segmentCount.severity, 2, 'severity from initializationOptions (warning)');
+
+    // didChangeConfiguration turns the rule off, then back on as an error.
+    let since = client.notifications.length;
+    client.notify('workspace/didChangeConfiguration',
+      toDidChangeConfigurationParams(fromObject({ ...section, rules: { 'segment-count': 'off' } })));
+    await client.waitFor('diagnostics with segment-count off', (m) =>
+      publishedFor(uri)(m) && !ruleIds(m).includes('segment-count'), since);
+    since = client.notifications.length;
+    client.notify('workspace/didChangeConfiguration',
+      toDidChangeConfigurationParams(fromObject({ ...section, rules: { 'segment-count': 'error' } })));
+    const asError = await client.waitFor('diagnostics with segment-count as error', (m) =>
+      publishedFor(uri)(m) && ruleIds(m).includes('segment-count'), since);
+    assert.equal(asError.params.diagnostics.find((d) => d.code === 'segment-count').severity, 1);
 
     // Hover on the J-code names the drug as the CMS file does.
     const jLine = lines.findIndex((l) => l.includes('J2700'));
@@ -203,6 +218,7 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
     assert.match(hoverText(hover).toLowerCase(), /oxacillin sodium/, `hover: ${JSON.stringify(hover)}`);
 
     // An incremental edit fixing SE01 clears the diagnostic.
+    since = client.notifications.length;
     const count = String(seLine - stLine + 1);
     const first = lines[seLine].indexOf('*') + 1;
     const second = lines[seLine].indexOf('*', first);
@@ -211,7 +227,7 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
       contentChanges: [{ range: { start: { line: seLine, character: first }, end: { line: seLine, character: second } }, text: count }],
     });
     const fixed = await client.waitFor('diagnostics after the fix', (m) =>
-      publishedFor(uri, 2)(m) && m !== opened && !ruleIds(m).includes('segment-count'));
+      publishedFor(uri, 2)(m) && !ruleIds(m).includes('segment-count'), since);
     assert.deepEqual(ruleIds(fixed).filter((id) => id === 'segment-count'), []);
 
     // A clean claim publishes an empty list.
@@ -223,8 +239,10 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
     const clean = await client.waitFor('diagnostics for the clean claim', publishedFor(cleanUri));
     assert.deepEqual(clean.params.diagnostics, [], 'no diagnostics on the clean claim');
 
-    await client.request('shutdown', null);
+    // As vscode-languageclient does: shutdown, exit, then close the server's stdin.
+    await client.request('shutdown');
     client.notify('exit');
+    client.child.stdin.end();
     const exit = await withTimeout(client.exited, 'the server to exit');
     assert.equal(exit.code, 0, `exit code; stderr:\n${client.stderr}`);
 
@@ -235,6 +253,36 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
   } catch (error) {
     if (client.stderr) error.message += `\n--- server stderr ---\n${client.stderr.slice(-4000)}`;
     throw error;
+  } finally {
+    client.kill();
+  }
+});
+
+// The protocol says the server exits on `exit`; clients such as Helix keep
+// stdin open and wait. tower-lsp 0.20 keeps reading stdin after `exit`
+// (ebkalderon/tower-lsp#399), so this is reported as a todo until the server
+// works around it.
+test('claim-lsp exits on the exit notification while stdin stays open', {
+  skip: missing && `no claim-lsp binary at ${binary}`,
+  todo: 'tower-lsp 0.20 waits for stdin EOF after exit (ebkalderon/tower-lsp#399)',
+  timeout: 30000,
+}, async () => {
+  const client = new StdioClient(binary, ['serve']);
+  try {
+    await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    client.notify('initialized', {});
+    await client.request('shutdown');
+    client.notify('exit');
+    let timer;
+    const exit = await Promise.race([
+      client.exited,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), 3000);
+      }),
+    ]);
+    clearTimeout(timer);
+    assert.notEqual(exit, undefined, 'server still running 3 s after exit with stdin open');
+    assert.equal(exit.code, 0);
   } finally {
     client.kill();
   }
