@@ -206,6 +206,18 @@ local ok, err = xpcall(function()
   check(vim.bo[txt].filetype == 'x12-837', '.txt starting with ISA opens as x12-837', 'filetype=' .. vim.bo[txt].filetype)
   local notes = open(notes_txt)
   check(vim.bo[notes].filetype ~= 'x12-837', '.txt not starting with ISA stays plain', 'filetype=' .. vim.bo[notes].filetype)
+
+  -- The workspace root is the nearest folder with .claim-lsp.json, else .git.
+  vim.fn.mkdir(scratch .. '/repo/.git', 'p')
+  vim.fn.mkdir(scratch .. '/repo/claims/2024', 'p')
+  vim.fn.writefile({ 'ISA*00*' }, scratch .. '/repo/claims/2024/a.837')
+  local in_repo = open(scratch .. '/repo/claims/2024/a.837')
+  local real = vim.loop.fs_realpath(scratch)
+  check(vim.loop.fs_realpath(claim_lsp.root_dir(in_repo)) == real .. '/repo', 'root is the folder holding .git',
+    claim_lsp.root_dir(in_repo))
+  vim.fn.writefile({ '{}' }, scratch .. '/repo/claims/.claim-lsp.json')
+  check(vim.loop.fs_realpath(claim_lsp.root_dir(in_repo)) == real .. '/repo/claims',
+    'root is the folder holding .claim-lsp.json', claim_lsp.root_dir(in_repo))
 end, debug.traceback)
 
 check(ok, 'driver ran to the end', err)

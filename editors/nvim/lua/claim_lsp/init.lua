@@ -112,7 +112,8 @@ function M.register_filetype()
   })
 end
 
-local function root_dir(bufnr)
+--- The workspace root for a buffer: the nearest folder with a root marker.
+function M.root_dir(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
   local start = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
   for _, marker in ipairs(M.config.root_markers) do
@@ -154,7 +155,7 @@ local function client_config(bufnr)
   return {
     name = 'claim-lsp',
     cmd = M.config.cmd,
-    root_dir = root_dir(bufnr),
+    root_dir = M.root_dir(bufnr),
     init_options = settings,
     settings = { claimLsp = settings },
     capabilities = M.config.capabilities,
