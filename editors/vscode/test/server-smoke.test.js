@@ -1,0 +1,289 @@
+// Stdio smoke test of the real claim-lsp server, speaking the messages
+// vscode-languageclient sends: initialize with the extension's
+// initializationOptions, didOpen, incremental didChange, hover, shutdown.
+// Server: $CLAIM_LSP_BIN, else $CARGO_TARGET_DIR/release/claim-lsp, else
+// target/release/claim-lsp in the repository. Skips only when it is missing.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { fromObject, toInitializationOptions, toDidChangeConfigurationParams } = require('../out/settings.js');
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const fixtures = path.join(repo, 'tests', 'editors', 'fixtures');
+const WAIT_MS = 20000;
+
+function serverBinary() {
+  if (process.env.CLAIM_LSP_BIN) return path.resolve(process.env.CLAIM_LSP_BIN);
+  const candidates = [];
+  if (process.env.CARGO_TARGET_DIR) candidates.push(path.join(process.env.CARGO_TARGET_DIR, 'release', 'claim-lsp'));
+  candidates.push(path.join(repo, 'target', 'release', 'claim-lsp'));
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[candidates.length - 1];
+}
+
+/** A minimal LSP client over the server's stdio. */
+class StdioClient {
+  constructor(command, args) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.stderr = '';
+    this.nextId = 1;
+    this.pending = new Map();
+    this.notifications = [];
+    this.waiters = [];
+    this.buffer = Buffer.alloc(0);
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.child.stderr.on('data', (chunk) => {
+      this.stderr += chunk.toString('utf8');
+    });
+    this.child.stdout.on('data', (chunk) => this.onData(chunk));
+  }
+
+  onData(chunk) {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
+      const match = /Content-Length: *(\d+)/i.exec(header);
+      if (!match) throw new Error(`bad header from server: ${header}`);
+      const length = Number(match[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.onMessage(JSON.parse(body));
+    }
+  }
+
+  onMessage(message) {
+    if (message.id !== undefined && message.method === undefined) {
+      const pending = this.pending.get(message.id);
+      if (pending) {
+        this.pending.delete(message.id);
+        if (message.error) pending.reject(new Error(`${message.error.code}: ${message.error.message}`));
+        else pending.resolve(message.result);
+      }
+      return;
+    }
+    if (message.id !== undefined) {
+      // Server-to-client requests (workspace/configuration, registerCapability …).
+      let result = null;
+      if (message.method === 'workspace/configuration') {
+        result = message.params.items.map((item) => (item.section === 'claimLsp' ? this.settings ?? null : null));
+      }
+      this.write({ jsonrpc: '2.0', id: message.id, result });
+      return;
+    }
+    this.notifications.push(message);
+    this.waiters = this.waiters.filter((waiter) => !waiter(message));
+  }
+
+  write(message) {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]));
+  }
+
+  request(method, params) {
+    const id = this.nextId++;
+    const response = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    // JSON-RPC params are an object or array, or absent (shutdown has none).
+    this.write(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+    return withTimeout(response, `${method} response`);
+  }
+
+  notify(method, params) {
+    this.write(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
+  }
+
+  /** The first notification from index `since` on (received or coming) that satisfies predicate. */
+  waitFor(description, predicate, since = 0) {
+    const seen = this.notifications.slice(since).find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return withTimeout(
+      new Promise((resolve) => {
+        this.waiters.push((message) => {
+          if (!predicate(message)) return false;
+          resolve(message);
+          return true;
+        });
+      }),
+      description,
+    );
+  }
+
+  kill() {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+function withTimeout(promise, description) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${description}`)), WAIT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function publishedFor(uri, minVersion) {
+  return (message) =>
+    message.method === 'textDocument/publishDiagnostics' &&
+    message.params.uri === uri &&
+    (minVersion === undefined || message.params.version === undefined || message.params.version >= minVersion);
+}
+
+function ruleIds(publish) {
+  return publish.params.diagnostics.map((d) => d.code);
+}
+
+function hoverText(hover) {
+  if (!hover) return '';
+  const { contents } = hover;
+  if (typeof contents === 'string') return contents;
+  if (Array.isArray(contents)) return contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+  return contents.value ?? '';
+}
+
+const binary = serverBinary();
+const missing = !fs.existsSync(binary);
+if (missing) console.log(`SKIPPED: server-smoke: no claim-lsp binary at ${binary} (cargo build --release, or set CLAIM_LSP_BIN)`);
+
+test('claim-lsp speaks the extension client contract over stdio', { skip: missing && `no claim-lsp binary at ${binary}`, timeout: 90000 }, async () => {
+  const section = { rules: { 'segment-count': 'warning' }, codeTables: { hcpcsFile: '' }, configFile: '.claim-lsp.json' };
+  const client = new StdioClient(binary, ['serve']);
+  client.settings = toInitializationOptions(fromObject(section));
+  try {
+    const workspace = pathToFileURL(fixtures).href;
+    const init = await client.request('initialize', {
+      processId: process.pid,
+      clientInfo: { name: 'claim-lsp smoke test' },
+      rootUri: workspace,
+      workspaceFolders: [{ uri: workspace, name: 'fixtures' }],
+      initializationOptions: toInitializationOptions(fromObject(section)),
+      capabilities: {
+        general: { positionEncodings: ['utf-16'] },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: {
+          synchronization: { dynamicRegistration: true, didSave: true },
+          publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, relatedInformation: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+        },
+      },
+    });
+    const caps = init.capabilities;
+    const sync = typeof caps.textDocumentSync === 'object' ? caps.textDocumentSync.change : caps.textDocumentSync;
+    assert.equal(sync, 2, 'incremental text sync');
+    assert.equal(caps.positionEncoding ?? 'utf-16', 'utf-16', 'utf-16 when the client offers only utf-16');
+    assert.ok(caps.hoverProvider, 'hover provider');
+
+    client.notify('initialized', {});
+    client.notify('workspace/didChangeConfiguration', toDidChangeConfigurationParams(fromObject(section)));
+
+    // A wrong SE01 is reported as segment-count on the SE line.
+    const wrongPath = path.join(fixtures, 'segment-count-wrong.837p');
+    const text = fs.readFileSync(wrongPath, 'utf8');
+    const uri = pathToFileURL(wrongPath).href;
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'x12-837', version: 1, text } });
+    const lines = text.split('\n');
+    const seLine = lines.findIndex((l) => l.startsWith('SE*'));
+    const stLine = lines.findIndex((l) => l.startsWith('ST*'));
+    const opened = await client.waitFor('diagnostics with segment-count', (m) =>
+      publishedFor(uri)(m) && ruleIds(m).includes('segment-count'));
+    const segmentCount = opened.params.diagnostics.find((d) => d.code === 'segment-count');
+    assert.equal(segmentCount.range.start.line, seLine, 'segment-count sits on the SE segment');
+    if (opened.params.version !== undefined) assert.equal(opened.params.version, 1);
+    assert.equal(segmentCount.severity, 2, 'severity from initializationOptions (warning)');
+
+    // didChangeConfiguration turns the rule off, then back on as an error.
+    let since = client.notifications.length;
+    client.notify('workspace/didChangeConfiguration',
+      toDidChangeConfigurationParams(fromObject({ ...section, rules: { 'segment-count': 'off' } })));
+    await client.waitFor('diagnostics with segment-count off', (m) =>
+      publishedFor(uri)(m) && !ruleIds(m).includes('segment-count'), since);
+    since = client.notifications.length;
+    client.notify('workspace/didChangeConfiguration',
+      toDidChangeConfigurationParams(fromObject({ ...section, rules: { 'segment-count': 'error' } })));
+    const asError = await client.waitFor('diagnostics with segment-count as error', (m) =>
+      publishedFor(uri)(m) && ruleIds(m).includes('segment-count'), since);
+    assert.equal(asError.params.diagnostics.find((d) => d.code === 'segment-count').severity, 1);
+
+    // Hover on the J-code names the drug as the CMS file does.
+    const jLine = lines.findIndex((l) => l.includes('J2700'));
+    const hover = await client.request('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: jLine, character: lines[jLine].indexOf('J2700') + 2 },
+    });
+    assert.match(hoverText(hover).toLowerCase(), /oxacillin sodium/, `hover: ${JSON.stringify(hover)}`);
+
+    // An incremental edit fixing SE01 clears the diagnostic.
+    since = client.notifications.length;
+    const count = String(seLine - stLine + 1);
+    const first = lines[seLine].indexOf('*') + 1;
+    const second = lines[seLine].indexOf('*', first);
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: seLine, character: first }, end: { line: seLine, character: second } }, text: count }],
+    });
+    const fixed = await client.waitFor('diagnostics after the fix', (m) =>
+      publishedFor(uri, 2)(m) && !ruleIds(m).includes('segment-count'), since);
+    assert.deepEqual(ruleIds(fixed).filter((id) => id === 'segment-count'), []);
+
+    // A clean claim publishes an empty list.
+    const cleanPath = path.join(fixtures, 'clean-j2700.837p');
+    const cleanUri = pathToFileURL(cleanPath).href;
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri: cleanUri, languageId: 'x12-837', version: 1, text: fs.readFileSync(cleanPath, 'utf8') },
+    });
+    const clean = await client.waitFor('diagnostics for the clean claim', publishedFor(cleanUri));
+    assert.deepEqual(clean.params.diagnostics, [], 'no diagnostics on the clean claim');
+
+    // As vscode-languageclient does: shutdown, exit, then close the server's stdin.
+    await client.request('shutdown');
+    client.notify('exit');
+    client.child.stdin.end();
+    const exit = await withTimeout(client.exited, 'the server to exit');
+    assert.equal(exit.code, 0, `exit code; stderr:\n${client.stderr}`);
+
+    // Claim files carry patient data; none of it may reach the server's log.
+    for (const marker of ['TESTPATIENT', 'MBR000000001', '19510215']) {
+      assert.equal(client.stderr.includes(marker), false, `server stderr leaks ${marker}`);
+    }
+  } catch (error) {
+    if (client.stderr) error.message += `\n--- server stderr ---\n${client.stderr.slice(-4000)}`;
+    throw error;
+  } finally {
+    client.kill();
+  }
+});
+
+// The protocol says the server exits on `exit`; clients such as Helix keep
+// stdin open and wait. tower-lsp 0.20 keeps reading stdin after `exit`
+// (ebkalderon/tower-lsp#399), so this is reported as a todo until the server
+// works around it.
+test('claim-lsp exits on the exit notification while stdin stays open', {
+  skip: missing && `no claim-lsp binary at ${binary}`,
+  todo: 'tower-lsp 0.20 waits for stdin EOF after exit (ebkalderon/tower-lsp#399)',
+  timeout: 30000,
+}, async () => {
+  const client = new StdioClient(binary, ['serve']);
+  try {
+    await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    client.notify('initialized', {});
+    await client.request('shutdown');
+    client.notify('exit');
+    let timer;
+    const exit = await Promise.race([
+      client.exited,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), 3000);
+      }),
+    ]);
+    clearTimeout(timer);
+    assert.notEqual(exit, undefined, 'server still running 3 s after exit with stdin open');
+    assert.equal(exit.code, 0);
+  } finally {
+    client.kill();
+  }
+});

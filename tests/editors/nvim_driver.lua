@@ -1,0 +1,224 @@
+-- Headless Neovim driver for nvim_test.sh: opens claim fixtures through the
+-- claim_lsp plugin against the real server and checks what a user would see.
+-- Writes "PASS" or "FAIL" as the last line of $CLAIM_LSP_RESULT, then quits.
+local bin = assert(os.getenv('CLAIM_LSP_BIN'), 'CLAIM_LSP_BIN not set')
+local fixtures = assert(os.getenv('CLAIM_LSP_FIXTURES'), 'CLAIM_LSP_FIXTURES not set')
+local result_file = assert(os.getenv('CLAIM_LSP_RESULT'), 'CLAIM_LSP_RESULT not set')
+local scratch = assert(os.getenv('CLAIM_LSP_SCRATCH'), 'CLAIM_LSP_SCRATCH not set')
+local WAIT_MS = tonumber(os.getenv('CLAIM_LSP_WAIT_MS') or '') or 20000
+
+local passed, failed = 0, 0
+local function out(line)
+  io.stdout:write(line .. '\n')
+  io.stdout:flush()
+end
+local function check(ok, what, detail)
+  if ok then
+    passed = passed + 1
+    out('ok - ' .. what)
+  else
+    failed = failed + 1
+    out('not ok - ' .. what .. (detail and ('\n    ' .. detail) or ''))
+  end
+  return ok
+end
+local function finish()
+  out(string.format('nvim %s: %d passed, %d failed', tostring(vim.version and vim.version() and
+    (vim.version().major .. '.' .. vim.version().minor .. '.' .. vim.version().patch) or '?'), passed, failed))
+  if failed > 0 then
+    local ok, path = pcall(vim.lsp.get_log_path)
+    if ok then
+      out('    (Neovim LSP log: ' .. path .. ')')
+    end
+  end
+  local f = io.open(result_file, 'w')
+  f:write(failed == 0 and passed > 0 and 'PASS\n' or 'FAIL\n')
+  f:close()
+  vim.cmd('qall!')
+end
+
+-- Record every publishDiagnostics by URI, so "no diagnostics" can be told
+-- apart from "nothing published yet".
+local published = {}
+local original_publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+  if result and result.uri then
+    published[result.uri] = (published[result.uri] or 0) + 1
+  end
+  return original_publish(err, result, ctx, config)
+end
+
+local function codes(bufnr)
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    table.insert(found, tostring(code) .. ' ' .. (d.message or ''))
+  end
+  return found
+end
+
+local function diagnostics_with_code(bufnr, code)
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local c = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    if c == code then
+      table.insert(found, d)
+    end
+  end
+  return found
+end
+
+local function open(path)
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  return vim.api.nvim_get_current_buf()
+end
+
+local function hover_text(bufnr, line, character)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = line, character = character },
+  }
+  local responses, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', params, WAIT_MS)
+  if not responses then
+    return nil, 'no response: ' .. tostring(err)
+  end
+  local parts = {}
+  for _, response in pairs(responses) do
+    if response.err then
+      table.insert(parts, 'error: ' .. vim.inspect(response.err))
+    end
+    local contents = response.result and response.result.contents
+    if type(contents) == 'string' then
+      table.insert(parts, contents)
+    elseif type(contents) == 'table' then
+      if contents.value then
+        table.insert(parts, contents.value)
+      else
+        for _, item in ipairs(contents) do
+          table.insert(parts, type(item) == 'string' and item or (item.value or ''))
+        end
+      end
+    end
+  end
+  return table.concat(parts, '\n')
+end
+
+local ok, err = xpcall(function()
+  local claim_lsp = require('claim_lsp')
+  claim_lsp.setup({
+    cmd = { bin, 'serve' },
+    settings = { rules = { ['segment-count'] = 'warning' } },
+  })
+  check(vim.fn.json_encode(claim_lsp.server_settings().codeTables) == '{}',
+    'empty settings tables are sent as JSON objects', vim.fn.json_encode(claim_lsp.server_settings()))
+
+  -- Filetype detection by extension and, for .txt, by content.
+  local wrong = open(fixtures .. '/segment-count-wrong.837p')
+  check(vim.bo[wrong].filetype == 'x12-837', '.837p opens as x12-837', 'filetype=' .. vim.bo[wrong].filetype)
+
+  local started = vim.wait(WAIT_MS, function()
+    for _, client in ipairs(claim_lsp.clients()) do
+      if client.initialized or client.server_capabilities then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  if not check(started, 'claim-lsp server starts and initializes') then
+    return
+  end
+
+  local got_count = vim.wait(WAIT_MS, function()
+    return #diagnostics_with_code(wrong, 'segment-count') > 0
+  end, 50)
+  check(got_count, 'segment-count diagnostic on a wrong SE01',
+    'diagnostics: ' .. vim.inspect(codes(wrong)))
+  if got_count then
+    local d = diagnostics_with_code(wrong, 'segment-count')[1]
+    local se_line = d.lnum
+    local text = vim.api.nvim_buf_get_lines(wrong, se_line, se_line + 1, false)[1] or ''
+    check(text:match('^SE') ~= nil, 'segment-count diagnostic is on the SE segment', 'line ' .. se_line .. ': ' .. text)
+    check(d.severity == vim.diagnostic.severity.WARN, 'severity comes from settings (warning)',
+      'severity ' .. tostring(d.severity))
+
+    -- Settings changed at run time reach the server.
+    claim_lsp.update_settings({ rules = { ['segment-count'] = 'off' } })
+    check(vim.wait(WAIT_MS, function()
+      return #diagnostics_with_code(wrong, 'segment-count') == 0
+    end, 50), 'update_settings turns segment-count off', 'diagnostics: ' .. vim.inspect(codes(wrong)))
+    claim_lsp.update_settings({ rules = { ['segment-count'] = 'error' } })
+    check(vim.wait(WAIT_MS, function()
+      local found = diagnostics_with_code(wrong, 'segment-count')
+      return #found > 0 and found[1].severity == vim.diagnostic.severity.ERROR
+    end, 50), 'update_settings turns segment-count back on as an error', 'diagnostics: ' .. vim.inspect(codes(wrong)))
+  end
+
+  -- Hover on the J-code.
+  local lines = vim.api.nvim_buf_get_lines(wrong, 0, -1, false)
+  local j_line, j_col
+  for i, l in ipairs(lines) do
+    local col = l:find('J2700', 1, true)
+    if col then
+      j_line, j_col = i - 1, col - 1
+      break
+    end
+  end
+  assert(j_line, 'fixture has no J2700')
+  local text, hover_err = hover_text(wrong, j_line, j_col + 2)
+  check(text ~= nil and text:lower():find('oxacillin sodium', 1, true) ~= nil,
+    'hover on J2700 names oxacillin sodium', 'hover: ' .. vim.inspect(text or hover_err))
+
+  -- Fix SE01 with a small edit and expect the diagnostic to go away.
+  local st_line, se_line
+  for i, l in ipairs(lines) do
+    if l:match('^ST%*') then
+      st_line = i - 1
+    elseif l:match('^SE%*') then
+      se_line = i - 1
+    end
+  end
+  local se = lines[se_line + 1]
+  local first_star = se:find('*', 1, true)
+  local second_star = se:find('*', first_star + 1, true)
+  local count = tostring(se_line - st_line + 1)
+  vim.api.nvim_buf_set_text(wrong, se_line, first_star, se_line, second_star - 1, { count })
+  check(got_count and vim.wait(WAIT_MS, function()
+    return #diagnostics_with_code(wrong, 'segment-count') == 0
+  end, 50), 'segment-count diagnostic disappears after fixing SE01 to ' .. count,
+    'diagnostics: ' .. vim.inspect(codes(wrong)))
+
+  -- A clean claim gets a publish with nothing in it.
+  local clean = open(fixtures .. '/clean-j2700.837p')
+  local uri = vim.uri_from_bufnr(clean)
+  local got_publish = vim.wait(WAIT_MS, function()
+    return (published[uri] or 0) > 0
+  end, 50)
+  vim.wait(300)
+  check(got_publish and #vim.diagnostic.get(clean) == 0, 'clean claim has no diagnostics',
+    (got_publish and '' or 'nothing published; ') .. 'diagnostics: ' .. vim.inspect(codes(clean)))
+
+  -- .txt files are claims only when they start with ISA.
+  local claim_txt = scratch .. '/claim.txt'
+  vim.fn.writefile(vim.fn.readfile(fixtures .. '/clean-j2700.837p'), claim_txt)
+  local notes_txt = scratch .. '/notes.txt'
+  vim.fn.writefile({ 'ISAAC called about the batch' }, notes_txt)
+  local txt = open(claim_txt)
+  check(vim.bo[txt].filetype == 'x12-837', '.txt starting with ISA opens as x12-837', 'filetype=' .. vim.bo[txt].filetype)
+  local notes = open(notes_txt)
+  check(vim.bo[notes].filetype ~= 'x12-837', '.txt not starting with ISA stays plain', 'filetype=' .. vim.bo[notes].filetype)
+
+  -- The workspace root is the nearest folder with .claim-lsp.json, else .git.
+  vim.fn.mkdir(scratch .. '/repo/.git', 'p')
+  vim.fn.mkdir(scratch .. '/repo/claims/2024', 'p')
+  vim.fn.writefile({ 'ISA*00*' }, scratch .. '/repo/claims/2024/a.837')
+  local in_repo = open(scratch .. '/repo/claims/2024/a.837')
+  local real = vim.loop.fs_realpath(scratch)
+  check(vim.loop.fs_realpath(claim_lsp.root_dir(in_repo)) == real .. '/repo', 'root is the folder holding .git',
+    claim_lsp.root_dir(in_repo))
+  vim.fn.writefile({ '{}' }, scratch .. '/repo/claims/.claim-lsp.json')
+  check(vim.loop.fs_realpath(claim_lsp.root_dir(in_repo)) == real .. '/repo/claims',
+    'root is the folder holding .claim-lsp.json', claim_lsp.root_dir(in_repo))
+end, debug.traceback)
+
+check(ok, 'driver ran to the end', err)
+finish()

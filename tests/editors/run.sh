@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every editor test: the VS Code extension's node tests (settings mapping,
+# grammar, server smoke test) and the headless Neovim test, on Debian's Neovim
+# and, when .ci/install-editor-deps --nvim-0.11 installed it, on Neovim 0.11.
+# Needs Node/npm and Neovim (.ci/install-editor-deps). The server tests skip
+# only when no claim-lsp binary is built.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+passed=0 failed=0
+
+run() {
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+
+run "vscode: npm ci" bash -c "cd '$root/editors/vscode' && npm ci --no-audit --no-fund --loglevel=error"
+run "vscode: npm test" bash -c "cd '$root/editors/vscode' && npm test --silent"
+run "nvim: $(nvim --version 2>/dev/null | head -n 1)" "$root/tests/editors/nvim_test.sh"
+if [ -x /opt/claim-lsp-nvim/bin/nvim ]; then
+  run "nvim: $(/opt/claim-lsp-nvim/bin/nvim --version | head -n 1)" env NVIM=/opt/claim-lsp-nvim/bin/nvim "$root/tests/editors/nvim_test.sh"
+fi
+
+echo "editors: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
