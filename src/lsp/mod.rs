@@ -3,6 +3,7 @@
 
 mod convert;
 mod documents;
+mod exit;
 mod server;
 
 pub use documents::{DocumentStore, StoredDocument};
@@ -33,7 +34,18 @@ pub fn serve_stdio() -> i32 {
     };
     runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
-    });
-    crate::cli::EXIT_CLEAN
+        let service = exit::ExitWatch::new(service);
+        let signals = std::sync::Arc::clone(&service.signals);
+        let server = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
+        tokio::select! {
+            () = server => {}
+            () = signals.exit.notified() => {}
+        }
+        let clean = signals.shut_down.load(std::sync::atomic::Ordering::SeqCst);
+        if clean {
+            crate::cli::EXIT_CLEAN
+        } else {
+            crate::cli::EXIT_ERRORS
+        }
+    })
 }

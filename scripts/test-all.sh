@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: Rust unit, fixture, protocol, corpus and CLI
+# tests; then the editor clients (VS Code extension tests, headless Neovim) against the
+# release binary. Installs what the editor tests need first (Neovim from Debian, a
+# newer Neovim from PyPI; Node only if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== installing editor test dependencies"
+bash .ci/install-editor-deps --nvim-0.11
+
+echo "== cargo build --release"
+cargo build --release --locked
+
+echo "== cargo test"
+cargo test --locked
+
+echo "== editor tests"
+CLAIM_LSP_BIN="${CARGO_TARGET_DIR:-target}/release/claim-lsp" bash tests/editors/run.sh
