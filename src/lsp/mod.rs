@@ -32,7 +32,7 @@ pub fn serve_stdio() -> i32 {
             return crate::cli::EXIT_USAGE;
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
         let service = exit::ExitWatch::new(service);
         let signals = std::sync::Arc::clone(&service.signals);
@@ -47,5 +47,8 @@ pub fn serve_stdio() -> i32 {
         } else {
             crate::cli::EXIT_ERRORS
         }
-    })
+    });
+    // The stdin reader blocks in a thread that would keep a normal runtime drop waiting.
+    runtime.shutdown_background();
+    code
 }

@@ -259,12 +259,10 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
 });
 
 // The protocol says the server exits on `exit`; clients such as Helix keep
-// stdin open and wait. tower-lsp 0.20 keeps reading stdin after `exit`
-// (ebkalderon/tower-lsp#399), so this is reported as a todo until the server
-// works around it.
+// stdin open and wait. tower-lsp 0.20 alone keeps reading stdin after `exit`
+// (ebkalderon/tower-lsp#399); the server watches for `exit` itself.
 test('claim-lsp exits on the exit notification while stdin stays open', {
   skip: missing && `no claim-lsp binary at ${binary}`,
-  todo: 'tower-lsp 0.20 waits for stdin EOF after exit (ebkalderon/tower-lsp#399)',
   timeout: 30000,
 }, async () => {
   const client = new StdioClient(binary, ['serve']);
