@@ -22,7 +22,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let expected = (st..=se).filter(|index| !file.segment_id(*index).is_empty()).count();
         let written = file.value(se, 1);
         if written.parse::<usize>().ok() != Some(expected) {
-            let shown = if written.is_empty() { "missing".to_string() } else { format!("{written}") };
+            let shown = if written.is_empty() { "missing".to_string() } else { written.to_string() };
             report.add(
                 file.element_or_segment_span(se, 1),
                 format!("SE01 is {shown}, but the transaction has {expected} segments from ST to SE; expected {expected}"),
