@@ -50,8 +50,15 @@ pub fn parse(source: &str) -> SyntaxTree {
         first_segment = false;
         let span = read_segment(source, position, delimiters, &mut tree);
         if let Some(message) = isa_problem {
-            // Point at the segment id so the squiggle is short and stable.
-            let at = Span::new(span.start, (span.start + 3).min(span.end));
+            // Point at the segment id (at most three bytes, on a character boundary) so
+            // the squiggle is short and stable and never covers the separator after `GS`.
+            let id = tree.segments.last().map_or(span, |segment| segment.id);
+            let id = if id.is_empty() { span } else { id };
+            let mut end = id.end.min(id.start + 3);
+            while end < id.end && !source.is_char_boundary(end) {
+                end += 1;
+            }
+            let at = Span::new(id.start, end);
             tree.errors.push(SyntaxError { kind: SyntaxErrorKind::IsaMalformed, span: at, message });
         }
         position = span.end.max(position + 1);

@@ -19,12 +19,12 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     for interchange in &file.interchanges {
         if let Some(iea) = interchange.iea {
             let groups = interchange.groups.iter().filter(|g| g.gs.is_some()).count();
-            compare(context, report, iea, "IEA01", groups, "functional groups (GS)");
+            compare(context, report, iea, "IEA01", groups, ("functional group", "functional groups"), "GS");
         }
         for group in &interchange.groups {
             if let Some(ge) = group.ge {
                 let transactions = group.transactions.iter().filter(|t| t.st.is_some()).count();
-                compare(context, report, ge, "GE01", transactions, "transaction sets (ST)");
+                compare(context, report, ge, "GE01", transactions, ("transaction set", "transaction sets"), "ST");
             }
         }
     }
@@ -36,15 +36,17 @@ fn compare(
     trailer: usize,
     element: &str,
     expected: usize,
-    what: &str,
+    (one, many): (&str, &str),
+    header: &str,
 ) {
     let file = context.file;
     let written = file.value(trailer, 1);
     if written.parse::<usize>().ok() != Some(expected) {
         let shown = if written.is_empty() { "missing" } else { written };
+        let what = if expected == 1 { one } else { many };
         report.add(
             file.element_or_segment_span(trailer, 1),
-            format!("{element} is {shown}, but the envelope holds {expected} {what}; expected {expected}"),
+            format!("{element} is {shown}, but the envelope holds {expected} {what} ({header}); expected {expected}"),
         );
     }
 }
