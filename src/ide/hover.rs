@@ -44,7 +44,15 @@ pub fn hover(analysis: &Analysis, codes: &CodeTable, offset: usize) -> Option<Ho
         return Some(HoverDoc { span: cursor.span, markdown });
     };
     let value = cursor.span.text(&file.text);
-    let element = guide::element_info(guide, loop_id, segment_id, position, cursor.component);
+    // A composite written with its first component only (`CTP05` = `ME`) is read as that
+    // component, which is where the guide keeps the qualifier's codes.
+    let component = cursor.component.or_else(|| {
+        guide::qualifier_meaning(segment_id, position, None, value)
+            .is_none()
+            .then_some(1)
+            .filter(|_| guide::qualifier_meaning(segment_id, position, Some(1), value).is_some())
+    });
+    let element = guide::element_info(guide, loop_id, segment_id, position, component);
     let element_line = element.as_ref().map(|info| {
         let loop_part = if info.loop_name.is_empty() {
             String::new()
@@ -54,7 +62,7 @@ pub fn hover(analysis: &Analysis, codes: &CodeTable, offset: usize) -> Option<Ho
         format!("`{}` — {}{loop_part}", info.ref_des, info.name)
     });
     let code_doc = transaction.and_then(|t| code_hover(file, codes, t, &cursor, value));
-    let qualifier = guide::qualifier_meaning(segment_id, position, cursor.component, value)
+    let qualifier = guide::qualifier_meaning(segment_id, position, component, value)
         .map(|meaning| format!("`{value}` = {meaning}"));
     let markdown = match (code_doc, qualifier, element_line) {
         (Some(doc), _, Some(element)) => format!("{doc}\n\n---\n{element}"),
