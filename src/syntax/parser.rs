@@ -8,6 +8,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn parse(source: &str) -> SyntaxTree {
     let bytes = source.as_bytes();
     let mut tree = SyntaxTree::default();
+    tree.reserve_for(bytes.len());
     let mut delimiters = Delimiters::FALLBACK;
     let mut position = 0;
     if bytes.starts_with(UTF8_BOM) {

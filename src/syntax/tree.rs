@@ -48,6 +48,15 @@ pub struct SyntaxTree {
 }
 
 impl SyntaxTree {
+    /// Reserves room for a document of `len` bytes, so that a large file's vectors are
+    /// allocated once instead of being copied on every doubling. Generous on purpose:
+    /// pages that are never written are never touched.
+    pub(super) fn reserve_for(&mut self, len: usize) {
+        self.segments.reserve(len / 16);
+        self.elements.reserve(len / 4);
+        self.trivia.reserve(len / 16);
+    }
+
     pub(super) fn push_element(&mut self, span: Span) {
         self.elements.push(Element { span });
     }

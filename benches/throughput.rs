@@ -1,0 +1,383 @@
+//! Throughput and latency on a generated 10,000-claim 837P (about 7.5 MB):
+//! parse, parse + every rule, `didChange` → `publishDiagnostics` through the real server
+//! in memory, and hover (direct and through the server). Prints a table.
+//!
+//! ```text
+//! cargo bench --bench throughput            # CLAIMS=… RUNS=… HOVERS=… to change sizes
+//! ```
+//! Targets: ≥ 100 MB/s parse + all rules; didChange → diagnostics < 100 ms; hover < 1 ms.
+
+#[path = "../tests/common/gen837.rs"]
+#[allow(dead_code, unused_imports)]
+mod gen837;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::lsp::Backend;
+use futures::StreamExt as _;
+use serde_json::{json, Value};
+use tower::{Service, ServiceExt as _};
+use tower_lsp::jsonrpc::Request;
+use tower_lsp::LspService;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Best, median and worst of a set of timings.
+struct Summary {
+    best: Duration,
+    median: Duration,
+    worst: Duration,
+}
+
+fn summarize(mut times: Vec<Duration>) -> Summary {
+    times.sort_unstable();
+    Summary {
+        best: times[0],
+        median: times[times.len() / 2],
+        worst: times[times.len() - 1],
+    }
+}
+
+fn time_runs<T>(runs: usize, mut setup: impl FnMut() -> T, mut work: impl FnMut(T)) -> Summary {
+    let times = (0..runs)
+        .map(|_| {
+            let input = setup();
+            let start = Instant::now();
+            work(input);
+            start.elapsed()
+        })
+        .collect();
+    summarize(times)
+}
+
+fn mb_per_s(bytes: usize, time: Duration) -> f64 {
+    bytes as f64 / 1e6 / time.as_secs_f64()
+}
+
+fn ms(time: Duration) -> String {
+    format!("{:.3} ms", time.as_secs_f64() * 1e3)
+}
+
+fn us(time: Duration) -> String {
+    format!("{:.1} µs", time.as_secs_f64() * 1e6)
+}
+
+/// A place in the text: byte offset and its LSP position (the text is ASCII, so UTF-16
+/// columns are bytes).
+#[derive(Clone, Copy)]
+struct Place {
+    offset: usize,
+    line: u32,
+    character: u32,
+}
+
+fn place(text: &str, offset: usize) -> Place {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Place {
+        offset,
+        line: line as u32,
+        character: (offset - line_start) as u32,
+    }
+}
+
+/// The first occurrence of `needle` at or after the middle of the text, plus `skip`.
+fn middle(text: &str, needle: &str, skip: usize) -> Place {
+    let from = text.len() / 2;
+    let at = text[from..]
+        .find(needle)
+        .map(|i| from + i)
+        .expect("needle in the generated text");
+    place(text, at + skip)
+}
+
+fn main() {
+    let claims = setting("CLAIMS", 10_000);
+    let runs = setting("RUNS", 10);
+    let hovers = setting("HOVERS", 200);
+    let edits = setting("EDITS", 10);
+    let text = gen837::generate_837p(&gen837::BatchOptions {
+        claims,
+        claims_per_transaction: 5000,
+        line_breaks: true,
+        seed: 1,
+    });
+    let bytes = text.len();
+    let environment = Environment::default();
+    let warm = Analysis::of_text(text.clone(), &environment);
+    let findings = warm.diagnostics.len();
+    println!(
+        "claim-lsp throughput: {claims} claims, {:.2} MB ({bytes} bytes), {} segments, {findings} findings; {runs} runs",
+        bytes as f64 / 1e6,
+        warm.file.tree.segments.len(),
+    );
+
+    let parse = time_runs(
+        runs,
+        || (),
+        |()| drop(black_box(claim_lsp::syntax::parse(black_box(&text)))),
+    );
+    let model = time_runs(
+        runs,
+        || text.clone(),
+        |t| drop(black_box(claim_lsp::model::ClaimFile::parse(t))),
+    );
+    let analysis = time_runs(
+        runs,
+        || text.clone(),
+        |t| drop(black_box(Analysis::of_text(t, &environment))),
+    );
+
+    // Hover directly on a ready analysis.
+    let jcode = middle(&text, "SV1*HC:J9035*", 9);
+    let modifier = middle(&text, "SV1*HC:J9035:JW*", 14);
+    let sv104 = {
+        let line = middle(&text, "SV1*HC:96413*", 0);
+        let units = text[line.offset..]
+            .match_indices('*')
+            .nth(2)
+            .map(|(i, _)| line.offset + i + 1)
+            .expect("SV104");
+        place(&text, units)
+    };
+    let targets = [
+        ("J-code (SV101-2 J9035)", jcode),
+        ("modifier (SV101-3 JW)", modifier),
+        ("element (SV104)", sv104),
+    ];
+    let mut direct = Vec::new();
+    for (name, target) in targets {
+        assert!(
+            claim_lsp::ide::hover::hover(&warm, environment.codes(), target.offset).is_some(),
+            "{name}: no hover"
+        );
+        let times = (0..hovers)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(claim_lsp::ide::hover::hover(
+                    &warm,
+                    environment.codes(),
+                    black_box(target.offset),
+                ));
+                start.elapsed()
+            })
+            .collect();
+        direct.push((name, summarize(times)));
+    }
+    drop(warm);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let server = runtime.block_on(server_latencies(&text, edits, hovers, &targets));
+
+    println!();
+    println!("| measurement | best | median | worst | throughput (best / median) |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, summary) in [
+        ("parse (syntax tree)", &parse),
+        ("parse + model", &model),
+        ("parse + all rules (Analysis::of_text)", &analysis),
+    ] {
+        println!(
+            "| {name} | {} | {} | {} | {:.0} / {:.0} MB/s |",
+            ms(summary.best),
+            ms(summary.median),
+            ms(summary.worst),
+            mb_per_s(bytes, summary.best),
+            mb_per_s(bytes, summary.median)
+        );
+    }
+    println!(
+        "| didOpen → first publishDiagnostics | {} | | | |",
+        ms(server.open)
+    );
+    println!(
+        "| didChange (1 char) → publishDiagnostics, {edits}× | {} | {} | {} | |",
+        ms(server.change.best),
+        ms(server.change.median),
+        ms(server.change.worst)
+    );
+    for (name, summary) in &direct {
+        println!(
+            "| hover {name}, direct, {hovers}× | {} | {} | {} | |",
+            us(summary.best),
+            us(summary.median),
+            us(summary.worst)
+        );
+    }
+    for (name, summary) in &server.hover {
+        println!(
+            "| hover {name}, via server, {hovers}× | {} | {} | {} | |",
+            us(summary.best),
+            us(summary.median),
+            us(summary.worst)
+        );
+    }
+}
+
+struct ServerLatencies {
+    open: Duration,
+    change: Summary,
+    hover: Vec<(&'static str, Summary)>,
+}
+
+async fn server_latencies(
+    text: &str,
+    edits: usize,
+    hovers: usize,
+    targets: &[(&'static str, Place); 3],
+) -> ServerLatencies {
+    let (mut service, socket) = LspService::new(Backend::new);
+    // The client side: note each publishDiagnostics (version, arrival time), answer nothing.
+    let (published, mut arrivals) =
+        tokio::sync::mpsc::unbounded_channel::<(Option<i64>, Instant)>();
+    tokio::spawn(async move {
+        let mut socket = socket;
+        while let Some(request) = socket.next().await {
+            if request.method() == "textDocument/publishDiagnostics" {
+                let version = request
+                    .params()
+                    .and_then(|p| p.get("version"))
+                    .and_then(Value::as_i64);
+                if published.send((version, Instant::now())).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut next_id = 0i64;
+    let mut call = |method: &'static str, params: Value, is_request: bool| {
+        let mut builder = Request::build(method).params(params);
+        if is_request {
+            next_id += 1;
+            builder = builder.id(next_id);
+        }
+        builder.finish()
+    };
+    let uri = "file:///bench/batch-10k.837";
+
+    let initialize = call("initialize", json!({ "capabilities": {} }), true);
+    service
+        .ready()
+        .await
+        .expect("ready")
+        .call(initialize)
+        .await
+        .expect("initialize");
+    let initialized = call("initialized", json!({}), false);
+    service
+        .ready()
+        .await
+        .expect("ready")
+        .call(initialized)
+        .await
+        .expect("initialized");
+
+    let open = call(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "x12-837", "version": 1, "text": text } }),
+        false,
+    );
+    let start = Instant::now();
+    service
+        .ready()
+        .await
+        .expect("ready")
+        .call(open)
+        .await
+        .expect("didOpen");
+    let open_latency = wait_for(&mut arrivals, 1).await - start;
+
+    // Insert one character into a subscriber's last name in the middle of the file.
+    let edit_at = middle(text, "NM1*IL*1*", 9);
+    let mut change_times = Vec::new();
+    for index in 0..edits {
+        let version = 2 + index as i64;
+        let change = call(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{
+                    "range": {
+                        "start": { "line": edit_at.line, "character": edit_at.character },
+                        "end": { "line": edit_at.line, "character": edit_at.character }
+                    },
+                    "text": "X"
+                }]
+            }),
+            false,
+        );
+        let start = Instant::now();
+        service
+            .ready()
+            .await
+            .expect("ready")
+            .call(change)
+            .await
+            .expect("didChange");
+        change_times.push(wait_for(&mut arrivals, version).await - start);
+    }
+
+    let mut hover = Vec::new();
+    for (name, target) in targets {
+        // The inserted characters shift columns only on their own line.
+        assert_ne!(target.line, edit_at.line, "hover target on the edited line");
+        let mut times = Vec::new();
+        for _ in 0..hovers {
+            let request = call(
+                "textDocument/hover",
+                json!({
+                    "textDocument": { "uri": uri },
+                    "position": { "line": target.line, "character": target.character }
+                }),
+                true,
+            );
+            let start = Instant::now();
+            let response = service
+                .ready()
+                .await
+                .expect("ready")
+                .call(request)
+                .await
+                .expect("hover");
+            times.push(start.elapsed());
+            let answered = response
+                .and_then(|r| r.into_parts().1.ok())
+                .is_some_and(|v| !v.is_null());
+            assert!(answered, "{name}: the server gave no hover");
+        }
+        hover.push((*name, summarize(times)));
+    }
+    ServerLatencies {
+        open: open_latency,
+        change: summarize(change_times),
+        hover,
+    }
+}
+
+/// Waits for the publishDiagnostics of `version`; returns when it arrived.
+async fn wait_for(
+    arrivals: &mut tokio::sync::mpsc::UnboundedReceiver<(Option<i64>, Instant)>,
+    version: i64,
+) -> Instant {
+    loop {
+        let (published, at) = tokio::time::timeout(Duration::from_secs(60), arrivals.recv())
+            .await
+            .expect("publishDiagnostics within 60 s")
+            .expect("client socket open");
+        if published == Some(version) {
+            return at;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The real binary, as a pipeline or a person runs it: output, exit codes, encodings.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn claim_lsp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run claim-lsp")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn clean_837p() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/claims/clean-837p.837");
+    std::fs::read_to_string(path).expect("clean-837p.837")
+}
+
+/// The clean claim with SE01 one short: the transaction has 28 segments.
+fn wrong_se01() -> String {
+    let text = clean_837p();
+    assert!(
+        text.contains("\nSE*28*0001~"),
+        "fixture changed: SE01 is no longer 28"
+    );
+    text.replace("\nSE*28*0001~", "\nSE*27*0001~")
+}
+
+/// A file in this test binary's own scratch folder.
+fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write scratch file");
+    path
+}
+
+#[test]
+fn version_and_help() {
+    let version = claim_lsp(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("claim-lsp {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    let help = claim_lsp(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = stdout(&help);
+    for expected in [
+        "claim-lsp check",
+        "claim-lsp explain",
+        "--format human|json",
+        "EXIT CODES",
+    ] {
+        assert!(
+            text.contains(expected),
+            "--help lacks `{expected}`:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn human_output_names_the_rule_and_shows_the_line_with_a_caret() {
+    let path = scratch("wrong-se01.837", wrong_se01().as_bytes());
+    let output = claim_lsp(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an error-level finding exits 1"
+    );
+    let text = stdout(&output);
+    let header = format!("{}:30:4: error[segment-count] ", path.display());
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&header))
+        .unwrap_or_else(|| panic!("no `{header}` line:\n{text}"));
+    assert!(
+        lines[at].contains("SE01 is 27") && lines[at].contains("expected 28"),
+        "{}",
+        lines[at]
+    );
+    assert_eq!(
+        lines.get(at + 2).copied(),
+        Some("30 | SE*27*0001~"),
+        "source line:\n{text}"
+    );
+    assert_eq!(
+        lines.get(at + 3).copied(),
+        Some("   |    ^^"),
+        "caret under `27`:\n{text}"
+    );
+    assert!(
+        text.ends_with("1 error, 0 warnings, 0 info, 0 hints in 1 file\n"),
+        "summary:\n{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "NO_COLOR=1 output has escape codes"
+    );
+}
+
+#[test]
+fn json_output_has_one_based_positions() {
+    let path = scratch("wrong-se01-json.837", wrong_se01().as_bytes());
+    let output = claim_lsp(&[
+        "check",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
+    let findings = value.as_array().expect("an array of findings");
+    assert_eq!(findings.len(), 1, "{value:#}");
+    let finding = &findings[0];
+    assert_eq!(finding["path"], path.to_str().expect("utf-8 path"));
+    assert_eq!(finding["line"], 30);
+    assert_eq!(finding["column"], 4);
+    assert_eq!(finding["end_line"], 30);
+    assert_eq!(finding["end_column"], 6);
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["rule"], "segment-count");
+    assert!(
+        finding["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("SE01")),
+        "{finding}"
+    );
+    let mut keys: Vec<&str> = finding
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "column",
+            "end_column",
+            "end_line",
+            "line",
+            "message",
+            "path",
+            "rule",
+            "severity"
+        ]
+    );
+}
+
+#[test]
+fn exit_codes() {
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/claims/clean-837p.837");
+    let clean = clean.to_str().expect("utf-8 path");
+    let output = claim_lsp(&["check", clean]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("0 errors, 0 warnings, 0 info, 0 hints in 1 file"));
+    assert_eq!(
+        claim_lsp(&["check", "--format", "json", clean])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-claim.837");
+    let output = claim_lsp(&["check", missing.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a missing file is an I/O error"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read"));
+
+    // A missing file beside a file with errors is still exit 2: the run is incomplete.
+    let wrong = scratch("wrong-se01-with-missing.837", wrong_se01().as_bytes());
+    let output = claim_lsp(&[
+        "check",
+        wrong.to_str().expect("utf-8 path"),
+        missing.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+
+    for args in [
+        &["check", "--bogus", clean][..],
+        &["check", "--format", "xml", clean],
+        &["check"],
+        &["frobnicate"],
+    ] {
+        let output = claim_lsp(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("USAGE"),
+            "{args:?}: usage on stderr"
+        );
+    }
+}
+
+#[test]
+fn utf16_with_bom_is_checked_like_utf8() {
+    let text = wrong_se01().replace("DOE*JANE", "MUÑOZ*JOSÉ");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let path = scratch("utf16le-bom.837", &bytes);
+    let output = claim_lsp(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout(&output).contains(":30:4: error[segment-count]"),
+        "{}",
+        stdout(&output)
+    );
+
+    let mut big_endian = vec![0xFE, 0xFF];
+    big_endian.extend(clean_837p().encode_utf16().flat_map(u16::to_be_bytes));
+    let path = scratch("utf16be-bom.837", &big_endian);
+    assert_eq!(
+        claim_lsp(&["check", path.to_str().expect("utf-8 path")])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn latin1_is_checked_without_crashing() {
+    // "MUÑOZ" in Latin-1: 0xD1 is not valid UTF-8.
+    let text = clean_837p().replace("DOE*JANE", "MU\u{1}OZ*JOS\u{2}");
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| match b {
+            1 => 0xD1,
+            2 => 0xC9,
+            other => other,
+        })
+        .collect();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let path = scratch("latin1.837", &bytes);
+    let output = claim_lsp(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = claim_lsp(&[
+        "check",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&output)).expect("valid JSON"),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn explain_a_drug_code() {
+    let output = claim_lsp(&["explain", "J2700"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("oxacillin sodium"), "{text}");
+    assert!(text.contains("250 mg"), "{text}");
+    assert!(!text.contains("**"), "plain text by default:\n{text}");
+}
+
+#[test]
+fn explain_a_modifier_as_markdown() {
+    let output = claim_lsp(&["explain", "--format", "markdown", "JW"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("**JW**"), "{text}");
+    assert!(text.contains("discarded"), "{text}");
+
+    let unknown = claim_lsp(&["explain", "Q9999X"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
