@@ -49,6 +49,8 @@ struct State {
     workspace: Option<PathBuf>,
     /// Messages found before `initialized`, when tower-lsp cannot send them yet.
     pending: Option<SettingsOutcome>,
+    /// Whether the client lets us register a file watcher for the workspace config.
+    can_watch_files: bool,
 }
 
 /// What reloading settings produced for the user: messages, and diagnostics for the
@@ -68,6 +70,7 @@ impl Backend {
             editor_settings: Value::Null,
             workspace: None,
             pending: None,
+            can_watch_files: false,
         };
         Self { client, state: Arc::new(Mutex::new(state)), publish: Arc::new(tokio::sync::Mutex::new(())) }
     }
@@ -236,6 +239,13 @@ impl LanguageServer for Backend {
             state.markdown_hover = markdown_hover;
             state.editor_settings = params.initialization_options.clone().unwrap_or(Value::Null);
             state.workspace = workspace;
+            state.can_watch_files = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false);
         }
         let outcome = self.reload_settings();
         lock(&self.state).pending = Some(outcome);
@@ -256,8 +266,12 @@ impl LanguageServer for Backend {
         if let Some(outcome) = pending {
             self.report_settings(outcome).await;
         }
-        // Watch the workspace file so edits to it apply at once; clients that do not
-        // support dynamic registration simply answer with an error, which changes nothing.
+        // Watch the workspace file so edits to it apply at once. The registration is a
+        // request to the client; it is sent from a task so that this notification handler
+        // never waits on the client.
+        if !lock(&self.state).can_watch_files {
+            return;
+        }
         let watcher = FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")), kind: None };
         let options = DidChangeWatchedFilesRegistrationOptions { watchers: vec![watcher] };
         let registration = Registration {
@@ -265,9 +279,12 @@ impl LanguageServer for Backend {
             method: "workspace/didChangeWatchedFiles".into(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if self.client.register_capability(vec![registration]).await.is_err() {
-            tracing::debug!("client did not accept a file watcher for the workspace config");
-        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if client.register_capability(vec![registration]).await.is_err() {
+                tracing::debug!("client refused the file watcher for the workspace config");
+            }
+        });
     }
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
