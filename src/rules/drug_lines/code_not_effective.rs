@@ -27,7 +27,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let message = match record.status_on(date) {
             CodeStatus::Valid => continue,
             CodeStatus::NotYetValid { added } => {
-                format!("{code} is valid from {added}, after this line's date of service (DTP*472)")
+                format!("{code} is valid from {added}, after this line's date of service")
             }
             CodeStatus::Discontinued { terminated } => {
                 let replacement = match context.codes.successor(code) {

@@ -4,9 +4,9 @@
 //! Doses round up to the next whole billing unit (CMS Pub. 100-04, chapter 17,
 //! section 10), so the last administered unit already pays for the part of it that was
 //! not given. J2700 (up to 250 mg) with 900 mg given bills 4 units, up to 1,000 mg; a JW
-//! line for 100 mg discarded bills that 100 mg a second time. CMS's JW instructions
-//! (discarded drug amounts, MLN MM10388 and the JW/JZ FAQ) count waste as the amount
-//! beyond the billed units. Computed from the 2410 CTP quantities in `ME` or `GR`: when
+//! line for 100 mg discarded bills that 100 mg a second time: JW reports only waste
+//! beyond the billed units (CMS discarded drugs policy, Pub. 100-04, chapter 17, §40).
+//! Computed from the 2410 CTP quantities in `ME` or `GR`: when
 //! the administered lines' units × unit size hold both the administered and the
 //! discarded amount, the JW line is wrong. Source: 837P/837I guides, loop 2410 CTP.
 
