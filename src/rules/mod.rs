@@ -4,6 +4,7 @@
 //! terminal. Its id is part of the product's interface and never changes.
 
 mod context;
+pub mod drug_lines;
 pub mod structure;
 
 pub use context::{Report, RuleContext};
@@ -34,6 +35,16 @@ pub static ALL: &[&Rule] = &[
     &structure::invalid_number::RULE,
     &structure::npi_check_digit::RULE,
     &structure::unexpected_segment::RULE,
+    &drug_lines::unknown_code::RULE,
+    &drug_lines::code_not_effective::RULE,
+    &drug_lines::units_invalid::RULE,
+    &drug_lines::drug_units_not_whole::RULE,
+    &drug_lines::ndc_quantity_mismatch::RULE,
+    &drug_lines::units_over_limit::RULE,
+    &drug_lines::noc_missing_description::RULE,
+    &drug_lines::drug_line_missing_ndc::RULE,
+    &drug_lines::prior_auth_missing::RULE,
+    &drug_lines::jw_below_billing_unit::RULE,
 ];
 
 fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {

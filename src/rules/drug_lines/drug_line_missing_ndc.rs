@@ -1,0 +1,43 @@
+//! `drug-line-missing-ndc`: drug lines carry an NDC when the payer requires one.
+//!
+//! State Medicaid programs must collect NDCs on physician-administered drug claims to
+//! bill manufacturer rebates (Deficit Reduction Act of 2005, section 6002), so Medicaid
+//! claims (SBR09 `MC`) need loop 2410 (LIN NDC, CTP quantity) on every drug line; other
+//! payers are asked through the `ndcRequired` policy setting. NOC codes are left to
+//! noc-missing-description, which asks for their NDC with any payer. Source: DRA 2005
+//! §6002; 837P/837I guides, loop 2410.
+
+use super::billed_lines;
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "drug-line-missing-ndc",
+    default_severity: Severity::Warning,
+    summary: "A drug line without a 2410 NDC loop for a payer that requires NDCs",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for line in billed_lines(file) {
+        let Some((code, span)) = line.hcpcs(file) else { continue };
+        let Some(record) = context.codes.procedure(code) else { continue };
+        if !record.is_drug() || record.is_noc() || line.has_ndc(file) {
+            continue;
+        }
+        let policy = context.policy(line.transaction, line.claim);
+        if policy.ndc_required != Some(true) {
+            continue;
+        }
+        let why = match line.claim.payer_class(file, line.transaction) {
+            Some("MC") => "Medicaid (SBR09 MC) requires the NDC of drug lines",
+            _ => "this payer's policy (ndcRequired) requires the NDC of drug lines",
+        };
+        report.add_for(
+            &policy,
+            span,
+            format!("{code} has no 2410 loop: {why}; add LIN**N4*<11-digit NDC> and CTP****<quantity>*<unit>"),
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! `drug-units-not-whole`: drug codes are billed in whole billing units.
+//!
+//! A dose that is not a multiple of the billing unit is rounded up to the next whole
+//! unit (CMS Pub. 100-04, Medicare Claims Processing Manual, chapter 17, section 10; CMS
+//! RAC topic 0074 "Excessive or Insufficient Drugs and Biologicals Units Billed"); a
+//! fractional unit count on a drug line is rejected or mispaid.
+
+use super::{billed_lines, dose};
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "drug-units-not-whole",
+    default_severity: Severity::Error,
+    summary: "A drug line bills a fraction of a billing unit",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for line in billed_lines(file) {
+        let Some((code, _)) = line.hcpcs(file) else { continue };
+        let Some(record) = context.codes.procedure(code).filter(|record| record.is_drug()) else { continue };
+        let Some(units) = line.units(file).filter(|units| !units.is_whole()) else { continue };
+        let Some(rounded) = dose::rounded_up(units) else { continue };
+        let element = line.quantity_element();
+        let per_unit = record.billing_unit().map(|unit| format!(" ({} each)", unit.per_unit_text())).unwrap_or_default();
+        let message = format!(
+            "{element} is {units}: {code} is billed in whole units{per_unit}; round the dose up to the next whole unit: {rounded}"
+        );
+        let policy = context.policy(line.transaction, line.claim);
+        report.add_for(&policy, line.quantity_span(file), message);
+    }
+}

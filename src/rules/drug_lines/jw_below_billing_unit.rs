@@ -1,0 +1,74 @@
+//! `jw-below-billing-unit`: a JW line reports waste beyond what the administered line's
+//! rounding already bills.
+//!
+//! Doses round up to the next whole billing unit (CMS Pub. 100-04, chapter 17,
+//! section 10), so the last administered unit already pays for the part of it that was
+//! not given. J2700 (up to 250 mg) with 900 mg given bills 4 units, up to 1,000 mg; a JW
+//! line for 100 mg discarded bills that 100 mg a second time: JW reports only waste
+//! beyond the billed units (CMS discarded drugs policy, Pub. 100-04, chapter 17, §40).
+//! Computed from the 2410 CTP quantities in `ME` or `GR`: when
+//! the administered lines' units × unit size hold both the administered and the
+//! discarded amount, the JW line is wrong. Source: 837P/837I guides, loop 2410 CTP.
+
+use super::{billed_lines, dose, BilledLine};
+use crate::codes::{Decimal as UnitAmount, Quantity};
+use crate::diagnostic::Severity;
+use crate::model::ClaimFile;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "jw-below-billing-unit",
+    default_severity: Severity::Warning,
+    summary: "A JW line's discarded amount is already covered by rounding up the administered line",
+    check,
+};
+
+/// The administered lines' total units and total mass, when every one of them has a
+/// whole unit count and a single mass NDC quantity.
+fn administered(file: &ClaimFile, lines: &[&BilledLine<'_>]) -> Option<(u64, Quantity)> {
+    let mut units = 0u64;
+    let mut masses = Vec::new();
+    for line in lines {
+        units = units.checked_add(dose::whole_units(line.units(file)?)?)?;
+        masses.push(dose::line_mass(file, &line.line.drugs)?);
+    }
+    Some((units, dose::total_mass(masses)?))
+}
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    let lines: Vec<BilledLine<'_>> = billed_lines(file).collect();
+    for wastage_line in lines.iter().filter(|line| line.procedure.has_modifier(file, "JW")) {
+        let Some((code, _)) = wastage_line.hcpcs(file) else { continue };
+        let Some(unit) = context.codes.procedure(code).and_then(|record| record.billing_unit()) else { continue };
+        let Some(discarded) = dose::line_mass(file, &wastage_line.line.drugs) else { continue };
+        let date = wastage_line.line.date_of_service(file, wastage_line.claim);
+        let given: Vec<&BilledLine<'_>> = lines
+            .iter()
+            .filter(|line| {
+                line.claim.clm == wastage_line.claim.clm
+                    && !line.procedure.has_modifier(file, "JW")
+                    && line.hcpcs(file).is_some_and(|(other, _)| other == code)
+                    && line.line.date_of_service(file, line.claim) == date
+            })
+            .collect();
+        if given.is_empty() {
+            continue;
+        }
+        let Some((billed_units, administered_mass)) = administered(file, &given) else { continue };
+        if dose::discard_within_rounding(unit, billed_units, administered_mass, discarded) != Some(true) {
+            continue;
+        }
+        let Some(capacity) = unit.amount_for_units(UnitAmount::from_integer(billed_units)) else { continue };
+        let Some(span) = wastage_line.procedure.modifiers.iter().copied().find(|span| span.text(&file.text) == "JW")
+        else {
+            continue;
+        };
+        let message = format!(
+            "this JW line discards {discarded} of {code}, but the administered {billed_units} {} ({capacity}) already hold the {administered_mass} given and the {discarded} discarded; waste inside the last billed unit is not billed with JW — remove this line",
+            if billed_units == 1 { "unit" } else { "units" },
+        );
+        let policy = context.policy(wastage_line.transaction, wastage_line.claim);
+        report.add_for(&policy, span, message);
+    }
+}

@@ -1,0 +1,49 @@
+//! `ndc-quantity-mismatch`: the NDC quantity and the HCPCS units describe the same dose.
+//!
+//! The 2410 loop reports the amount of the product given (CTP04, unit in CTP05-1); the
+//! line reports it again in the code's billing units (SV104/SV205). Converted with the
+//! descriptor's unit and rounded up to a whole unit (CMS Pub. 100-04, chapter 17,
+//! section 10; CMS RAC topic 0074), the two must agree, or one of them is wrong. Only
+//! mass quantities (`ME` mg, `GR` g) convert; `ML`, `UN`, `F2`, codes whose billing unit
+//! is unread or in another dimension, compounds (several 2410 loops) and JW wastage lines
+//! (checked by jw-below-billing-unit) are left alone. Source: 837P/837I guides, loop 2410
+//! LIN/CTP.
+
+use super::{billed_lines, dose};
+use crate::decimal::Decimal;
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "ndc-quantity-mismatch",
+    default_severity: Severity::Warning,
+    summary: "The 2410 CTP quantity converts to a different number of units than SV104/SV205",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for line in billed_lines(file) {
+        if line.procedure.has_modifier(file, "JW") {
+            continue;
+        }
+        let Some((code, _)) = line.hcpcs(file) else { continue };
+        let Some(unit) = context.codes.procedure(code).and_then(|record| record.billing_unit()) else { continue };
+        let Some(mass) = dose::line_mass(file, &line.line.drugs) else { continue };
+        let Some(expected) = unit.units_for_amount(mass) else { continue };
+        // Fractions are drug-units-not-whole's finding.
+        let Some(units) = line.units(file).filter(|units| units.is_whole()) else { continue };
+        let Ok(expected_value) = i64::try_from(expected) else { continue };
+        if units == Decimal::from_int(expected_value) {
+            continue;
+        }
+        let element = line.quantity_element();
+        let message = format!(
+            "CTP04 is {mass}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
+            if expected == 1 { "unit" } else { "units" },
+            unit.per_unit_text(),
+        );
+        let policy = context.policy(line.transaction, line.claim);
+        report.add_for(&policy, line.quantity_span(file), message);
+    }
+}

@@ -1,0 +1,44 @@
+//! `noc-missing-description`: a not-otherwise-classified drug code names the drug and
+//! gives its NDC.
+//!
+//! NOC codes (J3490 unclassified drugs, J3590 unclassified biologics, J9999 NOC
+//! antineoplastics …) carry no drug and no billing unit, so payers cannot price them
+//! without the drug's name — in SV101-7 (837P) or SV202-7 (837I), or a line NTE — and
+//! its NDC in loop 2410 (LIN/CTP). Source: 837P guide SV101-7 and 2400 NTE, 837I guide
+//! SV202-7, both guides' loop 2410; CMS HCPCS descriptors of the NOC codes.
+
+use super::billed_lines;
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "noc-missing-description",
+    default_severity: Severity::Warning,
+    summary: "A not-otherwise-classified drug code without a drug description or an NDC",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for line in billed_lines(file) {
+        let Some((code, span)) = line.hcpcs(file) else { continue };
+        if !context.codes.procedure(code).is_some_and(|record| record.is_noc()) {
+            continue;
+        }
+        let described = line.procedure.description.is_some()
+            || line.line.notes.iter().any(|note| !file.value(*note, 2).trim().is_empty());
+        let mut missing = Vec::new();
+        if !described {
+            missing.push(format!("the drug's name in {} or a line NTE", line.component_element(7)));
+        }
+        if !line.has_ndc(file) {
+            missing.push("its NDC in a 2410 LIN/CTP loop".to_string());
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let message = format!("{code} is not otherwise classified: payers need {}", missing.join(" and "));
+        let policy = context.policy(line.transaction, line.claim);
+        report.add_for(&policy, span, message);
+    }
+}

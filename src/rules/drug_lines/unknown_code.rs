@@ -1,0 +1,49 @@
+//! `unknown-code`: the procedure code on a line is a HCPCS code that exists.
+//!
+//! SV101-2 (837P) and SV202-2 (837I) carry a HCPCS Level II code (a letter and four
+//! digits, from the CMS HCPCS file) or a CPT code when SV101-1/SV202-1 is `HC`. A code
+//! with neither shape, or a Level II code absent from the CMS file, is denied as invalid.
+//! CPT codes are accepted without claims: their list is AMA-licensed and not shipped.
+//! Level II letters the loaded table holds no codes of (the built-in table has J and Q
+//! only) are not judged. Source: 837P guide SV101, 837I guide SV202; CMS HCPCS file.
+
+use std::collections::BTreeSet;
+
+use super::billed_lines;
+use crate::codes::{self, CodeShape};
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "unknown-code",
+    default_severity: Severity::Error,
+    summary: "The procedure code is not a HCPCS Level II code in the CMS file nor shaped like a CPT code",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    let letters: BTreeSet<char> = context.codes.procedures().filter_map(|code| code.code().chars().next()).collect();
+    for line in billed_lines(file) {
+        let Some((code, span)) = line.hcpcs(file) else { continue };
+        let element = line.component_element(2);
+        let message = match codes::shape(code) {
+            CodeShape::Cpt => continue,
+            CodeShape::LevelII => {
+                let letter = code.chars().next().unwrap_or(' ');
+                if context.codes.procedure(code).is_some() || !letters.contains(&letter) {
+                    continue;
+                }
+                format!("{element} {code} is not in the HCPCS table ({}); check the code", context.codes.source())
+            }
+            CodeShape::Invalid if code.chars().any(|c| c.is_ascii_lowercase()) => {
+                format!("{element} {code} is not a valid code; HCPCS codes are upper case: {}", code.to_ascii_uppercase())
+            }
+            CodeShape::Invalid => format!(
+                "{element} {code} is not a valid code: expected a HCPCS Level II code (a letter and four digits, e.g. J2700) or a five-character CPT code"
+            ),
+        };
+        let policy = context.policy(line.transaction, line.claim);
+        report.add_for(&policy, span, message);
+    }
+}
