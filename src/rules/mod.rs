@@ -4,6 +4,7 @@
 //! terminal. Its id is part of the product's interface and never changes.
 
 mod context;
+pub mod modifiers;
 pub mod structure;
 
 pub use context::{Report, RuleContext};
@@ -34,6 +35,17 @@ pub static ALL: &[&Rule] = &[
     &structure::invalid_number::RULE,
     &structure::npi_check_digit::RULE,
     &structure::unexpected_segment::RULE,
+    &modifiers::unknown_modifier::RULE,
+    &modifiers::modifier_not_effective::RULE,
+    &modifiers::duplicate_modifier::RULE,
+    &modifiers::jw_jz_same_line::RULE,
+    &modifiers::jw_without_administered_line::RULE,
+    &modifiers::jz_with_wastage_line::RULE,
+    &modifiers::missing_jw_jz::RULE,
+    &modifiers::wastage_modifier_on_non_drug::RULE,
+    &modifiers::modifier_59_with_x::RULE,
+    &modifiers::modifier_rt_lt::RULE,
+    &modifiers::modifier_ga_gz::RULE,
 ];
 
 fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {
