@@ -32,7 +32,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 &policy,
                 jz.span,
                 format!(
-                    "{} JZ says nothing of {} was discarded, but line {} bills a discarded amount with JW for the \
+                    "{} JZ says nothing of {} was discarded, but service line {} bills a discarded amount with JW for the \
                      same code and date of service; remove JZ from the administered line",
                     jz.element,
                     line.code,
@@ -57,7 +57,7 @@ mod tests {
         let found = findings(rule, &beside, &environment);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "JZ");
-        assert!(found[0].1.message.contains("line 2"), "{}", found[0].1.message);
+        assert!(found[0].1.message.contains("service line 2"), "{}", found[0].1.message);
         let other_day =
             claim("MB", &[("SV1*HC:J2700:JZ*40*UN*3***1", "20260114"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")]);
         assert!(findings(rule, &other_day, &environment).is_empty());

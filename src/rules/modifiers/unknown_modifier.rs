@@ -36,10 +36,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                     &policy,
                     modifier.span,
                     format!(
-                        "{} {} is not a modifier: not in the HCPCS modifier table ({}) nor a known CPT modifier{hint}",
-                        modifier.element,
-                        modifier.text,
-                        context.codes.source()
+                        "{} {} is not a known modifier: neither a Level II modifier of the CMS HCPCS table nor a \
+                         Level I (CPT) modifier{hint}",
+                        modifier.element, modifier.text
                     ),
                 );
             }
