@@ -2,7 +2,9 @@
 //! known Level I (CPT) modifier.
 //!
 //! Payers reject a line whose modifier they do not recognise; a typo (`JX` for `JW`) or a
-//! lower-case modifier is the usual cause. Source: CMS HCPCS Level II modifier file (the
+//! lower-case modifier is the usual cause. Ambulance origin/destination modifiers (`RH`:
+//! residence to hospital) are built from single letters and are not rows of the CMS
+//! file, so they are accepted by their letters (Pub. 100-04 ch. 15 §30 A). Source: CMS HCPCS Level II modifier file (the
 //! loaded ANWEB table); Level I modifiers from the AMA CPT code set (accepted by code,
 //! described in our own words in `data/cpt-modifiers.tsv`); 837 guides SV101-3..6 /
 //! SV202-3..6 (procedure modifier).
@@ -21,7 +23,9 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    let known = |code: &str| context.codes.modifier(code).is_some() || codes::cpt_modifier(code).is_some();
+    let known = |code: &str| {
+        context.codes.modifier(code).is_some() || codes::cpt_modifier(code).is_some() || is_ambulance_trip(code)
+    };
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
         for line in modified_lines(file, claim) {
@@ -46,6 +50,13 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     }
 }
 
+/// An ambulance origin/destination pair: origin then destination, each one of the
+/// letters CMS defines; X (intermediate stop at a physician's office) is a destination only.
+fn is_ambulance_trip(code: &str) -> bool {
+    const PLACES: &[u8] = b"DEGHIJNPRS";
+    matches!(code.as_bytes(), [origin, destination] if PLACES.contains(origin) && (PLACES.contains(destination) || *destination == b'X'))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::Environment;
@@ -57,6 +68,8 @@ mod tests {
         let rule = "unknown-modifier";
         let known = claim("MB", &[("SV1*HC:J2700:JZ:59:KX*40*UN*4***1", "20260115")]);
         assert!(findings(rule, &known, &environment).is_empty());
+        let ambulance = claim("MB", &[("SV1*HC:A0427:RH*700*UN*1***1", "20260115")]);
+        assert!(findings(rule, &ambulance, &environment).is_empty());
         let unknown = claim("MB", &[("SV1*HC:J2700:jz:J9*40*UN*4***1", "20260115")]);
         let found = findings(rule, &unknown, &environment);
         assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["jz", "J9"]);
