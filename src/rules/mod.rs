@@ -5,6 +5,7 @@
 
 mod context;
 pub mod drug_lines;
+pub mod modifiers;
 pub mod structure;
 
 pub use context::{Report, RuleContext};
@@ -45,6 +46,17 @@ pub static ALL: &[&Rule] = &[
     &drug_lines::drug_line_missing_ndc::RULE,
     &drug_lines::prior_auth_missing::RULE,
     &drug_lines::jw_below_billing_unit::RULE,
+    &modifiers::unknown_modifier::RULE,
+    &modifiers::modifier_not_effective::RULE,
+    &modifiers::duplicate_modifier::RULE,
+    &modifiers::jw_jz_same_line::RULE,
+    &modifiers::jw_without_administered_line::RULE,
+    &modifiers::jz_with_wastage_line::RULE,
+    &modifiers::missing_jw_jz::RULE,
+    &modifiers::wastage_modifier_on_non_drug::RULE,
+    &modifiers::modifier_59_with_x::RULE,
+    &modifiers::modifier_rt_lt::RULE,
+    &modifiers::modifier_ga_gz::RULE,
 ];
 
 fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {

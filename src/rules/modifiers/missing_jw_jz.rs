@@ -1,0 +1,126 @@
+//! `missing-jw-jz`: a separately payable drug from a single-dose container carries JW or
+//! JZ.
+//!
+//! Medicare Part B has required JZ since July 2023 when nothing of a single-dose container
+//! was discarded (and returns claims without JW or JZ since October 2023); the discarded
+//! amount goes on a JW line. It applies to separately payable drugs — CMS pricing
+//! indicator 51 — not to multi-dose containers (the payer policy's `multiDoseCodes`) and
+//! not in FQHC or RHC settings. Other payers may or may not follow it, so the level is
+//! a hint by default, a warning for Medicare Part B (`MB`), configurable per payer, and
+//! the rule is silent for a payer whose `wastageModifiersRequired` is `false`.
+//! Source: CMS MLN "JW and JZ modifier policy" FAQ; Medicare Claims Processing Manual
+//! (Pub. 100-04) ch. 17 §40.
+
+use super::{modified_lines, ModifiedLine, NO_WASTAGE, WASTAGE};
+use crate::diagnostic::Severity;
+use crate::model::{Claim, ClaimFile, TransactionKind};
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "missing-jw-jz",
+    default_severity: Severity::Hint,
+    summary: "A separately payable single-dose drug line has neither JW nor JZ",
+    check,
+};
+
+/// CMS pricing indicator for drugs paid separately (ASP-based).
+const SEPARATELY_PAYABLE_DRUG: &str = "51";
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for (transaction, claim) in file.claims() {
+        let policy = context.policy(transaction, claim);
+        if policy.wastage_modifiers_required == Some(false) || is_fqhc_or_rhc_claim(file, claim, transaction.kind) {
+            continue;
+        }
+        let lines = modified_lines(file, claim);
+        for line in &lines {
+            if line.has(WASTAGE) || line.has(NO_WASTAGE) || policy.multi_dose_codes.contains(line.code) {
+                continue;
+            }
+            let Some(code) = context.codes.procedure(line.code) else { continue };
+            if !code.record.pricing.iter().any(|p| p == SEPARATELY_PAYABLE_DRUG) {
+                continue;
+            }
+            // The administered line of a drug with waste rightly carries neither modifier.
+            if has_wastage_line(line, &lines) || is_fqhc_or_rhc_line(file, line) {
+                continue;
+            }
+            report.add_for(
+                &policy,
+                line.code_span(file),
+                format!(
+                    "{} is a separately payable drug (CMS pricing indicator 51) with neither JW nor JZ: add JZ \
+                     when nothing of the single-dose container was discarded, or bill the discarded amount on its \
+                     own JW line; list the code in multiDoseCodes if it comes in a multi-dose container",
+                    line.code
+                ),
+            );
+        }
+    }
+}
+
+fn has_wastage_line(line: &ModifiedLine<'_>, lines: &[ModifiedLine<'_>]) -> bool {
+    lines.iter().any(|other| other.same_code_and_date(line) && other.has(WASTAGE))
+}
+
+/// 837P place of service 50 (FQHC) or 72 (RHC) on the claim (CLM05-1); 837I type of
+/// bill 77x (FQHC) or 71x (RHC).
+fn is_fqhc_or_rhc_claim(file: &ClaimFile, claim: &Claim, kind: TransactionKind) -> bool {
+    let facility = file.component(claim.clm, 5, 1);
+    match kind {
+        TransactionKind::Institutional => matches!(facility, "71" | "77"),
+        _ => matches!(facility, "50" | "72"),
+    }
+}
+
+/// 837P SV105, the line's own place of service, when it says FQHC or RHC.
+fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &ModifiedLine<'_>) -> bool {
+    line.procedure.segment_id == "SV1" && line.line.service.is_some_and(|sv1| matches!(file.value(sv1, 5), "50" | "72"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::analysis::Environment;
+    use crate::config::Settings;
+    use crate::diagnostic::Severity;
+    use crate::rules::modifiers::testing::{claim, findings};
+
+    const RULE: &str = "missing-jw-jz";
+
+    fn environment(settings: serde_json::Value) -> Environment {
+        let (settings, warnings) = Settings::from_json(&settings, None);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        Environment { settings, ..Environment::default() }
+    }
+
+    #[test]
+    fn severity_follows_the_payer_class() {
+        let bare = [("SV1*HC:J2700*40*UN*4***1", "20260115")];
+        let medicare = findings(RULE, &claim("MB", &bare), &Environment::default());
+        assert_eq!(medicare.len(), 1);
+        assert_eq!(medicare[0].0, "J2700");
+        assert_eq!(medicare[0].1.severity, Severity::Warning);
+        let commercial = findings(RULE, &claim("CI", &bare), &Environment::default());
+        assert_eq!(commercial[0].1.severity, Severity::Hint);
+        let configured = environment(json!({"payerClasses": {"CI": {"rules": {"missing-jw-jz": "error"}}}}));
+        assert_eq!(findings(RULE, &claim("CI", &bare), &configured)[0].1.severity, Severity::Error);
+    }
+
+    #[test]
+    fn stays_silent_where_the_convention_does_not_apply() {
+        let bare = [("SV1*HC:J2700*40*UN*4***1", "20260115")];
+        let not_required = environment(json!({"payerClasses": {"CI": {"wastageModifiersRequired": false}}}));
+        assert!(findings(RULE, &claim("CI", &bare), &not_required).is_empty());
+        let multi_dose = environment(json!({"policy": {"multiDoseCodes": ["J2700"]}}));
+        assert!(findings(RULE, &claim("MB", &bare), &multi_dose).is_empty());
+        let fqhc = [("SV1*HC:J2700*40*UN*4*50**1", "20260115")];
+        assert!(findings(RULE, &claim("MB", &fqhc), &Environment::default()).is_empty());
+        let with_waste = [("SV1*HC:J2700*40*UN*3***1", "20260115"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")];
+        assert!(findings(RULE, &claim("MB", &with_waste), &Environment::default()).is_empty());
+        let not_a_drug = [("SV1*HC:96365*100*UN*1***1", "20260115")];
+        assert!(findings(RULE, &claim("MB", &not_a_drug), &Environment::default()).is_empty());
+    }
+}

@@ -1,0 +1,144 @@
+//! Modifier rules: the JW/JZ drug-wastage convention, modifiers that exclude each other on
+//! one line (59 and X{EPSU}, RT and LT, GA and GZ), duplicates, and modifiers the CMS
+//! table does not know or no longer allows on the date of service.
+//!
+//! Every finding points at the modifier component itself (`SV101-3` … `SV101-6` on 837P,
+//! `SV202-3` … `SV202-6` on 837I) and names it by that position.
+
+pub mod duplicate_modifier;
+pub mod jw_jz_same_line;
+pub mod jw_without_administered_line;
+pub mod jz_with_wastage_line;
+pub mod missing_jw_jz;
+pub mod modifier_59_with_x;
+pub mod modifier_ga_gz;
+pub mod modifier_not_effective;
+pub mod modifier_rt_lt;
+pub mod unknown_modifier;
+pub mod wastage_modifier_on_non_drug;
+
+use crate::calendar::CalendarDate;
+use crate::model::{Claim, ClaimFile, Procedure, ServiceLine};
+use crate::syntax::Span;
+
+/// JW: drug amount discarded, not administered to any patient.
+pub const WASTAGE: &str = "JW";
+/// JZ: zero drug amount discarded.
+pub const NO_WASTAGE: &str = "JZ";
+
+/// One modifier as written on a line, with where it sits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineModifier<'f> {
+    pub text: &'f str,
+    pub span: Span,
+    /// Its X12 position for messages: `SV101-3`, `SV202-4` …
+    pub element: String,
+}
+
+/// A service line with its procedure, modifiers and date of service, read once.
+pub struct ModifiedLine<'f> {
+    pub line: &'f ServiceLine,
+    pub procedure: Procedure,
+    pub code: &'f str,
+    pub modifiers: Vec<LineModifier<'f>>,
+    pub date_of_service: Option<CalendarDate>,
+}
+
+impl<'f> ModifiedLine<'f> {
+    /// The first modifier written as `code`.
+    pub fn modifier(&self, code: &str) -> Option<&LineModifier<'f>> {
+        self.modifiers.iter().find(|m| m.text == code)
+    }
+
+    pub fn has(&self, code: &str) -> bool {
+        self.modifier(code).is_some()
+    }
+
+    /// Same drug, same day: what the JW/JZ convention pairs lines by.
+    pub fn same_code_and_date(&self, other: &ModifiedLine<'_>) -> bool {
+        !self.code.is_empty() && self.code == other.code && self.date_of_service == other.date_of_service
+    }
+
+    /// Where a finding about the line as a whole points: its code, else its composite.
+    pub fn code_span(&self, file: &ClaimFile) -> Span {
+        self.procedure
+            .code
+            .or(self.procedure.composite)
+            .or_else(|| self.line.service.map(|service| file.segment_id_span(service)))
+            .unwrap_or_else(|| file.segment_id_span(self.line.lx))
+    }
+}
+
+/// The lines of a claim that have an SV1 or SV2, in order.
+pub fn modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> Vec<ModifiedLine<'f>> {
+    claim
+        .lines
+        .iter()
+        .filter_map(|line| {
+            let procedure = line.procedure(file)?;
+            let service = line.service?;
+            let modifiers = (3..=6)
+                .filter_map(|component| {
+                    let span = file.component_span(service, procedure.composite_position, component)?;
+                    let text = span.text(&file.text);
+                    (!text.is_empty()).then(|| LineModifier {
+                        text,
+                        span,
+                        element: format!("{}{:02}-{component}", procedure.segment_id, procedure.composite_position),
+                    })
+                })
+                .collect();
+            let code = procedure.code.map_or("", |span| span.text(&file.text));
+            Some(ModifiedLine { line, code, modifiers, date_of_service: line.date_of_service(file, claim), procedure })
+        })
+        .collect()
+}
+
+/// For rules about two modifiers that exclude each other on one line: the pair, first
+/// and second as written, when the line carries one of `left` and one of `right`.
+pub fn conflicting_pair<'a, 'f>(
+    line: &'a ModifiedLine<'f>,
+    left: &[&str],
+    right: &[&str],
+) -> Option<(&'a LineModifier<'f>, &'a LineModifier<'f>)> {
+    let first_left = line.modifiers.iter().find(|m| left.contains(&m.text))?;
+    let first_right = line.modifiers.iter().find(|m| right.contains(&m.text))?;
+    Some(if first_left.span.start <= first_right.span.start { (first_left, first_right) } else { (first_right, first_left) })
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds small 837P files around service lines and runs one rule over them.
+
+    use crate::analysis::{Analysis, Environment};
+    use crate::diagnostic::Diagnostic;
+
+    /// An 837P with one claim to payer class `sbr09`; each line is `(sv1, date)`.
+    pub(crate) fn claim(sbr09: &str, lines: &[(&str, &str)]) -> String {
+        let mut text = format!(
+            "ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260115*1200*^*00501*000000101*0*T*:~\n\
+             GS*HC*SUBMITTER01*RECEIVER01*20260115*1200*101*X*005010X222A1~\n\
+             ST*837*0001*005010X222A1~\n\
+             HL*1**20*1~\n\
+             HL*2*1*22*0~\n\
+             SBR*P*18*******{sbr09}~\n\
+             CLM*PCN0001*100***11:B:1*Y*A*Y*Y~\n"
+        );
+        for (number, (sv1, date)) in lines.iter().enumerate() {
+            text.push_str(&format!("LX*{}~\n{sv1}~\nDTP*472*D8*{date}~\n", number + 1));
+        }
+        text.push_str("SE*1*0001~\nGE*1*101~\nIEA*1*000000101~\n");
+        text
+    }
+
+    /// The findings of one rule on a text, with the text each points at.
+    pub(crate) fn findings(rule: &str, text: &str, environment: &Environment) -> Vec<(String, Diagnostic)> {
+        let analysis = Analysis::of_text(text.to_string(), environment);
+        analysis
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == rule)
+            .map(|d| (d.span.text(text).to_string(), d))
+            .collect()
+    }
+}

@@ -1,0 +1,56 @@
+//! `modifier-59-with-x`: 59 or one of XE, XS, XP, XU — not both on one line.
+//!
+//! CMS created XE (separate encounter), XS (separate structure), XP (separate
+//! practitioner) and XU (unusual non-overlapping service) as more specific forms of 59
+//! (distinct procedural service). A line takes the most specific one; 59 beside an X
+//! modifier is redundant and some payers' NCCI edits reject it. Source: CMS NCCI Policy
+//! Manual for Medicare Services, ch. 1 (modifiers 59 and -X{EPSU}); CMS MLN "Proper Use
+//! of Modifiers 59 & -X{EPSU}".
+
+use super::{conflicting_pair, modified_lines};
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "modifier-59-with-x",
+    default_severity: Severity::Warning,
+    summary: "Modifier 59 together with XE, XS, XP or XU on one line",
+    check,
+};
+
+const DISTINCT: &str = "59";
+const SPECIFIC: [&str; 4] = ["XE", "XS", "XP", "XU"];
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for (transaction, claim) in file.claims() {
+        let policy = context.policy(transaction, claim);
+        for line in modified_lines(file, claim) {
+            let Some((first, second)) = conflicting_pair(&line, &[DISTINCT], &SPECIFIC) else { continue };
+            let (distinct, specific) = if first.text == DISTINCT { (first, second) } else { (second, first) };
+            report.add_for(
+                &policy,
+                distinct.span,
+                format!(
+                    "{} 59 and {} {} both mark a distinct service; {} is the more specific form, so remove 59",
+                    distinct.element, specific.element, specific.text, specific.text
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::Environment;
+    use crate::rules::modifiers::testing::{claim, findings};
+
+    #[test]
+    fn points_at_59_wherever_it_stands() {
+        let text = claim("MB", &[("SV1*HC:96365:XS:59*100*UN*1***1", "20260115")]);
+        let found = findings("modifier-59-with-x", &text, &Environment::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "59");
+        assert!(found[0].1.message.starts_with("SV101-4 59 and SV101-3 XS"), "{}", found[0].1.message);
+    }
+}

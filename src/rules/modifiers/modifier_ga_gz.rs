@@ -1,0 +1,37 @@
+//! `modifier-ga-gz`: GA and GZ never share one line.
+//!
+//! GA says an Advance Beneficiary Notice of Noncoverage (waiver of liability) was issued;
+//! GZ says the service is expected to be denied and no notice was issued. They exclude
+//! each other, and the choice decides whether the patient can be billed. Source: CMS
+//! HCPCS Level II modifiers GA and GZ; Medicare Claims Processing Manual (Pub. 100-04)
+//! ch. 30 §40.3.6 (ABN modifiers).
+
+use super::{conflicting_pair, modified_lines};
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "modifier-ga-gz",
+    default_severity: Severity::Error,
+    summary: "GA (waiver issued) and GZ (no waiver) on one line",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for (transaction, claim) in file.claims() {
+        let policy = context.policy(transaction, claim);
+        for line in modified_lines(file, claim) {
+            let Some((first, second)) = conflicting_pair(&line, &["GA"], &["GZ"]) else { continue };
+            report.add_for(
+                &policy,
+                second.span,
+                format!(
+                    "{} {} and {} {} contradict each other: GA says a waiver of liability (ABN) was issued, GZ \
+                     that none was; keep the one that matches the patient's record",
+                    first.element, first.text, second.element, second.text
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! `modifier-not-effective`: a Level II modifier is valid on the line's date of service.
+//!
+//! Every CMS modifier record has an added date and, once discontinued, a termination date
+//! (the last date it may be used). A modifier used after it ended — JG ended 2024-12-31
+//! and TB replaced it for 340B-acquired drugs — or before it began is rejected. Messages
+//! name the modifier's own dates and its successor, never the date of service (patient
+//! data). Source: CMS HCPCS Level II modifier file (ANWEB record layout: added date,
+//! termination date); CMS HCPCS quarterly update for JG → TB.
+
+use super::modified_lines;
+use crate::codes::CodeStatus;
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "modifier-not-effective",
+    default_severity: Severity::Error,
+    summary: "A modifier was discontinued before, or added after, the date of service",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for (transaction, claim) in file.claims() {
+        let policy = context.policy(transaction, claim);
+        for line in modified_lines(file, claim) {
+            let Some(date) = line.date_of_service else { continue };
+            for modifier in &line.modifiers {
+                let Some(record) = context.codes.modifier(modifier.text) else { continue };
+                let message = match record.status_on(date) {
+                    CodeStatus::Valid => continue,
+                    CodeStatus::Discontinued { terminated } => {
+                        let successor = context
+                            .codes
+                            .successor(modifier.text)
+                            .map_or_else(String::new, |s| format!("; use {} instead", s.new));
+                        format!(
+                            "{} {} was discontinued: its last valid date is {terminated}, before this line's date \
+                             of service{successor}",
+                            modifier.element, modifier.text
+                        )
+                    }
+                    CodeStatus::NotYetValid { added } => format!(
+                        "{} {} is valid from {added}, after this line's date of service",
+                        modifier.element, modifier.text
+                    ),
+                };
+                report.add_for(&policy, modifier.span, message);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::Environment;
+    use crate::rules::modifiers::testing::{claim, findings};
+
+    #[test]
+    fn jg_ends_on_2024_12_31_and_names_tb() {
+        let environment = Environment::default();
+        let rule = "modifier-not-effective";
+        let last_day = claim("MB", &[("SV1*HC:J2700:JZ:JG*40*UN*4***1", "20241231")]);
+        assert!(findings(rule, &last_day, &environment).is_empty());
+        let after = claim("MB", &[("SV1*HC:J2700:JZ:JG*40*UN*4***1", "20250101")]);
+        let found = findings(rule, &after, &environment);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "JG");
+        assert!(found[0].1.message.contains("2024-12-31"), "{}", found[0].1.message);
+        assert!(found[0].1.message.ends_with("use TB instead"), "{}", found[0].1.message);
+        // JZ was added on 2023-01-01 (TB exists since 2018: only its wording changed in 2025).
+        let before = claim("MB", &[("SV1*HC:J2700:JZ:TB*40*UN*4***1", "20221231")]);
+        let found = findings(rule, &before, &environment);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1.message, "SV101-3 JZ is valid from 2023-01-01, after this line's date of service");
+    }
+}

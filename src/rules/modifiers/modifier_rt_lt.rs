@@ -1,0 +1,37 @@
+//! `modifier-rt-lt`: RT (right side) and LT (left side) never share one line.
+//!
+//! A line describes one service on one side. A service done on both sides in one session
+//! is billed with modifier 50 (bilateral) or as two lines, one RT and one LT, as the payer
+//! asks; RT and LT together on one line contradict each other and are denied. Source: CMS
+//! HCPCS Level II modifiers RT and LT; Medicare Claims Processing Manual (Pub. 100-04)
+//! ch. 12 §40.7 (bilateral surgery).
+
+use super::{conflicting_pair, modified_lines};
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "modifier-rt-lt",
+    default_severity: Severity::Error,
+    summary: "RT and LT on one line",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    for (transaction, claim) in file.claims() {
+        let policy = context.policy(transaction, claim);
+        for line in modified_lines(file, claim) {
+            let Some((first, second)) = conflicting_pair(&line, &["RT"], &["LT"]) else { continue };
+            report.add_for(
+                &policy,
+                second.span,
+                format!(
+                    "{} {} and {} {} name both sides on one line; bill a bilateral service with modifier 50 or as \
+                     two lines, one RT and one LT",
+                    first.element, first.text, second.element, second.text
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! `unknown-modifier`: every modifier is a Level II modifier from the CMS HCPCS table or a
+//! known Level I (CPT) modifier.
+//!
+//! Payers reject a line whose modifier they do not recognise; a typo (`JX` for `JW`) or a
+//! lower-case modifier is the usual cause. Ambulance origin/destination modifiers (`RH`:
+//! residence to hospital) are built from single letters and are not rows of the CMS
+//! file, so they are accepted by their letters (Pub. 100-04 ch. 15 §30 A). Source: CMS HCPCS Level II modifier file (the
+//! loaded ANWEB table); Level I modifiers from the AMA CPT code set (accepted by code,
+//! described in our own words in `data/cpt-modifiers.tsv`); 837 guides SV101-3..6 /
+//! SV202-3..6 (procedure modifier).
+
+use super::modified_lines;
+use crate::codes;
+use crate::diagnostic::Severity;
+use crate::rules::{Report, Rule, RuleContext};
+
+pub static RULE: Rule = Rule {
+    id: "unknown-modifier",
+    default_severity: Severity::Error,
+    summary: "A modifier is neither in the CMS HCPCS modifier table nor a known CPT modifier",
+    check,
+};
+
+fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    let file = context.file;
+    let known = |code: &str| {
+        context.codes.modifier(code).is_some() || codes::cpt_modifier(code).is_some() || is_ambulance_trip(code)
+    };
+    for (transaction, claim) in file.claims() {
+        let policy = context.policy(transaction, claim);
+        for line in modified_lines(file, claim) {
+            for modifier in line.modifiers.iter().filter(|m| !known(m.text)) {
+                let upper = modifier.text.to_ascii_uppercase();
+                let hint = if upper != modifier.text && known(&upper) {
+                    format!("; modifiers are upper case: {upper}")
+                } else {
+                    String::new()
+                };
+                report.add_for(
+                    &policy,
+                    modifier.span,
+                    format!(
+                        "{} {} is not a known modifier: neither a Level II modifier of the CMS HCPCS table nor a \
+                         Level I (CPT) modifier{hint}",
+                        modifier.element, modifier.text
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// An ambulance origin/destination pair: origin then destination, each one of the
+/// letters CMS defines; X (intermediate stop at a physician's office) is a destination only.
+fn is_ambulance_trip(code: &str) -> bool {
+    const PLACES: &[u8] = b"DEGHIJNPRS";
+    matches!(code.as_bytes(), [origin, destination] if PLACES.contains(origin) && (PLACES.contains(destination) || *destination == b'X'))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::Environment;
+    use crate::rules::modifiers::testing::{claim, findings};
+
+    #[test]
+    fn accepts_level_i_and_level_ii_and_names_the_upper_case_form() {
+        let environment = Environment::default();
+        let rule = "unknown-modifier";
+        let known = claim("MB", &[("SV1*HC:J2700:JZ:59:KX*40*UN*4***1", "20260115")]);
+        assert!(findings(rule, &known, &environment).is_empty());
+        let ambulance = claim("MB", &[("SV1*HC:A0427:RH*700*UN*1***1", "20260115")]);
+        assert!(findings(rule, &ambulance, &environment).is_empty());
+        let unknown = claim("MB", &[("SV1*HC:J2700:jz:J9*40*UN*4***1", "20260115")]);
+        let found = findings(rule, &unknown, &environment);
+        assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["jz", "J9"]);
+        assert!(found[0].1.message.ends_with("upper case: JZ"), "{}", found[0].1.message);
+    }
+}
