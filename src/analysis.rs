@@ -1,7 +1,7 @@
 //! One analysis of one text: the parsed file, every rule's findings, and a rope of the
 //! same text for position conversion. The CLI and the server both go through here.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ropey::Rope;
 
@@ -13,7 +13,8 @@ use crate::model::ClaimFile;
 pub struct Analysis {
     pub file: ClaimFile,
     pub diagnostics: Vec<Diagnostic>,
-    pub rope: Rope,
+    /// Built only when positions are needed: a clean 10 MB batch never pays for it.
+    rope: OnceLock<Rope>,
 }
 
 /// What every analysis needs besides the text: settings and the data files they name.
@@ -77,14 +78,21 @@ fn file_name(path: &std::path::Path) -> String {
 }
 
 impl Analysis {
+    /// Analyses text whose rope the caller already has (the server's document store).
     pub fn new(text: String, rope: Rope, environment: &Environment) -> Self {
-        let file = ClaimFile::parse(text);
-        let diagnostics = crate::rules::check(&file, environment);
-        Self { file, diagnostics, rope }
+        let analysis = Self::of_text(text, environment);
+        let _ = analysis.rope.set(rope);
+        analysis
     }
 
     pub fn of_text(text: String, environment: &Environment) -> Self {
-        let rope = Rope::from_str(&text);
-        Self::new(text, rope, environment)
+        let file = ClaimFile::parse(text);
+        let diagnostics = crate::rules::check(&file, environment);
+        Self { file, diagnostics, rope: OnceLock::new() }
+    }
+
+    /// The text as a rope, for converting byte offsets to lines and columns.
+    pub fn rope(&self) -> &Rope {
+        self.rope.get_or_init(|| Rope::from_str(&self.file.text))
     }
 }

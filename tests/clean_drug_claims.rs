@@ -22,7 +22,7 @@ fn clean_drug_claims_raise_no_diagnostic() {
         let analysis = Analysis::of_text(claim_lsp::cli::decode(&bytes), &Environment::default());
         assert!(analysis.file.claims().count() >= 4, "{}: expected several claims", path.display());
         for diagnostic in &analysis.diagnostics {
-            let at = analysis.rope.byte_to_line(diagnostic.span.start) + 1;
+            let at = analysis.rope().byte_to_line(diagnostic.span.start) + 1;
             failures.push(format!(
                 "{}:{at}: {:?}[{}] {}",
                 path.display(),

@@ -19,8 +19,8 @@ fn fixtures_root() -> PathBuf {
 pub fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
     for diagnostic in &analysis.diagnostics {
-        let start = line_column(&analysis.rope, diagnostic.span.start, PositionEncoding::Utf32);
-        let end = line_column(&analysis.rope, diagnostic.span.end, PositionEncoding::Utf32);
+        let start = line_column(analysis.rope(), diagnostic.span.start, PositionEncoding::Utf32);
+        let end = line_column(analysis.rope(), diagnostic.span.end, PositionEncoding::Utf32);
         out.push_str(&format!(
             "{}:{}-{}:{} {}[{}] {}\n",
             start.line + 1,

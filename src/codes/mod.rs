@@ -5,7 +5,7 @@ pub mod anweb;
 pub mod billing_unit;
 pub mod successor;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 pub use anweb::{AnwebError, CodeRecord, RecordKind};
@@ -44,12 +44,21 @@ fn status_of(record: &CodeRecord, date: CalendarDate) -> CodeStatus {
 pub struct HcpcsCode {
     pub record: CodeRecord,
     billing_unit: Option<BillingUnit>,
+    /// Decided once when the table loads: rules ask on every service line.
+    drug: bool,
+    noc: bool,
 }
 
 impl HcpcsCode {
     fn new(record: CodeRecord) -> Self {
         let billing_unit = billing_unit::parse_descriptor(&record.long_description);
-        Self { record, billing_unit }
+        let drug = record.pricing.iter().any(|p| p == "51")
+            || matches!(record.betos.as_deref(), Some("O1D" | "O1E" | "O1G" | "D1G"));
+        let description = record.long_description.to_ascii_lowercase();
+        let noc = description.contains("not otherwise classified")
+            || description.contains("unclassified")
+            || description.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| word == "noc");
+        Self { record, billing_unit, drug, noc }
     }
 
     pub fn code(&self) -> &str {
@@ -69,18 +78,14 @@ impl HcpcsCode {
     /// O1G immunizations, D1G drugs administered through DME). Codes without those
     /// (J7296 contraceptive system, pricing 00, BETOS P6C) are not drugs for our rules.
     pub fn is_drug(&self) -> bool {
-        self.record.pricing.iter().any(|p| p == "51")
-            || matches!(self.record.betos.as_deref(), Some("O1D" | "O1E" | "O1G" | "D1G"))
+        self.drug
     }
 
     /// Not otherwise classified, as the descriptor says: "unclassified", "not otherwise
     /// classified" or the word "NOC" (J3490, J3590, J9999, J7999 …). "Not otherwise
     /// specified" codes (J2312) are not NOC: they have a billing unit.
     pub fn is_noc(&self) -> bool {
-        let description = self.record.long_description.to_ascii_lowercase();
-        description.contains("not otherwise classified")
-            || description.contains("unclassified")
-            || description.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| word == "noc")
+        self.noc
     }
 
     /// The unit one billed unit stands for, read from the descriptor.

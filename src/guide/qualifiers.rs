@@ -1,6 +1,6 @@
 //! Plain-word meanings of qualifier codes (`data/x12/qualifiers.tsv`, written by hand).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 const QUALIFIERS: &str = include_str!("../../data/x12/qualifiers.tsv");

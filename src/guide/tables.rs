@@ -1,6 +1,6 @@
 //! The embedded implementation-guide tables (derived from pyx12's maps), parsed once.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use super::{Guide, Usage};
@@ -152,7 +152,7 @@ impl GuideTables {
     }
 
     fn add_segments(&mut self, segments_tsv: &'static str, elements_tsv: &'static str) {
-        let mut by_key: HashMap<(&'static str, &'static str), usize> = HashMap::new();
+        let mut by_key: HashMap<(&'static str, &'static str), usize> = HashMap::default();
         for row in rows(segments_tsv) {
             let [loop_id, ord, id, name, ..] = row[..] else {
                 self.skipped_rows += 1;
@@ -209,7 +209,7 @@ impl GuideTables {
     }
 
     fn add_loops(&mut self, loops_tsv: &'static str) {
-        let mut by_path: HashMap<&'static str, usize> = HashMap::new();
+        let mut by_path: HashMap<&'static str, usize> = HashMap::default();
         for row in rows(loops_tsv) {
             let [path, id, _parent, name, _usage, _repeat, first, qualifier_ref, qualifier_codes] =
                 row[..]

@@ -153,7 +153,7 @@ impl Backend {
             let diagnostics = analysis
                 .diagnostics
                 .iter()
-                .map(|diagnostic| convert::diagnostic(&analysis.rope, diagnostic, encoding))
+                .map(|diagnostic| convert::diagnostic(analysis.rope(), diagnostic, encoding))
                 .collect();
             client.publish_diagnostics(uri, diagnostics, Some(version)).await;
         });
@@ -353,7 +353,7 @@ impl LanguageServer for Backend {
         };
         let Some(analysis) = analysis_for(&self.state, &uri, generation).await else { return Ok(None) };
         let codes = lock(&self.state).environment.clone();
-        let offset = convert::offset(&analysis.rope, position, encoding);
+        let offset = convert::offset(analysis.rope(), position, encoding);
         let Some(doc) = crate::ide::hover::hover(&analysis, codes.codes(), offset) else { return Ok(None) };
         let (kind, value) = if markdown {
             (MarkupKind::Markdown, doc.markdown)
@@ -362,7 +362,7 @@ impl LanguageServer for Backend {
         };
         Ok(Some(Hover {
             contents: HoverContents::Markup(MarkupContent { kind, value }),
-            range: Some(convert::range(&analysis.rope, doc.span, encoding)),
+            range: Some(convert::range(analysis.rope(), doc.span, encoding)),
         }))
     }
 }

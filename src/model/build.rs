@@ -2,7 +2,7 @@
 //! It follows the 837 loop openers (HL, CLM, LX, LIN) and tolerates any disorder: a
 //! segment in an unexpected place is skipped here and reported by the structural rules.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{
     Claim, DrugIdentification, FunctionalGroup, HierarchicalLevel, Interchange, LevelCode, ServiceLine,
@@ -12,7 +12,7 @@ use crate::syntax::{SegmentIndex, SyntaxTree};
 
 pub(super) fn interchanges(text: &str, tree: &SyntaxTree) -> Vec<Interchange> {
     let mut builder = Builder { text, tree, interchanges: Vec::new(), in_group: false, in_transaction: false };
-    let mut hl_ids: HashMap<&str, usize> = HashMap::new();
+    let mut hl_ids: HashMap<&str, usize> = HashMap::default();
     let mut in_other_subscriber = false;
     for (index, segment) in tree.segments.iter().enumerate() {
         match segment.id(text) {
@@ -148,6 +148,8 @@ fn body_segment<'t>(
         ("LX", _) => {
             *in_other_subscriber = false;
             claim.lines.push(ServiceLine {
+                resolved_procedure: None,
+                resolved_date: None,
                 lx: index,
                 segments: index..index + 1,
                 service: None,

@@ -9,7 +9,7 @@ mod service_line;
 
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
-pub use service_line::{DrugIdentification, Procedure, ServiceLine};
+pub use service_line::{DrugIdentification, Modifiers, Procedure, ServiceLine};
 
 use crate::syntax::{self, SegmentIndex, Span, SyntaxTree};
 
@@ -25,7 +25,34 @@ impl ClaimFile {
     pub fn parse(text: String) -> Self {
         let tree = syntax::parse(&text);
         let interchanges = build::interchanges(&text, &tree);
-        Self { text, tree, interchanges }
+        let mut file = Self { text, tree, interchanges };
+        file.resolve_lines();
+        file
+    }
+
+    /// Reads each line's procedure and date of service once, so that rules share them.
+    fn resolve_lines(&mut self) {
+        let file: &ClaimFile = self;
+        let resolved: Vec<_> = file
+            .claims()
+            .flat_map(|(_, claim)| {
+                claim.lines.iter().map(move |line| (line.read_procedure(file), line.read_date_of_service(file, claim)))
+            })
+            .collect();
+        let mut resolved = resolved.into_iter();
+        let lines = self
+            .interchanges
+            .iter_mut()
+            .flat_map(|i| &mut i.groups)
+            .flat_map(|g| &mut g.transactions)
+            .flat_map(|t| &mut t.claims)
+            .flat_map(|c| &mut c.lines);
+        for line in lines {
+            if let Some((procedure, date)) = resolved.next() {
+                line.resolved_procedure = procedure;
+                line.resolved_date = date;
+            }
+        }
     }
 
     pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {

@@ -9,6 +9,9 @@ use crate::syntax::{SegmentIndex, Span};
 /// One 2400 service line.
 #[derive(Debug)]
 pub struct ServiceLine {
+    /// Read once when the file is parsed: every drug-line rule asks for these.
+    pub(super) resolved_procedure: Option<Procedure>,
+    pub(super) resolved_date: Option<CalendarDate>,
     pub lx: SegmentIndex,
     pub segments: Range<SegmentIndex>,
     /// `SV1` (837P) or `SV2` (837I).
@@ -31,15 +34,50 @@ pub struct DrugIdentification {
     pub ctp: Option<SegmentIndex>,
 }
 
+/// Up to four modifiers (SV101-3 … SV101-6), the non-empty ones in order, kept inline so
+/// that reading a line's procedure never allocates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Modifiers {
+    spans: [Span; 4],
+    components: [u8; 4],
+    len: u8,
+}
+
+impl Modifiers {
+    fn push(&mut self, component: usize, span: Span) {
+        let index = usize::from(self.len);
+        if let (Some(slot), Some(position), Ok(component)) =
+            (self.spans.get_mut(index), self.components.get_mut(index), u8::try_from(component))
+        {
+            *slot = span;
+            *position = component;
+            self.len += 1;
+        }
+    }
+
+    /// Each modifier with its component number in the composite (3 … 6).
+    pub fn with_components(&self) -> impl Iterator<Item = (usize, Span)> + '_ {
+        self.components.iter().map(|c| usize::from(*c)).zip(self.iter().copied())
+    }
+}
+
+impl std::ops::Deref for Modifiers {
+    type Target = [Span];
+
+    fn deref(&self) -> &[Span] {
+        self.spans.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
 /// The procedure of a line, located in SV1 or SV2: spans of each part.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Procedure {
     /// The composite that holds qualifier, code, modifiers and description.
     pub composite: Option<Span>,
     pub qualifier: Option<Span>,
     pub code: Option<Span>,
     /// Up to four modifiers, non-empty ones only, in order.
-    pub modifiers: Vec<Span>,
+    pub modifiers: Modifiers,
     pub description: Option<Span>,
     pub charge: Option<Span>,
     pub unit_basis: Option<Span>,
@@ -57,22 +95,49 @@ impl ServiceLine {
         file.value(self.lx, 1)
     }
 
-    /// The procedure of this line, from SV1 or SV2.
-    pub fn procedure(&self, file: &ClaimFile) -> Option<Procedure> {
+    /// The procedure of this line, from SV1 or SV2 (read when the file was parsed).
+    pub fn procedure(&self, _file: &ClaimFile) -> Option<&Procedure> {
+        self.resolved_procedure.as_ref()
+    }
+
+    /// The date of service: this line's `DTP*472`, else the claim's (read when the file
+    /// was parsed).
+    pub fn date_of_service(&self, _file: &ClaimFile, _claim: &Claim) -> Option<CalendarDate> {
+        self.resolved_date
+    }
+
+    pub(super) fn read_date_of_service(&self, file: &ClaimFile, claim: &Claim) -> Option<CalendarDate> {
+        self.date_of_service.and_then(|dtp| date_value(file, dtp)).or_else(|| claim.date_of_service(file))
+    }
+
+    pub(super) fn read_procedure(&self, file: &ClaimFile) -> Option<Procedure> {
         let service = self.service?;
         let (segment_id, composite_position) = match file.segment_id(service) {
             "SV1" => ("SV1", 1),
             "SV2" => ("SV2", 2),
             _ => return None,
         };
-        let part = |component: usize| file.component_span(service, composite_position, component);
         let present = |span: Option<Span>| span.filter(|s| !s.is_empty());
+        let composite = file.element_span(service, composite_position);
+        // One pass over the composite: qualifier, code, four modifiers, description.
+        let parts: [Option<Span>; 7] = match (composite, file.tree.segment(service)) {
+            (Some(span), Some(segment)) => {
+                segment.first_components(&file.text, crate::syntax::Element { span }).map(present)
+            }
+            _ => [None; 7],
+        };
+        let mut modifiers = Modifiers::default();
+        for (component, part) in (3..=6).zip(parts.iter().skip(2)) {
+            if let Some(span) = part {
+                modifiers.push(component, *span);
+            }
+        }
         Some(Procedure {
-            composite: file.element_span(service, composite_position),
-            qualifier: present(part(1)),
-            code: present(part(2)),
-            modifiers: (3..=6).filter_map(|c| present(part(c))).collect(),
-            description: present(part(7)),
+            composite,
+            qualifier: parts[0],
+            code: parts[1],
+            modifiers,
+            description: parts[6],
             charge: present(file.element_span(service, composite_position + 1)),
             unit_basis: present(file.element_span(service, composite_position + 2)),
             quantity: present(file.element_span(service, composite_position + 3)),
@@ -81,11 +146,6 @@ impl ServiceLine {
             charge_position: composite_position + 1,
             quantity_position: composite_position + 3,
         })
-    }
-
-    /// The date of service: this line's `DTP*472`, else the claim's.
-    pub fn date_of_service(&self, file: &ClaimFile, claim: &Claim) -> Option<CalendarDate> {
-        self.date_of_service.and_then(|dtp| date_value(file, dtp)).or_else(|| claim.date_of_service(file))
     }
 
     /// True when the line's guide is one this product checks in depth.

@@ -1,27 +1,113 @@
 //! What every rule gets: the file, the settings, and a place to report.
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
 use crate::analysis::Environment;
-use crate::codes::CodeTable;
+use crate::codes::{CodeTable, HcpcsCode};
 use crate::config::{MueTable, PayerPolicy, RuleLevel, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Claim, ClaimFile, Transaction};
-use crate::syntax::Span;
+use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
+use crate::rules::modifiers::ModifiedLine;
+use crate::syntax::{SegmentIndex, Span};
 
 pub struct RuleContext<'a> {
     pub file: &'a ClaimFile,
     pub settings: &'a Settings,
     pub codes: &'a CodeTable,
     pub mue: Option<&'a MueTable>,
+    /// The policy of every claim, by its CLM segment index, in file order; computed
+    /// once because every drug-line rule asks for it on every claim.
+    policies: Vec<(SegmentIndex, Arc<PayerPolicy>)>,
+    /// Every claim's lines with their modifiers, read once for all modifier rules.
+    modified: OnceLock<Vec<(SegmentIndex, Vec<ModifiedLine<'a>>)>>,
+    /// Every billed service line with its code's table entry, read once for all
+    /// drug-line rules.
+    lines: OnceLock<Vec<LineFacts<'a>>>,
+}
+
+/// A service line that has an SV1 or SV2, with what every drug-line rule asks first.
+pub struct LineFacts<'a> {
+    pub transaction: &'a Transaction,
+    pub claim: &'a Claim,
+    pub line: &'a ServiceLine,
+    pub procedure: &'a Procedure,
+    /// The table's entry for the code when the composite's qualifier is `HC`.
+    pub record: Option<&'a HcpcsCode>,
 }
 
 impl<'a> RuleContext<'a> {
     pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
-        Self { file, settings: &environment.settings, codes: environment.codes(), mue: environment.mue.as_deref() }
+        let settings = &environment.settings;
+        // A batch has few payers and many claims: one policy per (payer class, payer id).
+        let mut by_payer: HashMap<(Option<&str>, Option<&str>), Arc<PayerPolicy>> = HashMap::new();
+        let policies = file
+            .claims()
+            .map(|(transaction, claim)| {
+                let key = (claim.payer_class(file, transaction), claim.payer_id(file, transaction));
+                let policy = by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1)));
+                (claim.clm, Arc::clone(policy))
+            })
+            .collect();
+        Self {
+            file,
+            settings,
+            codes: environment.codes(),
+            mue: environment.mue.as_deref(),
+            policies,
+            modified: OnceLock::new(),
+            lines: OnceLock::new(),
+        }
+    }
+
+    /// Every billed service line of the file, in order.
+    pub fn lines(&self) -> &[LineFacts<'a>] {
+        let file = self.file;
+        let codes = self.codes;
+        self.lines.get_or_init(|| {
+            file.claims()
+                .flat_map(|(transaction, claim)| {
+                    claim.lines.iter().filter_map(move |line| {
+                        let procedure = line.procedure(file)?;
+                        let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
+                        let record = procedure.code.filter(|_| is_hcpcs).and_then(|code| codes.procedure(code.text(&file.text)));
+                        Some(LineFacts { transaction, claim, line, procedure, record })
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The billed lines of one claim (a slice of [`RuleContext::lines`]).
+    pub fn claim_lines(&self, claim: &Claim) -> &[LineFacts<'a>] {
+        let lines = self.lines();
+        let start = lines.partition_point(|line| line.claim.clm < claim.clm);
+        let end = lines.partition_point(|line| line.claim.clm <= claim.clm);
+        lines.get(start..end).unwrap_or(&[])
+    }
+
+    /// A claim's service lines with their modifiers (see `rules::modifiers`).
+    pub fn modified_lines(&self, claim: &Claim) -> &[ModifiedLine<'a>] {
+        let file = self.file;
+        let all = self.modified.get_or_init(|| {
+            file.claims().map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim))).collect()
+        });
+        let index = all.partition_point(|(clm, _)| *clm < claim.clm);
+        match all.get(index) {
+            Some((clm, lines)) if *clm == claim.clm => lines,
+            _ => &[],
+        }
     }
 
     /// The payer policy for a claim, from its SBR09 payer class and 2010BB payer id.
-    pub fn policy(&self, transaction: &Transaction, claim: &Claim) -> PayerPolicy {
-        self.settings.policy_for(claim.payer_class(self.file, transaction), claim.payer_id(self.file, transaction))
+    pub fn policy(&self, transaction: &Transaction, claim: &Claim) -> Arc<PayerPolicy> {
+        let index = self.policies.partition_point(|(clm, _)| *clm < claim.clm);
+        match self.policies.get(index) {
+            Some((clm, policy)) if *clm == claim.clm => Arc::clone(policy),
+            _ => Arc::new(
+                self.settings.policy_for(claim.payer_class(self.file, transaction), claim.payer_id(self.file, transaction)),
+            ),
+        }
     }
 }
 

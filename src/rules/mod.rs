@@ -8,7 +8,7 @@ pub mod drug_lines;
 pub mod modifiers;
 pub mod structure;
 
-pub use context::{Report, RuleContext};
+pub use context::{LineFacts, Report, RuleContext};
 
 use crate::analysis::Environment;
 use crate::config::RuleLevel;
@@ -72,22 +72,48 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.id == id)
 }
 
+/// Below this size a second thread costs more than it saves.
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
 /// Runs every rule the settings leave on and returns the findings sorted by position.
+/// Rules are independent readers of one immutable file, so large files split them over
+/// two threads (the machines this runs on have at least two cores).
 pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
-    let settings = &environment.settings;
     let context = RuleContext::new(file, environment);
-    let mut diagnostics = Vec::new();
-    for rule in ALL {
-        // A rule off globally may still be on for some payer: skip only when no layer
-        // mentions it.
-        let severity = match settings.level(rule.id, rule.default_severity) {
-            RuleLevel::On(severity) => severity,
-            RuleLevel::Off if mentioned_by_a_payer(settings, rule.id) => rule.default_severity,
-            RuleLevel::Off => continue,
-        };
-        let mut report = Report::new(rule.id, severity, &mut diagnostics);
-        (rule.check)(&context, &mut report);
-    }
-    diagnostics.sort_by(|a, b| (a.span.start, a.span.end).cmp(&(b.span.start, b.span.end)));
+    let run = |rules: &mut dyn Iterator<Item = &&'static Rule>| {
+        let mut diagnostics = Vec::new();
+        for rule in rules {
+            run_rule(rule, &context, &mut diagnostics);
+        }
+        diagnostics
+    };
+    let mut diagnostics = if file.text.len() < PARALLEL_FROM_BYTES {
+        run(&mut ALL.iter())
+    } else {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| run(&mut ALL.iter().skip(1).step_by(2)));
+            let mut mine = run(&mut ALL.iter().step_by(2));
+            match other.join() {
+                Ok(theirs) => mine.extend(theirs),
+                // A rule that panicked loses its findings, not the whole check.
+                Err(_) => tracing::error!("a rule failed; its findings are missing from this check"),
+            }
+            mine
+        })
+    };
+    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     diagnostics
+}
+
+fn run_rule(rule: &'static Rule, context: &RuleContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let settings = context.settings;
+    // A rule off globally may still be on for some payer: skip only when no layer
+    // mentions it.
+    let severity = match settings.level(rule.id, rule.default_severity) {
+        RuleLevel::On(severity) => severity,
+        RuleLevel::Off if mentioned_by_a_payer(settings, rule.id) => rule.default_severity,
+        RuleLevel::Off => return,
+    };
+    let mut report = Report::new(rule.id, severity, diagnostics);
+    (rule.check)(context, &mut report);
 }

@@ -135,7 +135,7 @@ fn read_segment(source: &str, start: usize, delimiters: Delimiters, tree: &mut S
 #[cfg(test)]
 mod tests {
     use super::parse;
-    use crate::syntax::Delimiters;
+    use crate::syntax::{Delimiters, Span};
 
     const ISA: &str = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
 
@@ -190,6 +190,11 @@ mod tests {
         assert_eq!(pieces, ["HC", "J2700", "JW", "", ""]);
         assert_eq!(sv1.component(&source, composite, 2).map(|s| s.text(&source)), Some("J2700"));
         assert_eq!(sv1.component(&source, composite, 9), None);
+        let first: [Option<Span>; 7] = sv1.first_components(&source, composite);
+        let texts: Vec<Option<&str>> = first.iter().map(|p| p.map(|s| s.text(&source))).collect();
+        assert_eq!(texts, [Some("HC"), Some("J2700"), Some("JW"), Some(""), Some(""), None, None]);
+        let repeated_first: [Option<Span>; 2] = hi_first(&source);
+        assert_eq!(repeated_first.map(|p| p.map(|s| s.text(&source).to_string())), [Some("ABK".into()), Some("C50911".into())]);
         let hi = &tree.segments[2];
         let repeated = *tree.element(hi, 1).unwrap();
         assert_eq!(hi.repetitions(&source, repeated).len(), 2);
@@ -197,6 +202,12 @@ mod tests {
         let isa = &tree.segments[0];
         let isa16 = *tree.element(isa, 16).unwrap();
         assert_eq!(isa.component(&source, isa16, 1).map(|s| s.text(&source)), Some(":"));
+    }
+
+    fn hi_first(source: &str) -> [Option<Span>; 2] {
+        let tree = parse(source);
+        let hi = &tree.segments[2];
+        hi.first_components(source, *tree.element(hi, 1).unwrap())
     }
 
     #[test]

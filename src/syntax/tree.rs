@@ -145,6 +145,39 @@ impl Segment {
         }
     }
 
+    /// The first `N` components of the first repetition of `element`, without
+    /// allocating: how a service line's composite is read.
+    pub fn first_components<const N: usize>(&self, source: &str, element: Element) -> [Option<Span>; N] {
+        let mut parts = [None; N];
+        let span = element.span;
+        let bytes = span.text(source).as_bytes();
+        let splits = self.splits_composites(source);
+        let repetition = self.delimiters.repetition.filter(|_| splits);
+        let mut start = span.start;
+        let mut index = 0;
+        for (at, byte) in bytes.iter().enumerate() {
+            let offset = span.start + at;
+            if Some(*byte) == repetition {
+                break;
+            }
+            if splits && *byte == self.delimiters.component {
+                if let Some(slot) = parts.get_mut(index) {
+                    *slot = Some(Span::new(start, offset));
+                }
+                index += 1;
+                start = offset + 1;
+            }
+        }
+        let end = bytes
+            .iter()
+            .position(|byte| Some(*byte) == repetition)
+            .map_or(span.end, |at| span.start + at);
+        if let Some(slot) = parts.get_mut(index) {
+            *slot = Some(Span::new(start, end.max(start)));
+        }
+        parts
+    }
+
     /// Component `position` (1-based) of the first repetition of `element`, without
     /// allocating: what rules read on every service line.
     pub fn component(&self, source: &str, element: Element, position: usize) -> Option<Span> {

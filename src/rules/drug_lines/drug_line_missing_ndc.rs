@@ -20,9 +20,9 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs(file) else { continue };
-        let Some(record) = context.codes.procedure(code) else { continue };
+        let Some(record) = line.record else { continue };
         if !record.is_drug() || record.is_noc() || line.has_ndc(file) {
             continue;
         }

@@ -18,9 +18,9 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         let Some((code, _)) = line.hcpcs(file) else { continue };
-        let Some(record) = context.codes.procedure(code).filter(|record| record.is_drug()) else { continue };
+        let Some(record) = line.record.filter(|record| record.is_drug()) else { continue };
         let Some(units) = line.units(file).filter(|units| !units.is_whole()) else { continue };
         let Some(rounded) = dose::rounded_up(units) else { continue };
         let element = line.quantity_element();

@@ -37,17 +37,17 @@ fn administered(file: &ClaimFile, lines: &[&BilledLine<'_>]) -> Option<(u64, Qua
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    let lines: Vec<BilledLine<'_>> = billed_lines(file).collect();
-    for wastage_line in lines.iter().filter(|line| line.procedure.has_modifier(file, "JW")) {
+    for wastage_line in billed_lines(context).filter(|line| line.procedure.has_modifier(file, "JW")) {
         let Some((code, _)) = wastage_line.hcpcs(file) else { continue };
-        let Some(unit) = context.codes.procedure(code).and_then(|record| record.billing_unit()) else { continue };
+        let Some(unit) = wastage_line.record.and_then(|record| record.billing_unit()) else { continue };
         let Some(discarded) = dose::line_mass(file, &wastage_line.line.drugs) else { continue };
         let date = wastage_line.line.date_of_service(file, wastage_line.claim);
-        let given: Vec<&BilledLine<'_>> = lines
+        // Only the same claim's lines can be the administered ones.
+        let given: Vec<&BilledLine<'_>> = context
+            .claim_lines(wastage_line.claim)
             .iter()
             .filter(|line| {
-                line.claim.clm == wastage_line.claim.clm
-                    && !line.procedure.has_modifier(file, "JW")
+                !line.procedure.has_modifier(file, "JW")
                     && line.hcpcs(file).is_some_and(|(other, _)| other == code)
                     && line.line.date_of_service(file, line.claim) == date
             })

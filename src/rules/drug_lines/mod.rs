@@ -14,25 +14,17 @@ pub mod units_over_limit;
 pub mod unknown_code;
 
 use crate::decimal::Decimal;
-use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
+use crate::model::ClaimFile;
+use crate::rules::{LineFacts, RuleContext};
 use crate::syntax::Span;
 
-/// A service line with its procedure, the unit every drug-line rule starts from.
-struct BilledLine<'f> {
-    transaction: &'f Transaction,
-    claim: &'f Claim,
-    line: &'f ServiceLine,
-    procedure: Procedure,
-}
+/// A service line with its procedure and code entry, the unit every drug-line rule
+/// starts from; read once per check by the rule context.
+type BilledLine<'f> = LineFacts<'f>;
 
 /// Every service line of the file that has an `SV1` or `SV2`.
-fn billed_lines(file: &ClaimFile) -> impl Iterator<Item = BilledLine<'_>> {
-    file.claims().flat_map(move |(transaction, claim)| {
-        claim.lines.iter().filter_map(move |line| {
-            let procedure = line.procedure(file)?;
-            Some(BilledLine { transaction, claim, line, procedure })
-        })
-    })
+fn billed_lines<'c, 'f>(context: &'c RuleContext<'f>) -> impl Iterator<Item = &'c BilledLine<'f>> {
+    context.lines().iter()
 }
 
 impl BilledLine<'_> {

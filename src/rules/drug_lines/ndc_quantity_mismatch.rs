@@ -23,12 +23,12 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         if line.procedure.has_modifier(file, "JW") {
             continue;
         }
         let Some((code, _)) = line.hcpcs(file) else { continue };
-        let Some(unit) = context.codes.procedure(code).and_then(|record| record.billing_unit()) else { continue };
+        let Some(unit) = line.record.and_then(|record| record.billing_unit()) else { continue };
         let Some(mass) = dose::line_mass(file, &line.line.drugs) else { continue };
         let Some(expected) = unit.units_for_amount(mass) else { continue };
         // Fractions are drug-units-not-whole's finding.

@@ -20,9 +20,9 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs(file) else { continue };
-        if !context.codes.procedure(code).is_some_and(|record| record.is_noc()) {
+        if !line.record.is_some_and(|record| record.is_noc()) {
             continue;
         }
         let described = line.procedure.description.is_some()

@@ -25,7 +25,7 @@ fn has_number(file: &ClaimFile, reference: Option<SegmentIndex>) -> bool {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs(file) else { continue };
         let policy = context.policy(line.transaction, line.claim);
         if !policy.prior_authorization.contains(code)

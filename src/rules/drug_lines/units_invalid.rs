@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         let element = line.quantity_element();
         let text = line.procedure.quantity_text(file);
         let message = if text.is_empty() {

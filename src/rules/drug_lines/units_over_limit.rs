@@ -30,8 +30,8 @@ fn units_word(units: Decimal) -> &'static str {
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     // Units per claim, code and date of service, for MUEs applied per date of service.
-    let mut per_date: BTreeMap<(usize, String, CalendarDate), (Vec<BilledLine<'_>>, Decimal)> = BTreeMap::new();
-    for line in billed_lines(file) {
+    let mut per_date: BTreeMap<(usize, String, CalendarDate), (Vec<&BilledLine<'_>>, Decimal)> = BTreeMap::new();
+    for line in billed_lines(context) {
         let Some((code, _)) = line.hcpcs(file) else { continue };
         let Some(units) = line.units(file) else { continue };
         let element = line.quantity_element();

@@ -24,14 +24,14 @@ pub static RULE: Rule = Rule {
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     let letters: BTreeSet<char> = context.codes.procedures().filter_map(|code| code.code().chars().next()).collect();
-    for line in billed_lines(file) {
+    for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs(file) else { continue };
         let element = line.component_element(2);
         let message = match codes::shape(code) {
             CodeShape::Cpt => continue,
             CodeShape::LevelII => {
                 let letter = code.chars().next().unwrap_or(' ');
-                if context.codes.procedure(code).is_some() || !letters.contains(&letter) {
+                if line.record.is_some() || !letters.contains(&letter) {
                     continue;
                 }
                 format!("{element} {code} is not in the HCPCS table ({}); check the code", context.codes.source())

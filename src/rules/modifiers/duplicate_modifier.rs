@@ -5,7 +5,6 @@
 //! as malformed. Usually a generator appended a modifier the line already had.
 //! Source: 837P guide SV101-3..6, 837I guide SV202-3..6 (procedure modifiers).
 
-use super::modified_lines;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -20,7 +19,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             for (index, modifier) in line.modifiers.iter().enumerate() {
                 let Some(first) = line.modifiers.iter().take(index).find(|m| m.text == modifier.text) else { continue };
                 report.add_for(

@@ -5,7 +5,7 @@
 //! Source: CMS MLN "JW and JZ modifier policy" FAQ; Medicare Claims Processing Manual
 //! (Pub. 100-04) ch. 17 §40.
 
-use super::{conflicting_pair, modified_lines, NO_WASTAGE, WASTAGE};
+use super::{conflicting_pair, NO_WASTAGE, WASTAGE};
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -20,7 +20,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             let Some((first, second)) = conflicting_pair(&line, &[WASTAGE], &[NO_WASTAGE]) else { continue };
             report.add_for(
                 &policy,

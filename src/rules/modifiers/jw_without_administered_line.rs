@@ -6,7 +6,7 @@
 //! given. Source: CMS MLN "JW and JZ modifier policy" FAQ; Medicare Claims Processing
 //! Manual (Pub. 100-04) ch. 17 §40.
 
-use super::{modified_lines, WASTAGE};
+use super::WASTAGE;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -21,8 +21,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        let lines = modified_lines(file, claim);
-        for wastage_line in &lines {
+        let lines = context.modified_lines(claim);
+        for wastage_line in lines {
             let Some(jw) = wastage_line.modifier(WASTAGE) else { continue };
             if wastage_line.code.is_empty() {
                 continue;

@@ -5,7 +5,7 @@
 //! for the same code and date of service contradicts that JW line. Source: CMS MLN "JW
 //! and JZ modifier policy" FAQ; Medicare Claims Processing Manual (Pub. 100-04) ch. 17 §40.
 
-use super::{modified_lines, NO_WASTAGE, WASTAGE};
+use super::{NO_WASTAGE, WASTAGE};
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -20,8 +20,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        let lines = modified_lines(file, claim);
-        for line in &lines {
+        let lines = context.modified_lines(claim);
+        for line in lines {
             // A line with both is jw-jz-same-line's finding.
             let Some(jz) = line.modifier(NO_WASTAGE).filter(|_| !line.has(WASTAGE)) else { continue };
             let Some(wastage_line) = lines.iter().find(|other| other.same_code_and_date(line) && other.has(WASTAGE))

@@ -11,7 +11,7 @@
 //! Source: CMS MLN "JW and JZ modifier policy" FAQ; Medicare Claims Processing Manual
 //! (Pub. 100-04) ch. 17 §40.
 
-use super::{modified_lines, ModifiedLine, NO_WASTAGE, WASTAGE};
+use super::{ModifiedLine, NO_WASTAGE, WASTAGE};
 use crate::diagnostic::Severity;
 use crate::model::{Claim, ClaimFile, TransactionKind};
 use crate::rules::{Report, Rule, RuleContext};
@@ -33,8 +33,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         if policy.wastage_modifiers_required == Some(false) || is_fqhc_or_rhc_claim(file, claim, transaction.kind) {
             continue;
         }
-        let lines = modified_lines(file, claim);
-        for line in &lines {
+        let lines = context.modified_lines(claim);
+        for line in lines {
             if line.has(WASTAGE) || line.has(NO_WASTAGE) || policy.multi_dose_codes.contains(line.code) {
                 continue;
             }

@@ -27,21 +27,67 @@ pub const WASTAGE: &str = "JW";
 pub const NO_WASTAGE: &str = "JZ";
 
 /// One modifier as written on a line, with where it sits.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineModifier<'f> {
     pub text: &'f str,
     pub span: Span,
     /// Its X12 position for messages: `SV101-3`, `SV202-4` …
-    pub element: String,
+    pub element: ComponentPosition,
+}
+
+/// A component's X12 position, written only when a message needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComponentPosition {
+    segment: &'static str,
+    element: usize,
+    component: usize,
+}
+
+impl std::fmt::Display for ComponentPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{:02}-{}", self.segment, self.element, self.component)
+    }
 }
 
 /// A service line with its procedure, modifiers and date of service, read once.
 pub struct ModifiedLine<'f> {
     pub line: &'f ServiceLine,
-    pub procedure: Procedure,
+    pub procedure: &'f Procedure,
     pub code: &'f str,
-    pub modifiers: Vec<LineModifier<'f>>,
+    pub modifiers: LineModifiers<'f>,
     pub date_of_service: Option<CalendarDate>,
+}
+
+/// The (at most four) modifiers of a line, inline: every modifier rule reads every line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LineModifiers<'f> {
+    items: [Option<LineModifier<'f>>; 4],
+    len: usize,
+}
+
+impl<'f> FromIterator<LineModifier<'f>> for LineModifiers<'f> {
+    fn from_iter<I: IntoIterator<Item = LineModifier<'f>>>(iter: I) -> Self {
+        let mut modifiers = Self::default();
+        for (slot, modifier) in modifiers.items.iter_mut().zip(iter) {
+            *slot = Some(modifier);
+            modifiers.len += 1;
+        }
+        modifiers
+    }
+}
+
+impl<'f> LineModifiers<'f> {
+    pub fn iter(&self) -> impl Iterator<Item = &LineModifier<'f>> + '_ {
+        self.items.iter().take(self.len).flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 impl<'f> ModifiedLine<'f> {
@@ -69,23 +115,25 @@ impl<'f> ModifiedLine<'f> {
     }
 }
 
-/// The lines of a claim that have an SV1 or SV2, in order.
-pub fn modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> Vec<ModifiedLine<'f>> {
+/// The lines of a claim that have an SV1 or SV2, in order (read once per file through
+/// `RuleContext::modified_lines`).
+pub(crate) fn read_modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> Vec<ModifiedLine<'f>> {
     claim
         .lines
         .iter()
         .filter_map(|line| {
             let procedure = line.procedure(file)?;
-            let service = line.service?;
-            let modifiers = (3..=6)
-                .filter_map(|component| {
-                    let span = file.component_span(service, procedure.composite_position, component)?;
-                    let text = span.text(&file.text);
-                    (!text.is_empty()).then(|| LineModifier {
-                        text,
-                        span,
-                        element: format!("{}{:02}-{component}", procedure.segment_id, procedure.composite_position),
-                    })
+            let modifiers = procedure
+                .modifiers
+                .with_components()
+                .map(|(component, span)| LineModifier {
+                    text: span.text(&file.text),
+                    span,
+                    element: ComponentPosition {
+                        segment: procedure.segment_id,
+                        element: procedure.composite_position,
+                        component,
+                    },
                 })
                 .collect();
             let code = procedure.code.map_or("", |span| span.text(&file.text));

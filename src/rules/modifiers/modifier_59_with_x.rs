@@ -7,7 +7,7 @@
 //! Manual for Medicare Services, ch. 1 (modifiers 59 and -X{EPSU}); CMS MLN "Proper Use
 //! of Modifiers 59 & -X{EPSU}".
 
-use super::{conflicting_pair, modified_lines};
+use super::conflicting_pair;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -25,7 +25,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             let Some((first, second)) = conflicting_pair(&line, &[DISTINCT], &SPECIFIC) else { continue };
             let (distinct, specific) = if first.text == DISTINCT { (first, second) } else { (second, first) };
             report.add_for(

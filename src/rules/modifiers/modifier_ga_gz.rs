@@ -6,7 +6,7 @@
 //! HCPCS Level II modifiers GA and GZ; Medicare Claims Processing Manual (Pub. 100-04)
 //! ch. 30 §40.3.6 (ABN modifiers).
 
-use super::{conflicting_pair, modified_lines};
+use super::conflicting_pair;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -21,7 +21,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             let Some((first, second)) = conflicting_pair(&line, &["GA"], &["GZ"]) else { continue };
             report.add_for(
                 &policy,

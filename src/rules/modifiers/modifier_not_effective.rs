@@ -7,7 +7,6 @@
 //! data). Source: CMS HCPCS Level II modifier file (ANWEB record layout: added date,
 //! termination date); CMS HCPCS quarterly update for JG → TB.
 
-use super::modified_lines;
 use crate::codes::CodeStatus;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
@@ -23,9 +22,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             let Some(date) = line.date_of_service else { continue };
-            for modifier in &line.modifiers {
+            for modifier in line.modifiers.iter() {
                 let Some(record) = context.codes.modifier(modifier.text) else { continue };
                 let message = match record.status_on(date) {
                     CodeStatus::Valid => continue,

@@ -6,7 +6,7 @@
 //! HCPCS Level II modifiers RT and LT; Medicare Claims Processing Manual (Pub. 100-04)
 //! ch. 12 §40.7 (bilateral surgery).
 
-use super::{conflicting_pair, modified_lines};
+use super::conflicting_pair;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -21,7 +21,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             let Some((first, second)) = conflicting_pair(&line, &["RT"], &["LT"]) else { continue };
             report.add_for(
                 &policy,

@@ -9,7 +9,6 @@
 //! described in our own words in `data/cpt-modifiers.tsv`); 837 guides SV101-3..6 /
 //! SV202-3..6 (procedure modifier).
 
-use super::modified_lines;
 use crate::codes;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
@@ -28,7 +27,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     };
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             for modifier in line.modifiers.iter().filter(|m| !known(m.text)) {
                 let upper = modifier.text.to_ascii_uppercase();
                 let hint = if upper != modifier.text && known(&upper) {

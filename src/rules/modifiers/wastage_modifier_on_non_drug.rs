@@ -7,7 +7,7 @@
 //! from the loaded HCPCS table are left to the code rules. Source: CMS MLN "JW and JZ
 //! modifier policy" FAQ; Medicare Claims Processing Manual (Pub. 100-04) ch. 17 §40.
 
-use super::{modified_lines, NO_WASTAGE, WASTAGE};
+use super::{NO_WASTAGE, WASTAGE};
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
@@ -23,7 +23,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in modified_lines(file, claim) {
+        for line in context.modified_lines(claim) {
             let why = match (codes::shape(line.code), context.codes.procedure(line.code)) {
                 (CodeShape::Cpt, _) => "a CPT code, not a drug",
                 (_, Some(code)) if !code.is_drug() => "not a drug or biological in the CMS HCPCS table",

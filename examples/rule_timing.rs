@@ -1,0 +1,37 @@
+//! Times each rule on one file: `cargo run --release --example rule_timing -- FILE`.
+//! For finding the rule that makes a check slow; prints no claim data.
+
+use std::time::Instant;
+
+use claim_lsp::analysis::Environment;
+use claim_lsp::model::ClaimFile;
+use claim_lsp::rules::{Report, RuleContext, ALL};
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: rule_timing FILE");
+        std::process::exit(2);
+    };
+    let text = claim_lsp::cli::decode(&std::fs::read(&path).unwrap_or_default());
+    let started = Instant::now();
+    let file = ClaimFile::parse(text);
+    println!("{:>10.2} ms  parse + model", started.elapsed().as_secs_f64() * 1e3);
+    let environment = Environment::default();
+    let started = Instant::now();
+    let context = RuleContext::new(&file, &environment);
+    println!("{:>10.2} ms  rule context", started.elapsed().as_secs_f64() * 1e3);
+    let mut timings = Vec::new();
+    for rule in ALL {
+        let mut out = Vec::new();
+        let started = Instant::now();
+        let mut report = Report::new(rule.id, rule.default_severity, &mut out);
+        (rule.check)(&context, &mut report);
+        timings.push((started.elapsed().as_secs_f64() * 1e3, rule.id, out.len()));
+    }
+    timings.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = timings.iter().map(|t| t.0).sum();
+    for (ms, id, found) in timings {
+        println!("{ms:>10.2} ms  {id} ({found} findings)");
+    }
+    println!("{total:>10.2} ms  all rules, one thread");
+}
