@@ -9,7 +9,7 @@ mod service_line;
 
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
-pub use service_line::{DrugIdentification, Modifiers, Procedure, ServiceLine};
+pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
 
 use crate::syntax::{self, SegmentIndex, Span, SyntaxTree};
 
@@ -32,27 +32,22 @@ impl ClaimFile {
 
     /// Reads each line's procedure and date of service once, so that rules share them.
     fn resolve_lines(&mut self) {
-        let file: &ClaimFile = self;
-        let resolved: Vec<_> = file
-            .claims()
-            .flat_map(|(_, claim)| {
-                claim.lines.iter().map(move |line| (line.read_procedure(file), line.read_date_of_service(file, claim)))
-            })
-            .collect();
-        let mut resolved = resolved.into_iter();
-        let lines = self
-            .interchanges
+        // The structure is taken out while it is filled in, so the text and tree can be
+        // read at the same time without copying anything.
+        let mut interchanges = std::mem::take(&mut self.interchanges);
+        let claims = interchanges
             .iter_mut()
             .flat_map(|i| &mut i.groups)
             .flat_map(|g| &mut g.transactions)
-            .flat_map(|t| &mut t.claims)
-            .flat_map(|c| &mut c.lines);
-        for line in lines {
-            if let Some((procedure, date)) = resolved.next() {
-                line.resolved_procedure = procedure;
-                line.resolved_date = date;
+            .flat_map(|t| &mut t.claims);
+        for claim in claims {
+            let claim_date = claim.date_of_service(self);
+            for line in &mut claim.lines {
+                line.resolved_procedure = line.read_procedure(self);
+                line.resolved_date = line.read_date_of_service(self).or(claim_date);
             }
         }
+        self.interchanges = interchanges;
     }
 
     pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {

@@ -34,6 +34,25 @@ pub struct DrugIdentification {
     pub ctp: Option<SegmentIndex>,
 }
 
+/// An element's X12 position for messages (`SV104`, `SV101-7`), written only when a
+/// message is: rules name positions on every line they look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ElementPosition {
+    pub segment: &'static str,
+    pub element: usize,
+    pub component: Option<usize>,
+}
+
+impl std::fmt::Display for ElementPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{:02}", self.segment, self.element)?;
+        match self.component {
+            Some(component) => write!(f, "-{component}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Up to four modifiers (SV101-3 … SV101-6), the non-empty ones in order, kept inline so
 /// that reading a line's procedure never allocates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -106,8 +125,9 @@ impl ServiceLine {
         self.resolved_date
     }
 
-    pub(super) fn read_date_of_service(&self, file: &ClaimFile, claim: &Claim) -> Option<CalendarDate> {
-        self.date_of_service.and_then(|dtp| date_value(file, dtp)).or_else(|| claim.date_of_service(file))
+    /// The line's own `DTP*472` date.
+    pub(super) fn read_date_of_service(&self, file: &ClaimFile) -> Option<CalendarDate> {
+        self.date_of_service.and_then(|dtp| date_value(file, dtp))
     }
 
     pub(super) fn read_procedure(&self, file: &ClaimFile) -> Option<Procedure> {
@@ -155,6 +175,16 @@ impl ServiceLine {
 }
 
 impl Procedure {
+    /// `SV104` or `SV205`.
+    pub fn quantity_element(&self) -> ElementPosition {
+        ElementPosition { segment: self.segment_id, element: self.quantity_position, component: None }
+    }
+
+    /// `SV101-n` or `SV202-n`.
+    pub fn component_element(&self, component: usize) -> ElementPosition {
+        ElementPosition { segment: self.segment_id, element: self.composite_position, component: Some(component) }
+    }
+
     /// The code as written (`J2700`), `""` when absent.
     pub fn code_text<'f>(&self, file: &'f ClaimFile) -> &'f str {
         self.code.map_or("", |span| span.text(&file.text))

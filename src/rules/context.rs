@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::analysis::Environment;
+use crate::calendar::CalendarDate;
+use crate::decimal::Decimal;
 use crate::codes::{CodeTable, HcpcsCode};
 use crate::config::{MueTable, PayerPolicy, RuleLevel, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -26,14 +28,22 @@ pub struct RuleContext<'a> {
     lines: OnceLock<Vec<LineFacts<'a>>>,
 }
 
-/// A service line that has an SV1 or SV2, with what every drug-line rule asks first.
+/// A service line that has an SV1 or SV2, with what every drug-line rule asks first,
+/// stored side by side so that a rule's pass over all lines reads memory in order.
 pub struct LineFacts<'a> {
     pub transaction: &'a Transaction,
     pub claim: &'a Claim,
     pub line: &'a ServiceLine,
-    pub procedure: &'a Procedure,
-    /// The table's entry for the code when the composite's qualifier is `HC`.
+    pub procedure: Procedure,
+    /// The code and its span when the composite's qualifier is `HC`.
+    pub hcpcs: Option<(&'a str, Span)>,
+    /// The table's entry for that code.
     pub record: Option<&'a HcpcsCode>,
+    /// The unit count when it is a number above zero.
+    pub units: Option<Decimal>,
+    /// Whether a 2410 loop gives an NDC.
+    pub has_ndc: bool,
+    pub date_of_service: Option<CalendarDate>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -68,10 +78,14 @@ impl<'a> RuleContext<'a> {
             file.claims()
                 .flat_map(|(transaction, claim)| {
                     claim.lines.iter().filter_map(move |line| {
-                        let procedure = line.procedure(file)?;
+                        let procedure = *line.procedure(file)?;
                         let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-                        let record = procedure.code.filter(|_| is_hcpcs).and_then(|code| codes.procedure(code.text(&file.text)));
-                        Some(LineFacts { transaction, claim, line, procedure, record })
+                        let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
+                        let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
+                        let units = Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
+                        let has_ndc = line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
+                        let date_of_service = line.date_of_service(file, claim);
+                        Some(LineFacts { transaction, claim, line, procedure, hcpcs, record, units, has_ndc, date_of_service })
                     })
                 })
                 .collect()

@@ -12,4 +12,4 @@ mod tree;
 pub use delimiters::Delimiters;
 pub use parser::parse;
 pub use span::Span;
-pub use tree::{Element, Segment, SegmentIndex, SyntaxError, SyntaxErrorKind, SyntaxTree};
+pub use tree::{Element, Segment, SegmentIndex, SegmentTag, SyntaxError, SyntaxErrorKind, SyntaxTree};

@@ -128,7 +128,7 @@ fn read_segment(source: &str, start: usize, delimiters: Delimiters, tree: &mut S
     }
     let id = Span::new(start, id_end.unwrap_or(content_end).min(content_end));
     let span = Span::new(start, terminator.map_or(content_end, |t| t.end));
-    tree.push_segment_with_elements(span, id, terminator, delimiters, first_element);
+    tree.push_segment_with_elements(source, span, id, terminator, delimiters, first_element);
     span
 }
 

@@ -45,6 +45,25 @@ pub struct SyntaxTree {
     pub trivia: Vec<Span>,
     pub errors: Vec<SyntaxError>,
     elements: Vec<Element>,
+    /// Each segment's id packed in four bytes, beside the segments: rules that look for
+    /// one kind of segment scan this small array instead of every segment's record.
+    tags: Vec<SegmentTag>,
+}
+
+/// A segment id packed for fast comparison: up to three bytes, zero-padded; longer or
+/// empty ids get a tag no real id has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SegmentTag([u8; 4]);
+
+impl SegmentTag {
+    pub fn of(id: &str) -> SegmentTag {
+        match id.as_bytes() {
+            [a] => SegmentTag([*a, 0, 0, 1]),
+            [a, b] => SegmentTag([*a, *b, 0, 2]),
+            [a, b, c] => SegmentTag([*a, *b, *c, 3]),
+            _ => SegmentTag([0, 0, 0, 0xFF]),
+        }
+    }
 }
 
 impl SyntaxTree {
@@ -53,6 +72,7 @@ impl SyntaxTree {
     /// pages that are never written are never touched.
     pub(super) fn reserve_for(&mut self, len: usize) {
         self.segments.reserve(len / 16);
+        self.tags.reserve(len / 16);
         self.elements.reserve(len / 4);
         self.trivia.reserve(len / 16);
     }
@@ -67,6 +87,7 @@ impl SyntaxTree {
 
     pub(super) fn push_segment_with_elements(
         &mut self,
+        source: &str,
         span: Span,
         id: Span,
         terminator: Option<Span>,
@@ -75,10 +96,22 @@ impl SyntaxTree {
     ) {
         let element_count = self.element_mark().saturating_sub(first_element);
         self.segments.push(Segment { span, id, terminator, delimiters, first_element, element_count });
+        self.tags.push(SegmentTag::of(id.text(source)));
     }
 
     pub(super) fn last_element_mut(&mut self) -> Option<&mut Element> {
         self.elements.last_mut()
+    }
+
+    /// The indices of every segment with this id, in order.
+    pub fn segments_with_id(&self, id: &str) -> impl Iterator<Item = SegmentIndex> + '_ {
+        let wanted = SegmentTag::of(id);
+        self.tags.iter().enumerate().filter(move |(_, tag)| **tag == wanted).map(|(index, _)| index)
+    }
+
+    /// Each segment's packed id, in order.
+    pub fn tags(&self) -> &[SegmentTag] {
+        &self.tags
     }
 
     pub fn segment(&self, index: SegmentIndex) -> Option<&Segment> {

@@ -18,8 +18,9 @@ pub(super) fn ndc_mass(file: &ClaimFile, drug: &DrugIdentification) -> Option<Qu
         "GR" => Unit::Gram,
         _ => return None,
     };
-    // Through the X12 parser first: it refuses the thousands commas X12 does not allow.
-    let amount = UnitAmount::parse(&Decimal::parse(amount)?.to_string())?;
+    // The X12 parser first: it refuses the thousands commas X12 does not allow.
+    Decimal::parse(amount)?;
+    let amount = UnitAmount::parse(amount)?;
     (!amount.is_zero()).then_some(Quantity { amount, unit })
 }
 

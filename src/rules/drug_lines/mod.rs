@@ -14,7 +14,7 @@ pub mod units_over_limit;
 pub mod unknown_code;
 
 use crate::decimal::Decimal;
-use crate::model::ClaimFile;
+use crate::model::{ClaimFile, ElementPosition};
 use crate::rules::{LineFacts, RuleContext};
 use crate::syntax::Span;
 
@@ -30,26 +30,23 @@ fn billed_lines<'c, 'f>(context: &'c RuleContext<'f>) -> impl Iterator<Item = &'
 impl BilledLine<'_> {
     /// The HCPCS/CPT code when the composite's qualifier is `HC`; other qualifiers (HIPPS,
     /// ABC codes, jurisdiction codes) and revenue-code-only 837I lines have none.
-    fn hcpcs<'f>(&self, file: &'f ClaimFile) -> Option<(&'f str, Span)> {
-        let qualifier = self.procedure.qualifier?.text(&file.text);
-        let span = self.procedure.code?;
-        (qualifier == "HC").then(|| (span.text(&file.text), span))
+    fn hcpcs(&self, _file: &ClaimFile) -> Option<(&str, Span)> {
+        self.hcpcs
     }
 
     /// `SV104` or `SV205`.
-    fn quantity_element(&self) -> String {
-        format!("{}{:02}", self.procedure.segment_id, self.procedure.quantity_position)
+    fn quantity_element(&self) -> ElementPosition {
+        self.procedure.quantity_element()
     }
 
     /// `SV101-7` or `SV202-7`.
-    fn component_element(&self, component: usize) -> String {
-        format!("{}{:02}-{component}", self.procedure.segment_id, self.procedure.composite_position)
+    fn component_element(&self, component: usize) -> ElementPosition {
+        self.procedure.component_element(component)
     }
 
     /// The unit count when it is a number above zero (units-invalid reports the rest).
-    fn units(&self, file: &ClaimFile) -> Option<Decimal> {
-        let units = Decimal::parse(self.procedure.quantity_text(file))?;
-        (!units.is_zero() && !units.is_negative()).then_some(units)
+    fn units(&self, _file: &ClaimFile) -> Option<Decimal> {
+        self.units
     }
 
     /// Where a finding about the unit count lands: the quantity, else the segment id.
@@ -61,7 +58,7 @@ impl BilledLine<'_> {
         }
     }
 
-    fn has_ndc(&self, file: &ClaimFile) -> bool {
-        self.line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty())
+    fn has_ndc(&self, _file: &ClaimFile) -> bool {
+        self.has_ndc
     }
 }

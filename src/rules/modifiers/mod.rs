@@ -18,7 +18,7 @@ pub mod unknown_modifier;
 pub mod wastage_modifier_on_non_drug;
 
 use crate::calendar::CalendarDate;
-use crate::model::{Claim, ClaimFile, Procedure, ServiceLine};
+use crate::model::{Claim, ClaimFile, ElementPosition, Procedure, ServiceLine};
 use crate::syntax::Span;
 
 /// JW: drug amount discarded, not administered to any patient.
@@ -32,21 +32,7 @@ pub struct LineModifier<'f> {
     pub text: &'f str,
     pub span: Span,
     /// Its X12 position for messages: `SV101-3`, `SV202-4` …
-    pub element: ComponentPosition,
-}
-
-/// A component's X12 position, written only when a message needs it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ComponentPosition {
-    segment: &'static str,
-    element: usize,
-    component: usize,
-}
-
-impl std::fmt::Display for ComponentPosition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}{:02}-{}", self.segment, self.element, self.component)
-    }
+    pub element: ElementPosition,
 }
 
 /// A service line with its procedure, modifiers and date of service, read once.
@@ -129,11 +115,7 @@ pub(crate) fn read_modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> 
                 .map(|(component, span)| LineModifier {
                     text: span.text(&file.text),
                     span,
-                    element: ComponentPosition {
-                        segment: procedure.segment_id,
-                        element: procedure.composite_position,
-                        component,
-                    },
+                    element: procedure.component_element(component),
                 })
                 .collect();
             let code = procedure.code.map_or("", |span| span.text(&file.text));

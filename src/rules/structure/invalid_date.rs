@@ -9,6 +9,7 @@ use crate::calendar::CalendarDate;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
 use crate::rules::{Report, Rule, RuleContext};
+use crate::syntax::SegmentTag;
 use crate::syntax::SegmentIndex;
 
 pub static RULE: Rule = Rule {
@@ -20,11 +21,12 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for (index, segment) in file.tree.segments.iter().enumerate() {
-        match segment.id(&file.text) {
-            "DTP" => check_date(file, report, index, "DTP", 2, 3),
-            "DMG" => check_date(file, report, index, "DMG", 1, 2),
-            _ => {}
+    let (dtp, dmg) = (SegmentTag::of("DTP"), SegmentTag::of("DMG"));
+    for (index, tag) in file.tree.tags().iter().enumerate() {
+        if *tag == dtp {
+            check_date(file, report, index, "DTP", 2, 3);
+        } else if *tag == dmg {
+            check_date(file, report, index, "DMG", 1, 2);
         }
     }
 }
@@ -41,15 +43,16 @@ fn check_date(
     if value.is_empty() {
         return;
     }
-    let element = format!("{id}{value_position:02}");
+    // Named only when there is something to say: this runs on every date in the file.
+    let element = || format!("{id}{value_position:02}");
     let problem = match file.value(segment, format_position) {
         "D8" => CalendarDate::parse_ccyymmdd(value)
             .is_none()
-            .then(|| format!("{element} is not a real calendar date (format D8 expects CCYYMMDD)")),
+            .then(|| format!("{} is not a real calendar date (format D8 expects CCYYMMDD)", element())),
         "RD8" => match value.split_once('-').map(|(a, b)| (CalendarDate::parse_ccyymmdd(a), CalendarDate::parse_ccyymmdd(b))) {
             Some((Some(start), Some(end))) if start <= end => None,
-            Some((Some(_), Some(_))) => Some(format!("{element} is a range that ends before it starts")),
-            _ => Some(format!("{element} is not a real date range (format RD8 expects CCYYMMDD-CCYYMMDD)")),
+            Some((Some(_), Some(_))) => Some(format!("{} is a range that ends before it starts", element())),
+            _ => Some(format!("{} is not a real date range (format RD8 expects CCYYMMDD-CCYYMMDD)", element())),
         },
         _ => None,
     };

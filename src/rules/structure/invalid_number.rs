@@ -7,6 +7,7 @@
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
+use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
     id: "invalid-number",
@@ -16,26 +17,24 @@ pub static RULE: Rule = Rule {
 };
 
 /// The numeric (type R) elements that matter for claims and drug lines.
-fn numeric_positions(segment_id: &str) -> &'static [usize] {
-    match segment_id {
-        "CLM" | "AMT" | "SVD" => match segment_id {
-            "SVD" => &[2, 5],
-            _ => &[2],
-        },
-        "SV1" => &[2, 4],
-        "SV2" => &[3, 5, 7],
-        "CTP" => &[3, 4],
-        "QTY" => &[2],
-        "CAS" => &[3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19],
-        _ => &[],
-    }
-}
+const NUMERIC_ELEMENTS: &[(&str, &[usize])] = &[
+    ("CLM", &[2]),
+    ("AMT", &[2]),
+    ("SVD", &[2, 5]),
+    ("SV1", &[2, 4]),
+    ("SV2", &[3, 5, 7]),
+    ("CTP", &[3, 4]),
+    ("QTY", &[2]),
+    ("CAS", &[3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19]),
+];
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for (index, segment) in file.tree.segments.iter().enumerate() {
-        let id = segment.id(&file.text);
-        for position in numeric_positions(id) {
+    let tags: Vec<(SegmentTag, &str, &[usize])> =
+        NUMERIC_ELEMENTS.iter().map(|(id, positions)| (SegmentTag::of(id), *id, *positions)).collect();
+    for (index, tag) in file.tree.tags().iter().enumerate() {
+        let Some((_, id, positions)) = tags.iter().find(|(wanted, _, _)| wanted == tag) else { continue };
+        for position in *positions {
             let Some(span) = file.element_span(index, *position) else { continue };
             let value = span.text(&file.text);
             if !value.is_empty() && Decimal::parse(value).is_none() {

@@ -16,8 +16,8 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for (index, segment) in file.tree.segments.iter().enumerate() {
-        if segment.id(&file.text) != "NM1" || file.value(index, 8) != "XX" {
+    for index in file.tree.segments_with_id("NM1") {
+        if file.value(index, 8) != "XX" {
             continue;
         }
         let npi = file.value(index, 9);

@@ -6,6 +6,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
+use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
     id: "unexpected-segment",
@@ -16,7 +17,22 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
-    for segment in &file.tree.segments {
+    // Files repeat a few dozen ids: decide each distinct id once.
+    let mut known: Vec<(SegmentTag, bool)> = Vec::new();
+    for (index, tag) in file.tree.tags().iter().enumerate() {
+        let verdict = match known.iter().find(|(seen, _)| seen == tag) {
+            Some((_, verdict)) => *verdict,
+            None => {
+                let id = file.segment_id(index);
+                let verdict = !id.is_empty() && *tag != SegmentTag::of("") && crate::guide::is_known_segment(id);
+                known.push((*tag, verdict));
+                verdict
+            }
+        };
+        if verdict {
+            continue;
+        }
+        let Some(segment) = file.tree.segment(index) else { continue };
         let id = segment.id(&file.text);
         if id.is_empty() {
             report.add(segment.span, "empty segment: two terminators in a row");
