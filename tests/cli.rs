@@ -281,3 +281,27 @@ fn explain_a_modifier_as_markdown() {
     let unknown = claim_lsp(&["explain", "Q9999X"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// The README's demo: what `claim-lsp check` prints for a claim full of drug-line
+/// mistakes, kept beside it (refresh with `UPDATE_EXPECT=1`, then read the diff).
+#[test]
+fn the_demo_claim_shows_every_drug_line_mistake() {
+    let demo = "fixtures/demo/drug-line-mistakes.837";
+    let output = Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(["check", demo])
+        .output()
+        .expect("run claim-lsp");
+    assert_eq!(output.status.code(), Some(1));
+    let printed = stdout(&output);
+    for rule in ["claim-total-mismatch", "jz-with-wastage-line", "ndc-quantity-mismatch", "code-not-effective", "modifier-rt-lt", "drug-units-not-whole"] {
+        assert!(printed.contains(&format!("[{rule}]")), "{rule} missing:\n{printed}");
+    }
+    let expected_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("{demo}.expected"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &printed).expect("write expectation");
+    } else {
+        assert_eq!(std::fs::read_to_string(&expected_path).unwrap_or_default(), printed);
+    }
+}

@@ -189,3 +189,32 @@ async fn hover_explains_the_code_under_the_cursor_and_close_clears_diagnostics()
         }
     }
 }
+
+/// A workspace `.claim-lsp.json` applies under the editor's settings, and its problems
+/// come back as diagnostics on the config file itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_config_applies_and_its_problems_are_diagnostics_on_the_file() {
+    let folder = std::env::temp_dir().join(format!("claim-lsp-workspace-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("workspace folder");
+    let config = "{\n  \"rules\": {\"segment-count\": \"warning\", \"lx-sequence\": \"sometimes\"}\n}\n";
+    std::fs::write(folder.join(".claim-lsp.json"), config).expect("config");
+    let root = tower_lsp::lsp_types::Url::from_directory_path(&folder).expect("folder uri");
+    let (service, socket) = tower_lsp::LspService::new(claim_lsp::lsp::Backend::new);
+    let mut client = TestClient::from_parts(service, socket);
+    let result = client.request("initialize", json!({"capabilities": {}, "rootUri": root})).await;
+    assert!(result.get("capabilities").is_some());
+    client.notify("initialized", json!({})).await;
+
+    let config_uri = root.join(".claim-lsp.json").expect("config uri").to_string();
+    let published = client.diagnostics(&config_uri, None).await;
+    let problems = published["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(problems.len(), 1, "{published}");
+    assert_eq!(problems[0]["range"]["start"]["line"], 1);
+    assert!(problems[0]["message"].as_str().is_some_and(|m| m.contains("lx-sequence")));
+
+    let text = base_claim().replace("SE*", "SE*99");
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+    assert_eq!(find_rule(&published, "segment-count")["severity"], 2, "the file's level applies");
+    let _ = std::fs::remove_dir_all(&folder);
+}

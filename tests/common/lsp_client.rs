@@ -19,9 +19,8 @@ pub struct TestClient {
 }
 
 impl TestClient {
-    /// Starts a server and initializes it with the given client capabilities and options.
-    pub async fn start(capabilities: Value, options: Value) -> Self {
-        let (service, socket) = LspService::new(Backend::new);
+    /// Wraps a server whose `initialize` the test sends itself.
+    pub fn from_parts(service: LspService<Backend>, socket: tower_lsp::ClientSocket) -> Self {
         let (sender, from_server) = unbounded_channel();
         tokio::spawn(async move {
             let mut socket = socket;
@@ -29,7 +28,13 @@ impl TestClient {
                 let _ = sender.send(message);
             }
         });
-        let mut client = Self { service, from_server, next_id: 1 };
+        Self { service, from_server, next_id: 1 }
+    }
+
+    /// Starts a server and initializes it with the given client capabilities and options.
+    pub async fn start(capabilities: Value, options: Value) -> Self {
+        let (service, socket) = LspService::new(Backend::new);
+        let mut client = Self::from_parts(service, socket);
         let result = client
             .request("initialize", json!({"capabilities": capabilities, "initializationOptions": options}))
             .await;
