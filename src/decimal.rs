@@ -1,5 +1,6 @@
-//! Exact decimal amounts as X12 writes them (type R: `125`, `125.5`, `-3.25`, `.5`).
-//! Money and unit counts are compared exactly, never through floating point.
+//! Exact decimal amounts: as X12 writes them (type R: `125`, `125.5`, `-3.25`, `.5`) and
+//! as HCPCS descriptors write them (`1,000 mg`, `0.1 mg`). Money, unit counts and doses
+//! are compared and converted exactly, never through floating point.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -13,12 +14,77 @@ pub struct Decimal {
 
 /// More digits than this is not an amount anyone bills; refusing keeps math in range.
 const MAX_DIGITS: usize = 30;
+/// Beyond this many fraction digits a descriptor amount is not plausible.
+const MAX_DESCRIPTOR_SCALE: u32 = 9;
 
 impl Decimal {
     pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
+    pub const ONE: Decimal = Decimal { mantissa: 1, scale: 0 };
 
     pub fn from_int(value: i64) -> Self {
         Self { mantissa: i128::from(value), scale: 0 }
+    }
+
+    pub fn from_integer(value: u64) -> Self {
+        Self { mantissa: i128::from(value), scale: 0 }
+    }
+
+    /// Reads an amount as descriptors write it: `250`, `0.1`, `1,000`, `2.5`; refuses
+    /// signs, exponents, misplaced commas and anything else.
+    pub fn parse_grouped(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if whole.contains(',') && !thousands_grouped(whole) {
+            return None;
+        }
+        if whole.starts_with('-') || u32::try_from(fraction.len()).ok()? > MAX_DESCRIPTOR_SCALE {
+            return None;
+        }
+        let digits: String = whole.chars().filter(|&c| c != ',').collect();
+        let value = if fraction.is_empty() { digits } else { format!("{digits}.{fraction}") };
+        Self::parse(&value).map(Self::normalized)
+    }
+
+    pub fn checked_mul(self, other: Self) -> Option<Self> {
+        let product = Self {
+            mantissa: self.mantissa.checked_mul(other.mantissa)?,
+            scale: self.scale.checked_add(other.scale)?,
+        }
+        .normalized();
+        (product.scale <= MAX_DESCRIPTOR_SCALE * 2).then_some(product)
+    }
+
+    /// The value as a non-negative integer, when it is one.
+    pub fn as_integer(self) -> Option<u64> {
+        let value = self.normalized();
+        if value.scale == 0 {
+            u64::try_from(value.mantissa).ok()
+        } else {
+            None
+        }
+    }
+
+    /// `(numerator, denominator)` of this non-negative value times `factor`, exact.
+    pub(crate) fn ratio(self, factor: u64) -> Option<(u128, u128)> {
+        let numerator = u128::try_from(self.mantissa).ok()?.checked_mul(u128::from(factor))?;
+        let denominator = 10u128.checked_pow(self.scale)?;
+        Some((numerator, denominator))
+    }
+
+    /// Written with thousands separators (`1,000`), for people.
+    pub fn grouped(self) -> Grouped {
+        Grouped(self)
+    }
+
+    fn normalized(mut self) -> Self {
+        while self.scale > 0 && self.mantissa % 10 == 0 {
+            self.mantissa /= 10;
+            self.scale -= 1;
+        }
+        if self.mantissa == 0 {
+            self.scale = 0;
+        }
+        self
     }
 
     /// Parses an X12 decimal: optional minus, digits, at most one point, at least one digit.
@@ -62,6 +128,35 @@ impl Decimal {
     /// True when the value has no fractional part (`4`, `4.0`, `4.00`).
     pub fn is_whole(self) -> bool {
         10_i128.checked_pow(self.scale).is_some_and(|unit| self.mantissa % unit == 0)
+    }
+}
+
+fn thousands_grouped(whole: &str) -> bool {
+    let mut groups = whole.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3)
+}
+
+/// A [`Decimal`] shown with thousands separators: `1,000`, `1,234,567.5`.
+#[derive(Clone, Copy, Debug)]
+pub struct Grouped(Decimal);
+
+impl fmt::Display for Grouped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plain = self.0.to_string();
+        let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |rest| ("-", rest));
+        let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (index, digit) in whole.chars().enumerate() {
+            if index > 0 && (whole.len() - index) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        match fraction {
+            Some(fraction) => write!(f, "{sign}{grouped}.{fraction}"),
+            None => write!(f, "{sign}{grouped}"),
+        }
     }
 }
 
@@ -127,6 +222,18 @@ mod tests {
         for bad in ["", "-", ".", "1.2.3", "1e5", "12a", "+4", " 4"] {
             assert!(Decimal::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn reads_and_writes_descriptor_amounts_with_thousands() {
+        assert_eq!(Decimal::parse_grouped("1,000").map(|d| d.grouped().to_string()), Some("1,000".into()));
+        assert_eq!(Decimal::parse_grouped("0.10").map(|d| d.grouped().to_string()), Some("0.1".into()));
+        assert_eq!(Decimal::parse_grouped("1234567.5").map(|d| d.grouped().to_string()), Some("1,234,567.5".into()));
+        assert!(Decimal::parse_grouped("1,00").is_none());
+        assert!(Decimal::parse_grouped("-1").is_none());
+        assert!(Decimal::parse_grouped("1e3").is_none());
+        assert_eq!(d("250").checked_mul(d("4")).and_then(Decimal::as_integer), Some(1000));
+        assert_eq!(d("-4").as_integer(), None);
     }
 
     #[test]

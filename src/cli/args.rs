@@ -66,27 +66,57 @@ pub(super) fn parse(arguments: Vec<String>) -> Result<Command, String> {
     }
 }
 
-fn parse_check(mut arguments: impl Iterator<Item = String>) -> Result<Command, String> {
+/// One command-line argument: a flag (`--format json` or `--format=json`) or a word.
+enum Argument {
+    Flag { name: String, inline: Option<String> },
+    Word(String),
+}
+
+/// Reads arguments one at a time; a flag's value is inline or the next argument.
+struct Arguments<I> {
+    rest: I,
+}
+
+impl<I: Iterator<Item = String>> Arguments<I> {
+    fn next(&mut self) -> Option<Argument> {
+        let argument = self.rest.next()?;
+        Some(match argument.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                Argument::Flag { name: name.to_string(), inline: Some(value.to_string()) }
+            }
+            _ if argument.starts_with('-') && argument.len() > 1 => Argument::Flag { name: argument, inline: None },
+            _ => Argument::Word(argument),
+        })
+    }
+
+    fn value(&mut self, name: &str, inline: Option<String>) -> Result<String, String> {
+        inline.or_else(|| self.rest.next()).ok_or(format!("{name} needs a value"))
+    }
+}
+
+fn parse_check(arguments: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut arguments = Arguments { rest: arguments };
     let mut options = CheckOptions { paths: Vec::new(), format: Format::Human, config: None, hcpcs_file: None };
     while let Some(argument) = arguments.next() {
-        let (flag, inline) = match argument.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
-            _ => (argument.clone(), None),
+        let (name, inline) = match argument {
+            Argument::Word(path) => {
+                options.paths.push(PathBuf::from(path));
+                continue;
+            }
+            Argument::Flag { name, inline } => (name, inline),
         };
-        let mut value = |name: &str| inline.clone().or_else(|| arguments.next()).ok_or(format!("{name} needs a value"));
-        match flag.as_str() {
+        match name.as_str() {
             "--format" => {
-                options.format = match value("--format")?.as_str() {
+                options.format = match arguments.value(&name, inline)?.as_str() {
                     "human" => Format::Human,
                     "json" => Format::Json,
                     other => return Err(format!("--format must be human or json, not `{other}`")),
                 }
             }
-            "--config" => options.config = Some(PathBuf::from(value("--config")?)),
-            "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(value("--hcpcs-file")?)),
+            "--config" => options.config = Some(PathBuf::from(arguments.value(&name, inline)?)),
+            "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(arguments.value(&name, inline)?)),
             "-h" | "--help" => return Ok(Command::Help),
-            flag if flag.starts_with('-') && flag.len() > 1 => return Err(format!("unknown option `{flag}`")),
-            _ => options.paths.push(PathBuf::from(argument)),
+            other => return Err(format!("unknown option `{other}`")),
         }
     }
     if options.paths.is_empty() {
@@ -95,26 +125,28 @@ fn parse_check(mut arguments: impl Iterator<Item = String>) -> Result<Command, S
     Ok(Command::Check(options))
 }
 
-fn parse_explain(mut arguments: impl Iterator<Item = String>) -> Result<Command, String> {
+fn parse_explain(arguments: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut arguments = Arguments { rest: arguments };
     let mut options = ExplainOptions { codes: Vec::new(), markdown: false, hcpcs_file: None };
     while let Some(argument) = arguments.next() {
-        let (flag, inline) = match argument.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
-            _ => (argument.clone(), None),
+        let (name, inline) = match argument {
+            Argument::Word(code) => {
+                options.codes.push(code.trim().to_ascii_uppercase());
+                continue;
+            }
+            Argument::Flag { name, inline } => (name, inline),
         };
-        let mut value = |name: &str| inline.clone().or_else(|| arguments.next()).ok_or(format!("{name} needs a value"));
-        match flag.as_str() {
+        match name.as_str() {
             "--format" => {
-                options.markdown = match value("--format")?.as_str() {
+                options.markdown = match arguments.value(&name, inline)?.as_str() {
                     "text" | "plain" => false,
                     "markdown" | "md" => true,
                     other => return Err(format!("--format must be text or markdown, not `{other}`")),
                 }
             }
-            "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(value("--hcpcs-file")?)),
+            "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(arguments.value(&name, inline)?)),
             "-h" | "--help" => return Ok(Command::Help),
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
-            _ => options.codes.push(argument.trim().to_ascii_uppercase()),
+            other => return Err(format!("unknown option `{other}`")),
         }
     }
     if options.codes.is_empty() {

@@ -32,7 +32,7 @@ fn units(count: u64) -> String {
     if count == 1 {
         "1 unit".to_string()
     } else {
-        format!("{} units", super::billing_unit::Decimal::from_integer(count))
+        format!("{} units", crate::decimal::Decimal::from_integer(count).grouped())
     }
 }
 

@@ -42,14 +42,20 @@ pub fn procedure_doc(table: &CodeTable, code: &str, line: Option<&LineContext>) 
     }
     if let (Some(unit), Some(units_text)) = (unit, line.and_then(|l| l.units.as_deref())) {
         let basis = line.and_then(|l| l.unit_basis.as_deref()).map(str::trim);
-        match (Decimal::parse(units_text), basis) {
+        // The unit count as X12 writes it: no thousands commas, no sign.
+        match (Decimal::parse(units_text.trim()).filter(|units| !units.is_negative()), basis) {
             (_, Some(basis)) if !basis.is_empty() && basis != "UN" => {
                 let _ = writeln!(doc, "- This line: unit basis {basis}; drug billing units are counted with UN (units)");
             }
             (Some(units), _) => {
                 let plural = if units == Decimal::ONE { "unit" } else { "units" };
                 if let Some(amount) = unit.amount_for_units(units) {
-                    let _ = writeln!(doc, "- This line: {units} {plural} = {}", with_substance(&amount, &unit.substance));
+                    let _ = writeln!(
+                        doc,
+                        "- This line: {} {plural} = {}",
+                        units.grouped(),
+                        with_substance(&amount, &unit.substance)
+                    );
                 }
             }
             (None, _) => {}

@@ -6,7 +6,7 @@
 //! Rounding follows CMS Pub. 100-04, chapter 17, section 10: a dose that is not a
 //! multiple of the billing unit is billed as the next whole unit up.
 
-use crate::codes::{BillingUnit, Decimal as UnitAmount, Quantity, Unit};
+use crate::codes::{BillingUnit, Quantity, Unit};
 use crate::decimal::Decimal;
 use crate::model::{ClaimFile, DrugIdentification};
 
@@ -18,9 +18,8 @@ pub(super) fn ndc_mass(file: &ClaimFile, drug: &DrugIdentification) -> Option<Qu
         "GR" => Unit::Gram,
         _ => return None,
     };
-    // The X12 parser first: it refuses the thousands commas X12 does not allow.
-    Decimal::parse(amount)?;
-    let amount = UnitAmount::parse(amount)?;
+    // X12 allows no thousands commas and a mass is never negative.
+    let amount = Decimal::parse(amount).filter(|amount| !amount.is_negative())?;
     (!amount.is_zero()).then_some(Quantity { amount, unit })
 }
 
@@ -33,15 +32,14 @@ pub(super) fn line_mass(file: &ClaimFile, drugs: &[DrugIdentification]) -> Optio
     }
 }
 
-/// A mass in milligrams as an X12 decimal, which adds exactly.
+/// A mass in milligrams, exact.
 fn milligrams(mass: Quantity) -> Option<Decimal> {
     let factor = match mass.unit {
         Unit::Milligram => 1,
         Unit::Gram => 1_000,
         _ => return None,
     };
-    let amount = mass.amount.checked_mul(UnitAmount::from_integer(factor))?;
-    Decimal::parse(&amount.to_string().replace(',', ""))
+    mass.amount.checked_mul(Decimal::from_integer(factor))
 }
 
 /// The sum of masses, in milligrams.
@@ -50,7 +48,7 @@ pub(super) fn total_mass(masses: impl IntoIterator<Item = Quantity>) -> Option<Q
     for mass in masses {
         sum = sum.checked_add(milligrams(mass)?)?;
     }
-    Some(Quantity { amount: UnitAmount::parse(&sum.to_string())?, unit: Unit::Milligram })
+    Some(Quantity { amount: sum, unit: Unit::Milligram })
 }
 
 /// Whether `billed_units` of a code already hold both the administered and the
@@ -74,6 +72,7 @@ pub(super) fn rounded_up(units: Decimal) -> Option<u64> {
     let text = units.to_string();
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let whole: u64 = whole.parse().ok()?;
+    // Display trims trailing zeros, so any fraction left is a real one.
     if fraction.is_empty() {
         Some(whole)
     } else {

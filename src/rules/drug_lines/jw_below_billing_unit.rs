@@ -11,7 +11,7 @@
 //! discarded amount, the JW line is wrong. Source: 837P/837I guides, loop 2410 CTP.
 
 use super::{billed_lines, dose, BilledLine};
-use crate::codes::{Decimal as UnitAmount, Quantity};
+use crate::codes::Quantity;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
 use crate::rules::{Report, Rule, RuleContext};
@@ -59,7 +59,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         if dose::discard_within_rounding(unit, billed_units, administered_mass, discarded) != Some(true) {
             continue;
         }
-        let Some(capacity) = unit.amount_for_units(UnitAmount::from_integer(billed_units)) else { continue };
+        let Some(capacity) = unit.amount_for_units(crate::decimal::Decimal::from_integer(billed_units)) else { continue };
         let Some(span) = wastage_line.procedure.modifiers.iter().copied().find(|span| span.text(&file.text) == "JW")
         else {
             continue;

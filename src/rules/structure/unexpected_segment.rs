@@ -1,11 +1,15 @@
 //! `unexpected-segment`: a segment id that neither 837 guide nor the envelope defines.
 //!
+//! Only transactions that follow 837P 005010X222A1 or 837I 005010X223A2 are judged;
+//! other versions (837D, 4010) are parsed structurally and their bodies left alone.
+//!
 //! Translators reject unknown segments (999 IK3 code 1, "unrecognized segment id"); most
 //! are typos or pieces of another transaction pasted in. Source: 837P 005010X222A1 and
 //! 837I 005010X223A2 segment tables (via pyx12's maps).
 
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
+use crate::model::TransactionKind;
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -17,6 +21,13 @@ pub static RULE: Rule = Rule {
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
+    // Only the 5010 837P and 837I guides are known here: the bodies of other
+    // transactions (837D dental, 4010) are not judged against them.
+    let unjudged: Vec<std::ops::Range<usize>> = file
+        .transactions()
+        .filter(|t| t.kind == TransactionKind::Other)
+        .map(|t| t.st.map_or(t.segments.start, |st| st + 1)..t.se.unwrap_or(t.segments.end))
+        .collect();
     // Files repeat a few dozen ids: decide each distinct id once.
     let mut known: Vec<(SegmentTag, bool)> = Vec::new();
     for (index, tag) in file.tree.tags().iter().enumerate() {
@@ -29,7 +40,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 verdict
             }
         };
-        if verdict {
+        if verdict || unjudged.iter().any(|range| range.contains(&index)) {
             continue;
         }
         let Some(segment) = file.tree.segment(index) else { continue };
