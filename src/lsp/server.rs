@@ -354,7 +354,15 @@ impl LanguageServer for Backend {
         let Some(analysis) = analysis_for(&self.state, &uri, generation).await else { return Ok(None) };
         let codes = lock(&self.state).environment.clone();
         let offset = convert::offset(analysis.rope(), position, encoding);
-        let Some(doc) = crate::ide::hover::hover(&analysis, codes.codes(), offset) else { return Ok(None) };
+        // A hover that fails answers nothing rather than taking the server down.
+        let doc = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::ide::hover::hover(&analysis, codes.codes(), offset)
+        }))
+        .unwrap_or_else(|_| {
+            tracing::error!("hover failed; answered nothing");
+            None
+        });
+        let Some(doc) = doc else { return Ok(None) };
         let (kind, value) = if markdown {
             (MarkupKind::Markdown, doc.markdown)
         } else {

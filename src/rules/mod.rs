@@ -115,5 +115,10 @@ fn run_rule(rule: &'static Rule, context: &RuleContext<'_>, diagnostics: &mut Ve
         RuleLevel::Off => return,
     };
     let mut report = Report::new(rule.id, severity, diagnostics);
-    (rule.check)(context, &mut report);
+    // A rule that panics on some input loses its findings for this check; the check,
+    // the editor's server and the pipeline go on.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(context, &mut report)));
+    if outcome.is_err() {
+        tracing::error!(rule = rule.id, "rule failed on this file; its findings are missing");
+    }
 }
