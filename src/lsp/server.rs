@@ -199,11 +199,15 @@ async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> 
     .await
     .map_err(|_| tracing::error!("analysis task failed; no diagnostics for this change"))
     .ok()?;
-    let mut state = lock(state);
-    let document = state.documents.get_mut(uri)?;
-    if document.generation == generation {
-        document.analysis = Some((generation, Arc::clone(&analysis)));
-    }
+    let replaced = {
+        let mut state = lock(state);
+        let document = state.documents.get_mut(uri)?;
+        (document.generation == generation)
+            .then(|| document.analysis.replace((generation, Arc::clone(&analysis))))
+            .flatten()
+    };
+    // The previous analysis of a large file takes milliseconds to free: not under the lock.
+    drop(replaced);
     Some(analysis)
 }
 

@@ -100,12 +100,21 @@ impl<'a> RuleContext<'a> {
         lines.get(start..end).unwrap_or(&[])
     }
 
+    /// Reads every claim's modifier lines now (on a thread of the caller's choosing).
+    pub fn prepare_modifier_lines(&self) {
+        self.all_modified_lines();
+    }
+
+    fn all_modified_lines(&self) -> &[(SegmentIndex, Vec<ModifiedLine<'a>>)] {
+        let file = self.file;
+        self.modified.get_or_init(|| {
+            file.claims().map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim))).collect()
+        })
+    }
+
     /// A claim's service lines with their modifiers (see `rules::modifiers`).
     pub fn modified_lines(&self, claim: &Claim) -> &[ModifiedLine<'a>] {
-        let file = self.file;
-        let all = self.modified.get_or_init(|| {
-            file.claims().map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim))).collect()
-        });
+        let all = self.all_modified_lines();
         let index = all.partition_point(|(clm, _)| *clm < claim.clm);
         match all.get(index) {
             Some((clm, lines)) if *clm == claim.clm => lines,

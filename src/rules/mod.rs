@@ -10,6 +10,8 @@ pub mod structure;
 
 pub use context::{LineFacts, Report, RuleContext};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::analysis::Environment;
 use crate::config::RuleLevel;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -90,9 +92,17 @@ pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
     let mut diagnostics = if file.text.len() < PARALLEL_FROM_BYTES {
         run(&mut ALL.iter())
     } else {
+        // Both threads first build one of the shared fact tables, then take rules one at
+        // a time from a common counter, so a slow rule does not leave a core idle.
+        let next = AtomicUsize::new(0);
+        let take = || std::iter::from_fn(|| ALL.get(next.fetch_add(1, Ordering::Relaxed)));
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| run(&mut ALL.iter().skip(1).step_by(2)));
-            let mut mine = run(&mut ALL.iter().step_by(2));
+            let other = scope.spawn(|| {
+                context.prepare_modifier_lines();
+                run(&mut take())
+            });
+            context.lines();
+            let mut mine = run(&mut take());
             match other.join() {
                 Ok(theirs) => mine.extend(theirs),
                 // A rule that panicked loses its findings, not the whole check.
