@@ -134,8 +134,8 @@ fn loop_line(guide: Guide, loop_id: Option<&str>) -> Option<String> {
 fn locate(file: &ClaimFile, offset: usize) -> Option<Cursor> {
     let index = file.tree.segment_at(offset)?;
     let segment = file.tree.segment(index)?;
-    if segment.id.touches(offset) {
-        return Some(Cursor { segment: index, position: None, component: None, span: segment.id });
+    if segment.id_span().touches(offset) {
+        return Some(Cursor { segment: index, position: None, component: None, span: segment.id_span() });
     }
     let elements = file.tree.elements(segment);
     let position = elements.iter().position(|element| element.span.touches(offset))? + 1;

@@ -93,7 +93,7 @@ impl ClaimFile {
 
     /// The segment id's span: where a segment-level diagnostic points.
     pub fn segment_id_span(&self, segment: SegmentIndex) -> Span {
-        self.tree.segment(segment).map_or_else(Span::default, |s| s.id)
+        self.tree.segment(segment).map_or_else(Span::default, |s| s.id_span())
     }
 
     /// Span of an element, or of the segment id when the element is missing, so a

@@ -53,7 +53,7 @@ pub fn parse(source: &str) -> SyntaxTree {
         if let Some(message) = isa_problem {
             // Point at the segment id (at most three bytes, on a character boundary) so
             // the squiggle is short and stable and never covers the separator after `GS`.
-            let id = tree.segments.last().map_or(span, |segment| segment.id);
+            let id = tree.segments.last().map_or(span, |segment| segment.id_span());
             let id = if id.is_empty() { span } else { id };
             let mut end = id.end.min(id.start + 3);
             while end < id.end && !source.is_char_boundary(end) {

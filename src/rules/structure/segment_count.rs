@@ -5,6 +5,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
+use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
     id: "segment-count",
@@ -19,7 +20,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let (Some(st), Some(se)) = (transaction.st, transaction.se) else { continue };
         // `~~` is no segment: unexpected-segment reports it, and deleting it must not
         // leave SE01 wrong, so it is not counted here.
-        let expected = (st..=se).filter(|index| !file.segment_id(*index).is_empty()).count();
+        let empty = SegmentTag::of("");
+        let expected = file.tree.tags().get(st..=se).map_or(0, |tags| tags.iter().filter(|tag| **tag != empty).count());
         let written = file.value(se, 1);
         if written.parse::<usize>().ok() != Some(expected) {
             let shown = if written.is_empty() { "missing".to_string() } else { written.to_string() };

@@ -54,7 +54,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             } else {
                 "this segment id".to_string()
             };
-            report.add(segment.id, format!("{shown} is not defined by the 837 implementation guides"));
+            report.add(segment.id_span(), format!("{shown} is not defined by the 837 implementation guides"));
         }
     }
 }
