@@ -21,7 +21,7 @@ fn main() {
     let context = RuleContext::new(&file, &environment);
     println!("{:>10.2} ms  rule context", started.elapsed().as_secs_f64() * 1e3);
     let mut timings = Vec::new();
-    for rule in ALL {
+    for rule in ALL.iter() {
         let mut out = Vec::new();
         let started = Instant::now();
         let mut report = Report::new(rule.id, rule.default_severity, &mut out);

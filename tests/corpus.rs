@@ -65,19 +65,7 @@ fn pyx12_clean_files() -> Vec<String> {
 /// Structural rules: envelopes, control totals, numbering, value formats. These are the
 /// rules pyx12 also enforces, so a file pyx12 accepts must not fail them.
 fn structural_rules() -> Vec<&'static str> {
-    vec![
-        structure::isa_malformed::RULE.id,
-        structure::envelope_mismatch::RULE.id,
-        structure::segment_count::RULE.id,
-        structure::envelope_count::RULE.id,
-        structure::hl_structure::RULE.id,
-        structure::lx_sequence::RULE.id,
-        structure::claim_total_mismatch::RULE.id,
-        structure::invalid_date::RULE.id,
-        structure::invalid_number::RULE.id,
-        structure::npi_check_digit::RULE.id,
-        structure::unexpected_segment::RULE.id,
-    ]
+    structure::RULES.iter().map(|rule| rule.id).collect()
 }
 
 /// Structural rules pyx12 does not implement, so its "ok" says nothing about them.

@@ -10,20 +10,8 @@ use claim_lsp::diagnostic::Severity;
 use claim_lsp::rules::structure;
 use gen837::{generate_837p, BatchOptions};
 
-fn structural_rules() -> [&'static str; 11] {
-    [
-        structure::isa_malformed::RULE.id,
-        structure::envelope_mismatch::RULE.id,
-        structure::segment_count::RULE.id,
-        structure::envelope_count::RULE.id,
-        structure::hl_structure::RULE.id,
-        structure::lx_sequence::RULE.id,
-        structure::claim_total_mismatch::RULE.id,
-        structure::invalid_date::RULE.id,
-        structure::invalid_number::RULE.id,
-        structure::npi_check_digit::RULE.id,
-        structure::unexpected_segment::RULE.id,
-    ]
+fn structural_rules() -> Vec<&'static str> {
+    structure::RULES.iter().map(|rule| rule.id).collect()
 }
 
 fn assert_clean(options: &BatchOptions) {

@@ -11,6 +11,7 @@ pub mod structure;
 pub use context::{LineFacts, Report, RuleContext};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::LazyLock;
 
 use crate::analysis::Environment;
 use crate::config::RuleLevel;
@@ -25,41 +26,10 @@ pub struct Rule {
     pub check: fn(&RuleContext<'_>, &mut Report<'_>),
 }
 
-/// Every rule, in the order their findings are listed.
-pub static ALL: &[&Rule] = &[
-    &structure::isa_malformed::RULE,
-    &structure::envelope_mismatch::RULE,
-    &structure::segment_count::RULE,
-    &structure::envelope_count::RULE,
-    &structure::hl_structure::RULE,
-    &structure::lx_sequence::RULE,
-    &structure::claim_total_mismatch::RULE,
-    &structure::invalid_date::RULE,
-    &structure::invalid_number::RULE,
-    &structure::npi_check_digit::RULE,
-    &structure::unexpected_segment::RULE,
-    &drug_lines::unknown_code::RULE,
-    &drug_lines::code_not_effective::RULE,
-    &drug_lines::units_invalid::RULE,
-    &drug_lines::drug_units_not_whole::RULE,
-    &drug_lines::ndc_quantity_mismatch::RULE,
-    &drug_lines::units_over_limit::RULE,
-    &drug_lines::noc_missing_description::RULE,
-    &drug_lines::drug_line_missing_ndc::RULE,
-    &drug_lines::prior_auth_missing::RULE,
-    &drug_lines::jw_below_billing_unit::RULE,
-    &modifiers::unknown_modifier::RULE,
-    &modifiers::modifier_not_effective::RULE,
-    &modifiers::duplicate_modifier::RULE,
-    &modifiers::jw_jz_same_line::RULE,
-    &modifiers::jw_without_administered_line::RULE,
-    &modifiers::jz_with_wastage_line::RULE,
-    &modifiers::missing_jw_jz::RULE,
-    &modifiers::wastage_modifier_on_non_drug::RULE,
-    &modifiers::modifier_59_with_x::RULE,
-    &modifiers::modifier_rt_lt::RULE,
-    &modifiers::modifier_ga_gz::RULE,
-];
+/// Every rule, group by group: structure, drug lines, modifiers.
+pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+    structure::RULES.iter().chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect()
+});
 
 fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {
     let layers = std::iter::once(&settings.policy).chain(settings.payer_classes.values()).chain(settings.payers.values());

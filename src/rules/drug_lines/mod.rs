@@ -13,6 +13,21 @@ pub mod units_invalid;
 pub mod units_over_limit;
 pub mod unknown_code;
 
+/// The rules of this group, in the order their findings are listed.
+pub static RULES: &[&crate::rules::Rule] = &[
+    &unknown_code::RULE,
+    &code_not_effective::RULE,
+    &units_invalid::RULE,
+    &drug_units_not_whole::RULE,
+    &ndc_quantity_mismatch::RULE,
+    &units_over_limit::RULE,
+    &noc_missing_description::RULE,
+    &drug_line_missing_ndc::RULE,
+    &prior_auth_missing::RULE,
+    &jw_below_billing_unit::RULE,
+];
+
+
 use crate::decimal::Decimal;
 use crate::model::{ClaimFile, ElementPosition};
 use crate::rules::{LineFacts, RuleContext};

@@ -17,6 +17,22 @@ pub mod modifier_rt_lt;
 pub mod unknown_modifier;
 pub mod wastage_modifier_on_non_drug;
 
+/// The rules of this group, in the order their findings are listed.
+pub static RULES: &[&crate::rules::Rule] = &[
+    &unknown_modifier::RULE,
+    &modifier_not_effective::RULE,
+    &duplicate_modifier::RULE,
+    &jw_jz_same_line::RULE,
+    &jw_without_administered_line::RULE,
+    &jz_with_wastage_line::RULE,
+    &missing_jw_jz::RULE,
+    &wastage_modifier_on_non_drug::RULE,
+    &modifier_59_with_x::RULE,
+    &modifier_rt_lt::RULE,
+    &modifier_ga_gz::RULE,
+];
+
+
 use crate::calendar::CalendarDate;
 use crate::model::{Claim, ClaimFile, ElementPosition, Procedure, ServiceLine};
 use crate::syntax::Span;

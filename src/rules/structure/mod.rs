@@ -11,3 +11,19 @@ pub mod lx_sequence;
 pub mod npi_check_digit;
 pub mod segment_count;
 pub mod unexpected_segment;
+
+/// The rules of this group, in the order their findings are listed.
+pub static RULES: &[&crate::rules::Rule] = &[
+    &isa_malformed::RULE,
+    &envelope_mismatch::RULE,
+    &segment_count::RULE,
+    &envelope_count::RULE,
+    &hl_structure::RULE,
+    &lx_sequence::RULE,
+    &claim_total_mismatch::RULE,
+    &invalid_date::RULE,
+    &invalid_number::RULE,
+    &npi_check_digit::RULE,
+    &unexpected_segment::RULE,
+];
+
