@@ -29,12 +29,12 @@ pub struct RuleContext<'a> {
 }
 
 /// A service line that has an SV1 or SV2, with what every drug-line rule asks first,
-/// stored side by side so that a rule's pass over all lines reads memory in order.
+/// kept small and side by side: every drug-line rule passes over every line.
 pub struct LineFacts<'a> {
     pub transaction: &'a Transaction,
     pub claim: &'a Claim,
     pub line: &'a ServiceLine,
-    pub procedure: Procedure,
+    pub procedure: &'a Procedure,
     /// The code and its span when the composite's qualifier is `HC`.
     pub hcpcs: Option<(&'a str, Span)>,
     /// The table's entry for that code.
@@ -78,7 +78,7 @@ impl<'a> RuleContext<'a> {
             file.claims()
                 .flat_map(|(transaction, claim)| {
                     claim.lines.iter().filter_map(move |line| {
-                        let procedure = *line.procedure(file)?;
+                        let procedure = line.procedure(file)?;
                         let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
                         let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
                         let record = hcpcs.and_then(|(code, _)| codes.procedure(code));

@@ -60,41 +60,36 @@ pub struct ModifiedLine<'f> {
     pub date_of_service: Option<CalendarDate>,
 }
 
-/// The (at most four) modifiers of a line, inline: every modifier rule reads every line.
-#[derive(Clone, Copy, Debug, Default)]
+/// The (at most four) modifiers of a line, read from its procedure when asked: every
+/// modifier rule passes over every line, so the line itself stays small.
+#[derive(Clone, Copy, Debug)]
 pub struct LineModifiers<'f> {
-    items: [Option<LineModifier<'f>>; 4],
-    len: usize,
-}
-
-impl<'f> FromIterator<LineModifier<'f>> for LineModifiers<'f> {
-    fn from_iter<I: IntoIterator<Item = LineModifier<'f>>>(iter: I) -> Self {
-        let mut modifiers = Self::default();
-        for (slot, modifier) in modifiers.items.iter_mut().zip(iter) {
-            *slot = Some(modifier);
-            modifiers.len += 1;
-        }
-        modifiers
-    }
+    procedure: &'f Procedure,
+    source: &'f str,
 }
 
 impl<'f> LineModifiers<'f> {
-    pub fn iter(&self) -> impl Iterator<Item = &LineModifier<'f>> + '_ {
-        self.items.iter().take(self.len).flatten()
+    pub fn iter(&self) -> impl Iterator<Item = LineModifier<'f>> + 'f {
+        let (procedure, source) = (self.procedure, self.source);
+        procedure.modifiers.with_components().map(move |(component, span)| LineModifier {
+            text: span.text(source),
+            span,
+            element: procedure.component_element(component),
+        })
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.procedure.modifiers.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.procedure.modifiers.is_empty()
     }
 }
 
 impl<'f> ModifiedLine<'f> {
     /// The first modifier written as `code`.
-    pub fn modifier(&self, code: &str) -> Option<&LineModifier<'f>> {
+    pub fn modifier(&self, code: &str) -> Option<LineModifier<'f>> {
         self.modifiers.iter().find(|m| m.text == code)
     }
 
@@ -125,15 +120,7 @@ pub(crate) fn read_modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> 
         .iter()
         .filter_map(|line| {
             let procedure = line.procedure(file)?;
-            let modifiers = procedure
-                .modifiers
-                .with_components()
-                .map(|(component, span)| LineModifier {
-                    text: span.text(&file.text),
-                    span,
-                    element: procedure.component_element(component),
-                })
-                .collect();
+            let modifiers = LineModifiers { procedure, source: &file.text };
             let code = procedure.code.map_or("", |span| span.text(&file.text));
             Some(ModifiedLine { line, code, modifiers, date_of_service: line.date_of_service(file, claim), procedure })
         })
@@ -142,11 +129,11 @@ pub(crate) fn read_modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> 
 
 /// For rules about two modifiers that exclude each other on one line: the pair, first
 /// and second as written, when the line carries one of `left` and one of `right`.
-pub fn conflicting_pair<'a, 'f>(
-    line: &'a ModifiedLine<'f>,
+pub fn conflicting_pair<'f>(
+    line: &ModifiedLine<'f>,
     left: &[&str],
     right: &[&str],
-) -> Option<(&'a LineModifier<'f>, &'a LineModifier<'f>)> {
+) -> Option<(LineModifier<'f>, LineModifier<'f>)> {
     let first_left = line.modifiers.iter().find(|m| left.contains(&m.text))?;
     let first_right = line.modifiers.iter().find(|m| right.contains(&m.text))?;
     Some(if first_left.span.start <= first_right.span.start { (first_left, first_right) } else { (first_right, first_left) })
