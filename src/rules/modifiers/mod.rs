@@ -134,6 +134,10 @@ pub fn conflicting_pair<'f>(
     left: &[&str],
     right: &[&str],
 ) -> Option<(LineModifier<'f>, LineModifier<'f>)> {
+    // Most lines carry one modifier or none: nothing to read then.
+    if line.modifiers.len() < 2 {
+        return None;
+    }
     let first_left = line.modifiers.iter().find(|m| left.contains(&m.text))?;
     let first_right = line.modifiers.iter().find(|m| right.contains(&m.text))?;
     Some(if first_left.span.start <= first_right.span.start { (first_left, first_right) } else { (first_right, first_left) })
