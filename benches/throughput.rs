@@ -8,7 +8,7 @@
 //! Targets: ≥ 100 MB/s parse + all rules; didChange → diagnostics < 100 ms; hover < 1 ms.
 
 #[path = "../tests/common/gen837.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod gen837;
 
 use std::hint::black_box;
@@ -23,10 +23,7 @@ use tower_lsp::jsonrpc::Request;
 use tower_lsp::LspService;
 
 fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// Best, median and worst of a set of timings.
@@ -38,11 +35,7 @@ struct Summary {
 
 fn summarize(mut times: Vec<Duration>) -> Summary {
     times.sort_unstable();
-    Summary {
-        best: times[0],
-        median: times[times.len() / 2],
-        worst: times[times.len() - 1],
-    }
+    Summary { best: times[0], median: times[times.len() / 2], worst: times[times.len() - 1] }
 }
 
 /// Times `work` on a fresh input from `setup`; what `work` returns is dropped after the
@@ -87,20 +80,13 @@ fn place(text: &str, offset: usize) -> Place {
     let before = &text[..offset];
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Place {
-        offset,
-        line: line as u32,
-        character: (offset - line_start) as u32,
-    }
+    Place { offset, line: line as u32, character: (offset - line_start) as u32 }
 }
 
 /// The first occurrence of `needle` at or after the middle of the text, plus `skip`.
 fn middle(text: &str, needle: &str, skip: usize) -> Place {
     let from = text.len() / 2;
-    let at = text[from..]
-        .find(needle)
-        .map(|i| from + i)
-        .expect("needle in the generated text");
+    let at = text[from..].find(needle).map(|i| from + i).expect("needle in the generated text");
     place(text, at + skip)
 }
 
@@ -125,53 +111,26 @@ fn main() {
         warm.file.tree.segments.len(),
     );
 
-    let parse = time_runs(
-        runs,
-        || (),
-        |()| claim_lsp::syntax::parse(black_box(&text)),
-    );
-    let model = time_runs(
-        runs,
-        || text.clone(),
-        claim_lsp::model::ClaimFile::parse,
-    );
-    let analysis = time_runs(
-        runs,
-        || text.clone(),
-        |t| Analysis::of_text(t, &environment),
-    );
+    let parse = time_runs(runs, || (), |()| claim_lsp::syntax::parse(black_box(&text)));
+    let model = time_runs(runs, || text.clone(), claim_lsp::model::ClaimFile::parse);
+    let analysis = time_runs(runs, || text.clone(), |t| Analysis::of_text(t, &environment));
 
     // Hover directly on a ready analysis.
     let jcode = middle(&text, "SV1*HC:J9035*", 9);
     let modifier = middle(&text, "SV1*HC:J9035:JW*", 14);
     let sv104 = {
         let line = middle(&text, "SV1*HC:96413*", 0);
-        let units = text[line.offset..]
-            .match_indices('*')
-            .nth(2)
-            .map(|(i, _)| line.offset + i + 1)
-            .expect("SV104");
+        let units = text[line.offset..].match_indices('*').nth(2).map(|(i, _)| line.offset + i + 1).expect("SV104");
         place(&text, units)
     };
-    let targets = [
-        ("J-code (SV101-2 J9035)", jcode),
-        ("modifier (SV101-3 JW)", modifier),
-        ("element (SV104)", sv104),
-    ];
+    let targets = [("J-code (SV101-2 J9035)", jcode), ("modifier (SV101-3 JW)", modifier), ("element (SV104)", sv104)];
     let mut direct = Vec::new();
     for (name, target) in targets {
-        assert!(
-            claim_lsp::ide::hover::hover(&warm, environment.codes(), target.offset).is_some(),
-            "{name}: no hover"
-        );
+        assert!(claim_lsp::ide::hover::hover(&warm, environment.codes(), target.offset).is_some(), "{name}: no hover");
         let times = (0..hovers)
             .map(|_| {
                 let start = Instant::now();
-                black_box(claim_lsp::ide::hover::hover(
-                    &warm,
-                    environment.codes(),
-                    black_box(target.offset),
-                ));
+                black_box(claim_lsp::ide::hover::hover(&warm, environment.codes(), black_box(target.offset)));
                 start.elapsed()
             })
             .collect();
@@ -179,11 +138,8 @@ fn main() {
     }
     drop(warm);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let server = runtime.block_on(server_latencies(&text, edits, hovers, &targets));
 
     println!();
@@ -203,10 +159,7 @@ fn main() {
             mb_per_s(bytes, summary.median)
         );
     }
-    println!(
-        "| didOpen → first publishDiagnostics | {} | | | |",
-        ms(server.open)
-    );
+    println!("| didOpen → first publishDiagnostics | {} | | | |", ms(server.open));
     println!(
         "| didChange (1 char) → publishDiagnostics, {edits}× | {} | {} | {} | |",
         ms(server.change.best),
@@ -245,16 +198,12 @@ async fn server_latencies(
 ) -> ServerLatencies {
     let (mut service, socket) = LspService::new(Backend::new);
     // The client side: note each publishDiagnostics (version, arrival time), answer nothing.
-    let (published, mut arrivals) =
-        tokio::sync::mpsc::unbounded_channel::<(Option<i64>, Instant)>();
+    let (published, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Option<i64>, Instant)>();
     tokio::spawn(async move {
         let mut socket = socket;
         while let Some(request) = socket.next().await {
             if request.method() == "textDocument/publishDiagnostics" {
-                let version = request
-                    .params()
-                    .and_then(|p| p.get("version"))
-                    .and_then(Value::as_i64);
+                let version = request.params().and_then(|p| p.get("version")).and_then(Value::as_i64);
                 if published.send((version, Instant::now())).is_err() {
                     break;
                 }
@@ -273,21 +222,9 @@ async fn server_latencies(
     let uri = "file:///bench/batch-10k.837";
 
     let initialize = call("initialize", json!({ "capabilities": {} }), true);
-    service
-        .ready()
-        .await
-        .expect("ready")
-        .call(initialize)
-        .await
-        .expect("initialize");
+    service.ready().await.expect("ready").call(initialize).await.expect("initialize");
     let initialized = call("initialized", json!({}), false);
-    service
-        .ready()
-        .await
-        .expect("ready")
-        .call(initialized)
-        .await
-        .expect("initialized");
+    service.ready().await.expect("ready").call(initialized).await.expect("initialized");
 
     let open = call(
         "textDocument/didOpen",
@@ -295,13 +232,7 @@ async fn server_latencies(
         false,
     );
     let start = Instant::now();
-    service
-        .ready()
-        .await
-        .expect("ready")
-        .call(open)
-        .await
-        .expect("didOpen");
+    service.ready().await.expect("ready").call(open).await.expect("didOpen");
     let open_latency = wait_for(&mut arrivals, 1).await - start;
 
     // Insert one character into a subscriber's last name in the middle of the file.
@@ -324,13 +255,7 @@ async fn server_latencies(
             false,
         );
         let start = Instant::now();
-        service
-            .ready()
-            .await
-            .expect("ready")
-            .call(change)
-            .await
-            .expect("didChange");
+        service.ready().await.expect("ready").call(change).await.expect("didChange");
         change_times.push(wait_for(&mut arrivals, version).await - start);
     }
 
@@ -349,26 +274,14 @@ async fn server_latencies(
                 true,
             );
             let start = Instant::now();
-            let response = service
-                .ready()
-                .await
-                .expect("ready")
-                .call(request)
-                .await
-                .expect("hover");
+            let response = service.ready().await.expect("ready").call(request).await.expect("hover");
             times.push(start.elapsed());
-            let answered = response
-                .and_then(|r| r.into_parts().1.ok())
-                .is_some_and(|v| !v.is_null());
+            let answered = response.and_then(|r| r.into_parts().1.ok()).is_some_and(|v| !v.is_null());
             assert!(answered, "{name}: the server gave no hover");
         }
         hover.push((*name, summarize(times)));
     }
-    ServerLatencies {
-        open: open_latency,
-        change: summarize(change_times),
-        hover,
-    }
+    ServerLatencies { open: open_latency, change: summarize(change_times), hover }
 }
 
 /// Waits for the publishDiagnostics of `version`; returns when it arrived.

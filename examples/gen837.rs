@@ -12,8 +12,7 @@ mod gen837;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: gen837 --claims N [--claims-per-st N] [--no-newline] [--seed S] [-o FILE|-]";
+const USAGE: &str = "usage: gen837 --claims N [--claims-per-st N] [--no-newline] [--seed S] [-o FILE|-]";
 
 fn parse_args() -> Result<(gen837::BatchOptions, String), String> {
     let mut opts = gen837::BatchOptions::default();
@@ -49,11 +48,7 @@ fn main() -> ExitCode {
                 eprintln!("gen837: {msg}");
             }
             eprintln!("{USAGE}");
-            return if msg.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
+            return if msg.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
         }
     };
     let text = gen837::generate_837p(&opts);

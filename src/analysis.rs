@@ -38,12 +38,15 @@ impl Environment {
                 Ok(bytes) => match CodeTable::from_anweb(&crate::cli::decode(&bytes)) {
                     Ok(table) => Some(Arc::new(table)),
                     Err(error) => {
-                        messages.push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
+                        messages
+                            .push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
                         None
                     }
                 },
                 Err(error) => {
-                    messages.push(format!("codeTables.hcpcsFile {name}: cannot read ({error}); using the built-in HCPCS 2026 table"));
+                    messages.push(format!(
+                        "codeTables.hcpcsFile {name}: cannot read ({error}); using the built-in HCPCS 2026 table"
+                    ));
                     None
                 }
             }

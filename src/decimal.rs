@@ -46,11 +46,9 @@ impl Decimal {
     }
 
     pub fn checked_mul(self, other: Self) -> Option<Self> {
-        let product = Self {
-            mantissa: self.mantissa.checked_mul(other.mantissa)?,
-            scale: self.scale.checked_add(other.scale)?,
-        }
-        .normalized();
+        let product =
+            Self { mantissa: self.mantissa.checked_mul(other.mantissa)?, scale: self.scale.checked_add(other.scale)? }
+                .normalized();
         (product.scale <= MAX_DESCRIPTOR_SCALE * 2).then_some(product)
     }
 
@@ -191,11 +189,8 @@ impl fmt::Display for Decimal {
         let sign = if self.mantissa < 0 { "-" } else { "" };
         let digits = self.mantissa.unsigned_abs().to_string();
         let scale = self.scale as usize;
-        let (whole, fraction) = if digits.len() > scale {
-            digits.split_at(digits.len() - scale)
-        } else {
-            ("0", digits.as_str())
-        };
+        let (whole, fraction) =
+            if digits.len() > scale { digits.split_at(digits.len() - scale) } else { ("0", digits.as_str()) };
         let padded = format!("{fraction:0>scale$}");
         let fraction = padded.trim_end_matches('0');
         if fraction.is_empty() {

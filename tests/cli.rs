@@ -4,11 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn claim_lsp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run claim-lsp")
+    Command::new(env!("CARGO_BIN_EXE_claim-lsp")).args(args).env("NO_COLOR", "1").output().expect("run claim-lsp")
 }
 
 fn stdout(output: &Output) -> String {
@@ -23,10 +19,7 @@ fn clean_837p() -> String {
 /// The clean claim with SE01 one short: the transaction has 28 segments.
 fn wrong_se01() -> String {
     let text = clean_837p();
-    assert!(
-        text.contains("\nSE*28*0001~"),
-        "fixture changed: SE01 is no longer 28"
-    );
+    assert!(text.contains("\nSE*28*0001~"), "fixture changed: SE01 is no longer 28");
     text.replace("\nSE*28*0001~", "\nSE*27*0001~")
 }
 
@@ -43,24 +36,13 @@ fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
 fn version_and_help() {
     let version = claim_lsp(&["--version"]);
     assert_eq!(version.status.code(), Some(0));
-    assert_eq!(
-        stdout(&version).trim(),
-        format!("claim-lsp {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(stdout(&version).trim(), format!("claim-lsp {}", env!("CARGO_PKG_VERSION")));
 
     let help = claim_lsp(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     let text = stdout(&help);
-    for expected in [
-        "claim-lsp check",
-        "claim-lsp explain",
-        "--format human|json",
-        "EXIT CODES",
-    ] {
-        assert!(
-            text.contains(expected),
-            "--help lacks `{expected}`:\n{text}"
-        );
+    for expected in ["claim-lsp check", "claim-lsp explain", "--format human|json", "EXIT CODES"] {
+        assert!(text.contains(expected), "--help lacks `{expected}`:\n{text}");
     }
 }
 
@@ -68,52 +50,22 @@ fn version_and_help() {
 fn human_output_names_the_rule_and_shows_the_line_with_a_caret() {
     let path = scratch("wrong-se01.837", wrong_se01().as_bytes());
     let output = claim_lsp(&["check", path.to_str().expect("utf-8 path")]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "an error-level finding exits 1"
-    );
+    assert_eq!(output.status.code(), Some(1), "an error-level finding exits 1");
     let text = stdout(&output);
     let header = format!("{}:30:4: error[segment-count] ", path.display());
     let lines: Vec<&str> = text.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with(&header))
-        .unwrap_or_else(|| panic!("no `{header}` line:\n{text}"));
-    assert!(
-        lines[at].contains("SE01 is 27") && lines[at].contains("expected 28"),
-        "{}",
-        lines[at]
-    );
-    assert_eq!(
-        lines.get(at + 2).copied(),
-        Some("30 | SE*27*0001~"),
-        "source line:\n{text}"
-    );
-    assert_eq!(
-        lines.get(at + 3).copied(),
-        Some("   |    ^^"),
-        "caret under `27`:\n{text}"
-    );
-    assert!(
-        text.ends_with("1 error, 0 warnings, 0 info, 0 hints in 1 file\n"),
-        "summary:\n{text}"
-    );
-    assert!(
-        !text.contains('\u{1b}'),
-        "NO_COLOR=1 output has escape codes"
-    );
+    let at = lines.iter().position(|l| l.starts_with(&header)).unwrap_or_else(|| panic!("no `{header}` line:\n{text}"));
+    assert!(lines[at].contains("SE01 is 27") && lines[at].contains("expected 28"), "{}", lines[at]);
+    assert_eq!(lines.get(at + 2).copied(), Some("30 | SE*27*0001~"), "source line:\n{text}");
+    assert_eq!(lines.get(at + 3).copied(), Some("   |    ^^"), "caret under `27`:\n{text}");
+    assert!(text.ends_with("1 error, 0 warnings, 0 info, 0 hints in 1 file\n"), "summary:\n{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR=1 output has escape codes");
 }
 
 #[test]
 fn json_output_has_one_based_positions() {
     let path = scratch("wrong-se01-json.837", wrong_se01().as_bytes());
-    let output = claim_lsp(&[
-        "check",
-        "--format",
-        "json",
-        path.to_str().expect("utf-8 path"),
-    ]);
+    let output = claim_lsp(&["check", "--format", "json", path.to_str().expect("utf-8 path")]);
     assert_eq!(output.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
     let findings = value.as_array().expect("an array of findings");
@@ -126,32 +78,10 @@ fn json_output_has_one_based_positions() {
     assert_eq!(finding["end_column"], 6);
     assert_eq!(finding["severity"], "error");
     assert_eq!(finding["rule"], "segment-count");
-    assert!(
-        finding["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("SE01")),
-        "{finding}"
-    );
-    let mut keys: Vec<&str> = finding
-        .as_object()
-        .expect("object")
-        .keys()
-        .map(String::as_str)
-        .collect();
+    assert!(finding["message"].as_str().is_some_and(|m| m.contains("SE01")), "{finding}");
+    let mut keys: Vec<&str> = finding.as_object().expect("object").keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
-            "column",
-            "end_column",
-            "end_line",
-            "line",
-            "message",
-            "path",
-            "rule",
-            "severity"
-        ]
-    );
+    assert_eq!(keys, ["column", "end_column", "end_line", "line", "message", "path", "rule", "severity"]);
 }
 
 #[test]
@@ -161,43 +91,22 @@ fn exit_codes() {
     let output = claim_lsp(&["check", clean]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("0 errors, 0 warnings, 0 info, 0 hints in 1 file"));
-    assert_eq!(
-        claim_lsp(&["check", "--format", "json", clean])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(claim_lsp(&["check", "--format", "json", clean]).status.code(), Some(0));
 
     let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-claim.837");
     let output = claim_lsp(&["check", missing.to_str().expect("utf-8 path")]);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "a missing file is an I/O error"
-    );
+    assert_eq!(output.status.code(), Some(2), "a missing file is an I/O error");
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read"));
 
     // A missing file beside a file with errors is still exit 2: the run is incomplete.
     let wrong = scratch("wrong-se01-with-missing.837", wrong_se01().as_bytes());
-    let output = claim_lsp(&[
-        "check",
-        wrong.to_str().expect("utf-8 path"),
-        missing.to_str().expect("utf-8 path"),
-    ]);
+    let output = claim_lsp(&["check", wrong.to_str().expect("utf-8 path"), missing.to_str().expect("utf-8 path")]);
     assert_eq!(output.status.code(), Some(2));
 
-    for args in [
-        &["check", "--bogus", clean][..],
-        &["check", "--format", "xml", clean],
-        &["check"],
-        &["frobnicate"],
-    ] {
+    for args in [&["check", "--bogus", clean][..], &["check", "--format", "xml", clean], &["check"], &["frobnicate"]] {
         let output = claim_lsp(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&output.stderr).contains("USAGE"),
-            "{args:?}: usage on stderr"
-        );
+        assert!(String::from_utf8_lossy(&output.stderr).contains("USAGE"), "{args:?}: usage on stderr");
     }
 }
 
@@ -208,27 +117,13 @@ fn utf16_with_bom_is_checked_like_utf8() {
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let path = scratch("utf16le-bom.837", &bytes);
     let output = claim_lsp(&["check", path.to_str().expect("utf-8 path")]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        stdout(&output).contains(":30:4: error[segment-count]"),
-        "{}",
-        stdout(&output)
-    );
+    assert_eq!(output.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).contains(":30:4: error[segment-count]"), "{}", stdout(&output));
 
     let mut big_endian = vec![0xFE, 0xFF];
     big_endian.extend(clean_837p().encode_utf16().flat_map(u16::to_be_bytes));
     let path = scratch("utf16be-bom.837", &big_endian);
-    assert_eq!(
-        claim_lsp(&["check", path.to_str().expect("utf-8 path")])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(claim_lsp(&["check", path.to_str().expect("utf-8 path")]).status.code(), Some(0));
 }
 
 #[test]
@@ -247,17 +142,9 @@ fn latin1_is_checked_without_crashing() {
     let path = scratch("latin1.837", &bytes);
     let output = claim_lsp(&["check", path.to_str().expect("utf-8 path")]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    let output = claim_lsp(&[
-        "check",
-        "--format",
-        "json",
-        path.to_str().expect("utf-8 path"),
-    ]);
+    let output = claim_lsp(&["check", "--format", "json", path.to_str().expect("utf-8 path")]);
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&stdout(&output)).expect("valid JSON"),
-        serde_json::json!([])
-    );
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout(&output)).expect("valid JSON"), serde_json::json!([]));
 }
 
 #[test]
@@ -295,7 +182,14 @@ fn the_demo_claim_shows_every_drug_line_mistake() {
         .expect("run claim-lsp");
     assert_eq!(output.status.code(), Some(1));
     let printed = stdout(&output);
-    for rule in ["claim-total-mismatch", "jz-with-wastage-line", "ndc-quantity-mismatch", "code-not-effective", "modifier-rt-lt", "drug-units-not-whole"] {
+    for rule in [
+        "claim-total-mismatch",
+        "jz-with-wastage-line",
+        "ndc-quantity-mismatch",
+        "code-not-effective",
+        "modifier-rt-lt",
+        "drug-units-not-whole",
+    ] {
         assert!(printed.contains(&format!("[{rule}]")), "{rule} missing:\n{printed}");
     }
     let expected_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("{demo}.expected"));

@@ -78,7 +78,12 @@ fn a_broken_config_is_a_message_and_checking_goes_on() {
     assert!(stdout.contains("error[segment-count]"), "the default level still applies:\n{stdout}");
     assert_eq!(output.status.code(), Some(1));
     std::fs::write(&config, "{ not json").expect("config");
-    let output = Command::new(env!("CARGO_BIN_EXE_claim-lsp")).args(["check", "--config"]).arg(&config).arg(&claim).output().expect("run");
+    let output = Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
+        .args(["check", "--config"])
+        .arg(&config)
+        .arg(&claim)
+        .output()
+        .expect("run");
     assert!(String::from_utf8_lossy(&output.stderr).contains("not valid JSON"));
     assert_eq!(output.status.code(), Some(1), "checking went on with the defaults");
     let _ = std::fs::remove_dir_all(&folder);

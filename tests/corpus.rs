@@ -18,8 +18,7 @@ fn corpus_dir() -> PathBuf {
 
 /// The corpus files, as listed (first column) in `MANIFEST.tsv`.
 fn corpus_files() -> Vec<String> {
-    let manifest =
-        std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let manifest = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("MANIFEST.tsv");
     let files: Vec<String> = manifest
         .lines()
         .skip(1)
@@ -27,17 +26,12 @@ fn corpus_files() -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(String::from)
         .collect();
-    assert_eq!(
-        files.len(),
-        74,
-        "MANIFEST.tsv should list the 74 corpus files"
-    );
+    assert_eq!(files.len(), 74, "MANIFEST.tsv should list the 74 corpus files");
     files
 }
 
 fn read_text(relative: &str) -> String {
-    let bytes =
-        std::fs::read(corpus_dir().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let bytes = std::fs::read(corpus_dir().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
     claim_lsp::cli::decode(&bytes)
 }
 
@@ -48,15 +42,13 @@ fn analyse(relative: &str) -> Analysis {
 /// Files pyx12 accepts: its verdict is `ok`, or it accepts the normalised copy (last
 /// column; pyx12 chokes on a UTF-8 BOM, indentation and some GS08 values).
 fn pyx12_clean_files() -> Vec<String> {
-    let baseline = std::fs::read_to_string(corpus_dir().join("PYX12_BASELINE.tsv"))
-        .expect("PYX12_BASELINE.tsv");
+    let baseline = std::fs::read_to_string(corpus_dir().join("PYX12_BASELINE.tsv")).expect("PYX12_BASELINE.tsv");
     baseline
         .lines()
         .skip(1)
         .filter_map(|line| {
             let columns: Vec<&str> = line.split('\t').collect();
-            let clean = columns.get(1) == Some(&"ok")
-                || columns.last().is_some_and(|c| c.starts_with("ok"));
+            let clean = columns.get(1) == Some(&"ok") || columns.last().is_some_and(|c| c.starts_with("ok"));
             clean.then(|| columns[0].to_string())
         })
         .collect()
@@ -72,16 +64,10 @@ fn structural_rules() -> Vec<&'static str> {
 const NOT_CHECKED_BY_PYX12: &[(&str, &str)] = &[
     // pyx12 checks an NPI's length and characters but not its Luhn check digit, and the
     // sample files use made-up NPIs.
-    (
-        "npi-check-digit",
-        "pyx12 does not verify the NPI Luhn check digit",
-    ),
+    ("npi-check-digit", "pyx12 does not verify the NPI Luhn check digit"),
     // pyx12 does not balance CLM02 against the service lines; pyx12/simple_837p.txt
     // really bills CLM02 = 21 with two 21.00 lines.
-    (
-        "claim-total-mismatch",
-        "pyx12 does not balance CLM02 against SV102/SV203",
-    ),
+    ("claim-total-mismatch", "pyx12 does not balance CLM02 against SV102/SV203"),
 ];
 
 #[test]
@@ -89,10 +75,7 @@ fn every_corpus_file_round_trips_through_the_parser() {
     for relative in corpus_files() {
         let text = read_text(&relative);
         let tree = claim_lsp::syntax::parse(&text);
-        assert!(
-            tree.rebuild(&text) == text,
-            "{relative}: rebuilding the syntax tree changed the text"
-        );
+        assert!(tree.rebuild(&text) == text, "{relative}: rebuilding the syntax tree changed the text");
         let analysis = Analysis::of_text(text.clone(), &Environment::default());
         assert!(
             analysis.file.tree.rebuild(&analysis.file.text) == text,
@@ -129,10 +112,7 @@ fn check_command_never_crashes_on_the_corpus() {
             String::from_utf8_lossy(&output.stderr)
         );
         let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            stdout.contains(" in 1 file"),
-            "{relative}: no summary line:\n{stdout}"
-        );
+        assert!(stdout.contains(" in 1 file"), "{relative}: no summary line:\n{stdout}");
         assert_eq!(
             code == Some(1),
             stdout.lines().any(|l| l.contains(": error[")),
@@ -144,11 +124,7 @@ fn check_command_never_crashes_on_the_corpus() {
 #[test]
 fn files_pyx12_accepts_get_no_structural_error() {
     let clean = pyx12_clean_files();
-    assert!(
-        clean.len() >= 16,
-        "expected the 16 files pyx12 accepts, found {}",
-        clean.len()
-    );
+    assert!(clean.len() >= 16, "expected the 16 files pyx12 accepts, found {}", clean.len());
     let structural = structural_rules();
     let allowed: Vec<&str> = NOT_CHECKED_BY_PYX12.iter().map(|(id, _)| *id).collect();
     let mut failures = Vec::new();
@@ -158,18 +134,11 @@ fn files_pyx12_accepts_get_no_structural_error() {
                 && structural.contains(&diagnostic.rule)
                 && !allowed.contains(&diagnostic.rule)
             {
-                failures.push(format!(
-                    "{relative}: error[{}] {}",
-                    diagnostic.rule, diagnostic.message
-                ));
+                failures.push(format!("{relative}: error[{}] {}", diagnostic.rule, diagnostic.message));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "structural errors on files pyx12 accepts:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "structural errors on files pyx12 accepts:\n{}", failures.join("\n"));
 }
 
 /// One line per file, rule and severity with the number of findings; `(none)` for a
@@ -182,18 +151,13 @@ fn snapshot() -> String {
     for relative in corpus_files() {
         let mut counts: BTreeMap<(&'static str, Severity), usize> = BTreeMap::new();
         for diagnostic in analyse(&relative).diagnostics {
-            *counts
-                .entry((diagnostic.rule, diagnostic.severity))
-                .or_default() += 1;
+            *counts.entry((diagnostic.rule, diagnostic.severity)).or_default() += 1;
         }
         if counts.is_empty() {
             out.push_str(&format!("{relative}\t(none)\n"));
         }
         for ((rule, severity), count) in counts {
-            out.push_str(&format!(
-                "{relative}\t{rule}\t{}\t{count}\n",
-                severity.as_str()
-            ));
+            out.push_str(&format!("{relative}\t{rule}\t{}\t{count}\n", severity.as_str()));
         }
     }
     out

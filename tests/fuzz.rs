@@ -101,11 +101,7 @@ fn change() -> impl Strategy<Value = TextDocumentContentChangeEvent> {
 }
 
 fn encoding() -> impl Strategy<Value = PositionEncoding> {
-    prop_oneof![
-        Just(PositionEncoding::Utf16),
-        Just(PositionEncoding::Utf8),
-        Just(PositionEncoding::Utf32)
-    ]
+    prop_oneof![Just(PositionEncoding::Utf16), Just(PositionEncoding::Utf8), Just(PositionEncoding::Utf32)]
 }
 
 proptest! {
@@ -173,63 +169,20 @@ fn edit_replaces_the_named_utf16_range() {
     let mut store = DocumentStore::default();
     store.open(uri.clone(), "NM1*IL*1*𝔄É~\r\nLX*1~\r\n", 1);
     let change = |start: (u32, u32), end: (u32, u32), text: &str| TextDocumentContentChangeEvent {
-        range: Some(Range::new(
-            Position::new(start.0, start.1),
-            Position::new(end.0, end.1),
-        )),
+        range: Some(Range::new(Position::new(start.0, start.1), Position::new(end.0, end.1))),
         range_length: None,
         text: text.to_string(),
     };
     // 𝔄 is two UTF-16 units: columns 9..11.
-    store
-        .change(
-            &uri,
-            2,
-            &[change((0, 9), (0, 11), "A")],
-            PositionEncoding::Utf16,
-        )
-        .expect("applied");
-    assert_eq!(
-        store.get(&uri).map(|d| d.rope.to_string()).as_deref(),
-        Some("NM1*IL*1*AÉ~\r\nLX*1~\r\n")
-    );
+    store.change(&uri, 2, &[change((0, 9), (0, 11), "A")], PositionEncoding::Utf16).expect("applied");
+    assert_eq!(store.get(&uri).map(|d| d.rope.to_string()).as_deref(), Some("NM1*IL*1*AÉ~\r\nLX*1~\r\n"));
     // Inverted range: treated as empty at its start, nothing removed.
-    store
-        .change(
-            &uri,
-            3,
-            &[change((1, 3), (1, 0), "9")],
-            PositionEncoding::Utf16,
-        )
-        .expect("applied");
-    assert_eq!(
-        store.get(&uri).map(|d| d.rope.to_string()).as_deref(),
-        Some("NM1*IL*1*AÉ~\r\nLX*91~\r\n")
-    );
+    store.change(&uri, 3, &[change((1, 3), (1, 0), "9")], PositionEncoding::Utf16).expect("applied");
+    assert_eq!(store.get(&uri).map(|d| d.rope.to_string()).as_deref(), Some("NM1*IL*1*AÉ~\r\nLX*91~\r\n"));
     // Past the end of a line: the end of that line, before its line break.
-    store
-        .change(
-            &uri,
-            4,
-            &[change((0, 500), (0, 900), "!")],
-            PositionEncoding::Utf16,
-        )
-        .expect("applied");
-    assert_eq!(
-        store.get(&uri).map(|d| d.rope.to_string()).as_deref(),
-        Some("NM1*IL*1*AÉ~!\r\nLX*91~\r\n")
-    );
+    store.change(&uri, 4, &[change((0, 500), (0, 900), "!")], PositionEncoding::Utf16).expect("applied");
+    assert_eq!(store.get(&uri).map(|d| d.rope.to_string()).as_deref(), Some("NM1*IL*1*AÉ~!\r\nLX*91~\r\n"));
     // Past the last line: the end of the document.
-    store
-        .change(
-            &uri,
-            5,
-            &[change((99, 0), (99, 5), "?")],
-            PositionEncoding::Utf16,
-        )
-        .expect("applied");
-    assert_eq!(
-        store.get(&uri).map(|d| d.rope.to_string()).as_deref(),
-        Some("NM1*IL*1*AÉ~!\r\nLX*91~\r\n?")
-    );
+    store.change(&uri, 5, &[change((99, 0), (99, 5), "?")], PositionEncoding::Utf16).expect("applied");
+    assert_eq!(store.get(&uri).map(|d| d.rope.to_string()).as_deref(), Some("NM1*IL*1*AÉ~!\r\nLX*91~\r\n?"));
 }

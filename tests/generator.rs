@@ -17,17 +17,9 @@ fn structural_rules() -> Vec<&'static str> {
 fn assert_clean(options: &BatchOptions) {
     let text = generate_837p(options);
     let analysis = Analysis::of_text(text.clone(), &Environment::default());
-    assert_eq!(
-        analysis.file.claims().count(),
-        options.claims,
-        "{options:?}: claim count"
-    );
+    assert_eq!(analysis.file.claims().count(), options.claims, "{options:?}: claim count");
     let transactions = analysis.file.transactions().count();
-    assert_eq!(
-        transactions,
-        options.claims.div_ceil(options.claims_per_transaction),
-        "{options:?}: ST/SE count"
-    );
+    assert_eq!(transactions, options.claims.div_ceil(options.claims_per_transaction), "{options:?}: ST/SE count");
     let structural = structural_rules();
     let unwanted: Vec<String> = analysis
         .diagnostics
@@ -35,13 +27,7 @@ fn assert_clean(options: &BatchOptions) {
         .filter(|d| structural.contains(&d.rule) || d.severity == Severity::Error)
         .map(|d| {
             let at = &text[d.span.start..d.span.end.min(d.span.start + 40)];
-            format!(
-                "{}[{}] at byte {} `{at}`: {}",
-                d.severity.as_str(),
-                d.rule,
-                d.span.start,
-                d.message
-            )
+            format!("{}[{}] at byte {} `{at}`: {}", d.severity.as_str(), d.rule, d.span.start, d.message)
         })
         .collect();
     assert!(unwanted.is_empty(), "{options:?}:\n{}", unwanted.join("\n"));
@@ -50,33 +36,18 @@ fn assert_clean(options: &BatchOptions) {
 #[test]
 fn generated_claims_are_clean_with_line_breaks() {
     for seed in [1, 20_260_115] {
-        assert_clean(&BatchOptions {
-            claims: 50,
-            claims_per_transaction: 12,
-            line_breaks: true,
-            seed,
-        });
+        assert_clean(&BatchOptions { claims: 50, claims_per_transaction: 12, line_breaks: true, seed });
     }
 }
 
 #[test]
 fn generated_claims_are_clean_without_line_breaks() {
     for seed in [7, 424_242] {
-        assert_clean(&BatchOptions {
-            claims: 50,
-            claims_per_transaction: 12,
-            line_breaks: false,
-            seed,
-        });
+        assert_clean(&BatchOptions { claims: 50, claims_per_transaction: 12, line_breaks: false, seed });
     }
 }
 
 #[test]
 fn one_claim_per_transaction_is_clean() {
-    assert_clean(&BatchOptions {
-        claims: 5,
-        claims_per_transaction: 1,
-        line_breaks: true,
-        seed: 3,
-    });
+    assert_clean(&BatchOptions { claims: 5, claims_per_transaction: 1, line_breaks: true, seed: 3 });
 }

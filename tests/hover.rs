@@ -18,9 +18,19 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { name: "j2700", needle: "J2700:JZ*40*UN*4", at: 2, shows: &["oxacillin sodium", "250 mg", "4 units = up to 1,000 mg oxacillin sodium"] },
+    Case {
+        name: "j2700",
+        needle: "J2700:JZ*40*UN*4",
+        at: 2,
+        shows: &["oxacillin sodium", "250 mg", "4 units = up to 1,000 mg oxacillin sodium"],
+    },
     Case { name: "j2410", needle: "J2410", at: 1, shows: &["oxymorphone"] },
-    Case { name: "j1170-after-termination", needle: "J1170", at: 3, shows: &["discontinued", "2024-09-30", "J1171", "1 unit of J1170 = 40 units of J1171"] },
+    Case {
+        name: "j1170-after-termination",
+        needle: "J1170",
+        at: 3,
+        shows: &["discontinued", "2024-09-30", "J1171", "1 unit of J1170 = 40 units of J1171"],
+    },
     Case { name: "modifier-jz", needle: "JZ*40", at: 1, shows: &["JZ", "Zero drug amount discarded"] },
     Case { name: "modifier-jw", needle: "JW*0", at: 0, shows: &["JW", "discarded"] },
     Case { name: "cpt-code", needle: "96365", at: 2, shows: &["CPT", "not included"] },
@@ -56,7 +66,12 @@ fn hovers_explain_codes_modifiers_elements_and_qualifiers() {
         if std::env::var_os("UPDATE_EXPECT").is_some() {
             std::fs::write(&snapshot, &doc.markdown).expect("write snapshot");
         } else if std::fs::read_to_string(&snapshot).ok().as_deref() != Some(doc.markdown.as_str()) {
-            failures.push(format!("{}: differs from {} (UPDATE_EXPECT=1 to refresh):\n{}", case.name, snapshot.display(), doc.markdown));
+            failures.push(format!(
+                "{}: differs from {} (UPDATE_EXPECT=1 to refresh):\n{}",
+                case.name,
+                snapshot.display(),
+                doc.markdown
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -68,10 +83,12 @@ fn a_newer_hcpcs_file_from_settings_replaces_the_table_and_a_broken_one_keeps_it
     std::fs::create_dir_all(&folder).expect("temp folder");
     // Two records in CMS's fixed-width layout: the real J2700 line, and a made-up code
     // "J0000" that exists only in this test file.
-    let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hcpcs/HCPC2026_JAN_ANWEB_J.txt"))
-        .expect("data");
+    let builtin =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hcpcs/HCPC2026_JAN_ANWEB_J.txt"))
+            .expect("data");
     let j2700 = builtin.lines().find(|l| l.starts_with("J2700")).expect("J2700 record").to_string();
-    let made_up = j2700.replacen("J2700", "J0000", 1).replacen("Injection, oxacillin sodium", "Test-only, made-up drugname", 1);
+    let made_up =
+        j2700.replacen("J2700", "J0000", 1).replacen("Injection, oxacillin sodium", "Test-only, made-up drugname", 1);
     std::fs::write(folder.join("anweb.txt"), format!("{j2700}\r\n{made_up}\r\n")).expect("write");
     std::fs::write(folder.join("broken.txt"), format!("{j2700}\r\nthis is not a record\r\n")).expect("write");
 

@@ -38,7 +38,8 @@ async fn marker_values_never_reach_the_log() {
         .with_ansi(false)
         .init();
 
-    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/claims/clean-837p.837")).expect("base");
+    let base =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/claims/clean-837p.837")).expect("base");
     let text = base.replace("DOE*JANE", &format!("{MARKER}*JANE")).replace("SE*", "SE*9");
     let uri = format!("file:///home/{MARKER}/claims/{MARKER}.837");
     let options = json!({"rules": {MARKER: "off", "segment-count": MARKER}, "codeTables": {"hcpcsFile": format!("/tmp/{MARKER}/anweb.txt")}});
@@ -47,15 +48,26 @@ async fn marker_values_never_reach_the_log() {
     client.diagnostics(&uri, Some(1)).await;
     let edited = text.replace("JANE", &format!("{MARKER}X"));
     client
-        .notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}))
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
+        )
         .await;
-    client.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 1}, "contentChanges": [{"text": MARKER}]})).await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 1}, "contentChanges": [{"text": MARKER}]}),
+        )
+        .await;
     client.diagnostics(&uri, Some(2)).await;
     let at = edited.find(MARKER).expect("marker in text");
-    client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": utf16_position(&edited, at)})).await;
+    client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": utf16_position(&edited, at)}))
+        .await;
     client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}})).await;
 
-    let log = String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_owned();
+    let log =
+        String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_owned();
     assert!(log.contains("initialized"), "the log captured nothing, so the test would prove nothing:\n{log}");
     assert!(log.contains("change refused"), "the stale change should be logged (without content):\n{log}");
     assert!(!log.contains(MARKER), "patient data reached the log:\n{log}");

@@ -76,9 +76,16 @@ async fn a_thousand_random_edits_keep_server_and_client_text_equal() {
         // Some notifications carry several events, applied one after the other.
         let events: Vec<Value> = (0..1 + random.below(3)).map(|_| random_edit(&mut random, &mut text)).collect();
         client
-            .notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": events}))
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": events}),
+            )
             .await;
-        assert_eq!(client.service.inner().document_text(&uri).as_deref(), Some(text.as_str()), "after version {version}");
+        assert_eq!(
+            client.service.inner().document_text(&uri).as_deref(),
+            Some(text.as_str()),
+            "after version {version}"
+        );
     }
     // The last diagnostics carry the last version; no older version is published after it.
     let last = client.diagnostics(URI, Some(1001)).await;
@@ -136,7 +143,8 @@ async fn positions_use_the_negotiated_encoding_outside_the_bmp() {
     let segment_count = find_rule(&published, "segment-count");
     assert_eq!(segment_count["range"]["start"]["character"], expected_utf16);
 
-    let mut utf8_client = TestClient::start(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}), Value::Null).await;
+    let mut utf8_client =
+        TestClient::start(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}), Value::Null).await;
     utf8_client.open(URI, &text, 1).await;
     let published = utf8_client.diagnostics(URI, Some(1)).await;
     let segment_count = find_rule(&published, "segment-count");
@@ -154,12 +162,16 @@ fn find_rule<'a>(published: &'a Value, rule: &str) -> &'a Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_turn_rules_off_and_bad_values_fall_back_with_a_warning() {
     let text = base_claim().replace("SE*", "SE*9").replace("SE*9", "SE*99");
-    let mut client = TestClient::start(json!({}), json!({"rules": {"segment-count": "off", "lx-sequence": "purple"}})).await;
+    let mut client =
+        TestClient::start(json!({}), json!({"rules": {"segment-count": "off", "lx-sequence": "purple"}})).await;
     client.open(URI, &text, 1).await;
     let published = client.diagnostics(URI, Some(1)).await;
     assert!(published["diagnostics"].as_array().is_some_and(|d| d.iter().all(|d| d["code"] != "segment-count")));
     client
-        .notify("workspace/didChangeConfiguration", json!({"settings": {"claimLsp": {"rules": {"segment-count": "warning"}}}}))
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"claimLsp": {"rules": {"segment-count": "warning"}}}}),
+        )
         .await;
     let published = client.diagnostics(URI, None).await;
     assert_eq!(find_rule(&published, "segment-count")["severity"], 2);

@@ -108,7 +108,8 @@ fn rule_fixtures_match_their_expected_findings() {
 #[test]
 fn every_rule_has_a_page_and_fixtures_that_fire_and_stay_silent() {
     let mut missing = Vec::new();
-    let index = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/README.md")).unwrap_or_default();
+    let index =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/README.md")).unwrap_or_default();
     for rule in claim_lsp::rules::ALL.iter() {
         if !index.contains(&format!("[`{}`]({}.md)", rule.id, rule.id)) {
             missing.push(format!("a row for {} in docs/rules/README.md", rule.id));

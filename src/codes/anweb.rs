@@ -107,7 +107,9 @@ pub fn parse(text: &str) -> Result<Vec<CodeRecord>, AnwebError> {
                     }
                 }
                 _ => {
-                    return Err(fail(format!("continues the description of {code} but does not follow a first line of {code}")));
+                    return Err(fail(format!(
+                        "continues the description of {code} but does not follow a first line of {code}"
+                    )));
                 }
             }
             continue;
@@ -125,7 +127,10 @@ fn first_line(line: &Columns<'_>, code: String, kind: RecordKind, description: &
             continue;
         }
         if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("has pricing indicator {value:?} in columns {start}-{}; expected two digits", start + 1));
+            return Err(format!(
+                "has pricing indicator {value:?} in columns {start}-{}; expected two digits",
+                start + 1
+            ));
         }
         pricing.push(value.to_string());
     }
@@ -344,7 +349,12 @@ mod tests {
 
     #[test]
     fn joins_continuation_lines_and_accepts_trimmed_lf_lines() {
-        let first = record("J2274", "00100", '3', "Injection, morphine sulfate, preservative-free for epidural or intrathecal use,");
+        let first = record(
+            "J2274",
+            "00100",
+            '3',
+            "Injection, morphine sulfate, preservative-free for epidural or intrathecal use,",
+        );
         let second = record("J2274", "00200", '4', "10 mg");
         let text = format!("{}\n{}\n", first.trim_end(), second.trim_end());
         let records = parse(&text).expect("valid records");

@@ -424,7 +424,10 @@ mod tests {
     #[test]
     fn the_common_shapes() {
         let naloxone = unit("Injection, naloxone hydrochloride, not otherwise specified, 0.01 mg");
-        assert_eq!((naloxone.per_unit_text().as_str(), naloxone.substance.as_str()), ("0.01 mg", "naloxone hydrochloride"));
+        assert_eq!(
+            (naloxone.per_unit_text().as_str(), naloxone.substance.as_str()),
+            ("0.01 mg", "naloxone hydrochloride")
+        );
         assert_eq!(unit("Injection, naloxone hydrochloride, per 1 mg").per_unit_text(), "1 mg");
         assert_eq!(unit("Injection, onabotulinumtoxina, 1 unit").per_unit_text(), "1 unit");
         assert_eq!(unit("Injection, interferon, per 1000 units").per_unit_text(), "1,000 units");

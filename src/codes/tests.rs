@@ -13,7 +13,8 @@ fn code(code: &str) -> &'static HcpcsCode {
 #[test]
 fn every_data_file_parses_with_the_documented_record_counts() {
     // Counts from /work/shared/data/README.md: 383 modifiers, 1,209 J, 610 Q records.
-    let counts: Vec<usize> = BUILTIN_FILES.iter().map(|file| anweb::parse(file).expect("CMS file parses").len()).collect();
+    let counts: Vec<usize> =
+        BUILTIN_FILES.iter().map(|file| anweb::parse(file).expect("CMS file parses").len()).collect();
     assert_eq!(counts, vec![383, 1_209, 610]);
     let table = builtin();
     assert_eq!((table.modifier_count(), table.procedure_count()), (383, 1_819));
@@ -50,8 +51,14 @@ fn successors_name_the_replacement_and_convert_units() {
     let hydromorphone = table.successor("J1170").expect("J1170 successor");
     assert_eq!(hydromorphone.new, "J1171");
     assert_eq!(hydromorphone.conversion_text(), Some("1 unit of J1170 = 40 units of J1171"));
-    assert_eq!(table.successor("J2310").and_then(Successor::conversion_text), Some("1 unit of J2310 = 100 units of J2312"));
-    assert_eq!(table.successor("J9010").and_then(Successor::conversion_text), Some("1 unit of J9010 = 10 units of J0202"));
+    assert_eq!(
+        table.successor("J2310").and_then(Successor::conversion_text),
+        Some("1 unit of J2310 = 100 units of J2312")
+    );
+    assert_eq!(
+        table.successor("J9010").and_then(Successor::conversion_text),
+        Some("1 unit of J9010 = 10 units of J0202")
+    );
     let jg = table.successor("JG").expect("JG successor");
     assert_eq!((jg.new.as_str(), jg.conversion_text()), ("TB", None));
     // Not in successors.tsv but in the record's own cross-reference field.

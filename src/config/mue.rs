@@ -44,13 +44,14 @@ impl MueTable {
             let cells = split_csv(line);
             let code = cells.first().map(|c| c.trim().to_ascii_uppercase()).unwrap_or_default();
             let value = cells.get(1).map(|c| c.trim()).unwrap_or_default();
-            let value: u64 = value
-                .parse()
-                .map_err(|_| format!("line {}: the MUE value is not a whole number", index + 1))?;
+            let value: u64 =
+                value.parse().map_err(|_| format!("line {}: the MUE value is not a whole number", index + 1))?;
             let adjudication = match cells.get(2).map(|c| c.trim().chars().next()) {
                 Some(Some('1')) => MueAdjudication::Line,
                 Some(Some('2' | '3')) => MueAdjudication::DateOfService,
-                _ => return Err(format!("line {}: the MUE adjudication indicator must start with 1, 2 or 3", index + 1)),
+                _ => {
+                    return Err(format!("line {}: the MUE adjudication indicator must start with 1, 2 or 3", index + 1))
+                }
             };
             if code.is_empty() {
                 return Err(format!("line {}: no HCPCS/CPT code", index + 1));

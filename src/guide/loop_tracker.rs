@@ -19,27 +19,18 @@ pub struct LoopTracker {
 impl LoopTracker {
     #[must_use]
     pub fn new(guide: Guide) -> Self {
-        LoopTracker {
-            tables: tables().guide(guide),
-            current: None,
-        }
+        LoopTracker { tables: tables().guide(guide), current: None }
     }
 
     /// The loop the last segment was placed in.
     #[must_use]
     pub fn current(&self) -> Option<&'static str> {
-        self.current
-            .and_then(|index| self.tables.loops.get(index))
-            .map(|node| node.id)
+        self.current.and_then(|index| self.tables.loops.get(index)).map(|node| node.id)
     }
 
     /// Places the next segment; `element(n)` gives its n-th element (1-based), which is
     /// how `HL*…*22` is told from `HL*…*23` and `NM1*85` from `NM1*IL`.
-    pub fn next<'a>(
-        &mut self,
-        segment_id: &str,
-        element: impl Fn(usize) -> Option<&'a str>,
-    ) -> Option<&'static str> {
+    pub fn next<'a>(&mut self, segment_id: &str, element: impl Fn(usize) -> Option<&'a str>) -> Option<&'static str> {
         let Some(tag) = SegmentTag::new(segment_id) else {
             return self.current();
         };
@@ -49,18 +40,10 @@ impl LoopTracker {
         self.current()
     }
 
-    fn place<'a>(
-        &self,
-        tag: SegmentTag,
-        element: &impl Fn(usize) -> Option<&'a str>,
-    ) -> Option<usize> {
+    fn place<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
         let loops = &self.tables.loops;
         let opened_child = |children: &[usize]| {
-            children.iter().copied().find(|&child| {
-                loops
-                    .get(child)
-                    .is_some_and(|node| node.is_opened_by(tag, element))
-            })
+            children.iter().copied().find(|&child| loops.get(child).is_some_and(|node| node.is_opened_by(tag, element)))
         };
         // Innermost first: a segment belongs to the current loop, opens one of its
         // children, or else closes loops until an ancestor accepts it.
@@ -85,10 +68,6 @@ impl LoopTracker {
             .get(&tag)?
             .iter()
             .copied()
-            .find(|&index| {
-                loops
-                    .get(index)
-                    .is_some_and(|node| node.is_opened_by(tag, element))
-            })
+            .find(|&index| loops.get(index).is_some_and(|node| node.is_opened_by(tag, element)))
     }
 }

@@ -41,9 +41,7 @@ impl Guide {
             return None;
         };
         let known_addenda = addenda.is_empty()
-            || addenda
-                .strip_prefix('A')
-                .is_some_and(|n| n.len() == 1 && n.bytes().all(|b| b.is_ascii_digit()));
+            || addenda.strip_prefix('A').is_some_and(|n| n.len() == 1 && n.bytes().all(|b| b.is_ascii_digit()));
         known_addenda.then_some(guide)
     }
 }
@@ -140,10 +138,7 @@ pub fn element_info(
 /// The guide's name for a loop id (`2010AA` is "Billing Provider Name").
 #[must_use]
 pub fn loop_name(guide: Guide, loop_id: &str) -> Option<&'static str> {
-    tables()
-        .guide(guide)
-        .loop_node(loop_id)
-        .map(|node| node.name)
+    tables().guide(guide).loop_node(loop_id).map(|node| node.name)
 }
 
 /// Plain-word meaning of a qualifier code, e.g. SBR09 `MB` is "Medicare Part B" and
@@ -160,9 +155,7 @@ pub fn qualifier_meaning(
 
 fn find_segment(guide: Guide, loop_id: Option<&str>, id: &str) -> Option<&'static SegmentDef> {
     let all = tables();
-    all.guide(guide)
-        .segment(loop_id, id)
-        .or_else(|| all.control.segment(loop_id, id))
+    all.guide(guide).segment(loop_id, id).or_else(|| all.control.segment(loop_id, id))
 }
 
 fn find_element(
@@ -171,9 +164,10 @@ fn find_element(
     component: Option<usize>,
 ) -> Option<&'static ElementDef> {
     let at = |component| {
-        segment.elements.iter().find(|element| {
-            element.position.element == position && element.position.component == component
-        })
+        segment
+            .elements
+            .iter()
+            .find(|element| element.position.element == position && element.position.component == component)
     };
     match component {
         None => at(None),
@@ -183,8 +177,5 @@ fn find_element(
 }
 
 fn is_composite(segment: &SegmentDef, position: usize) -> bool {
-    segment
-        .elements
-        .iter()
-        .any(|element| element.position.element == position && element.position.component.is_some())
+    segment.elements.iter().any(|element| element.position.element == position && element.position.component.is_some())
 }

@@ -22,9 +22,7 @@ pub(crate) struct QualifierTable {
 
 fn parse() -> QualifierTable {
     let mut table = QualifierTable::default();
-    let data_rows = QUALIFIERS
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty());
+    let data_rows = QUALIFIERS.lines().filter(|line| !line.starts_with('#') && !line.is_empty());
     for line in data_rows.skip(1) {
         let fields: Vec<&'static str> = line.split('\t').collect();
         let [segment, element, component, code, meaning] = fields[..] else {
@@ -43,16 +41,7 @@ fn parse() -> QualifierTable {
             table.skipped_rows += 1;
             continue;
         };
-        table
-            .by_segment
-            .entry(segment)
-            .or_default()
-            .push(QualifierRow {
-                element,
-                component,
-                code,
-                meaning,
-            });
+        table.by_segment.entry(segment).or_default().push(QualifierRow { element, component, code, meaning });
     }
     table
 }
@@ -74,9 +63,7 @@ pub(crate) fn meaning(
         .get(segment_id)?
         .iter()
         .find(|row| {
-            row.element.is_none_or(|element| element == position)
-                && row.component == component
-                && row.code == value
+            row.element.is_none_or(|element| element == position) && row.component == component && row.code == value
         })
         .map(|row| row.meaning)
 }

@@ -23,16 +23,10 @@ pub(crate) struct SegmentTag(u32);
 impl SegmentTag {
     pub(crate) fn new(id: &str) -> Option<SegmentTag> {
         let bytes = id.as_bytes();
-        if !(2..=3).contains(&bytes.len())
-            || !bytes
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
+        if !(2..=3).contains(&bytes.len()) || !bytes.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
             return None;
         }
-        Some(SegmentTag(
-            bytes.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)),
-        ))
+        Some(SegmentTag(bytes.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b))))
     }
 }
 
@@ -51,10 +45,7 @@ impl Position {
             Some((element, component)) => (element, Some(component.parse().ok()?)),
             None => (rest, None),
         };
-        Some(Position {
-            element: element.parse().ok()?,
-            component,
-        })
+        Some(Position { element: element.parse().ok()?, component })
     }
 }
 
@@ -99,18 +90,15 @@ pub(crate) struct LoopNode {
 
 impl LoopNode {
     /// True when `tag` with these element values opens this loop.
-    pub(crate) fn is_opened_by<'a>(
-        &self,
-        tag: SegmentTag,
-        element: &impl Fn(usize) -> Option<&'a str>,
-    ) -> bool {
+    pub(crate) fn is_opened_by<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> bool {
         if self.first_segment != Some(tag) {
             return false;
         }
         match &self.qualifier {
             None => true,
-            Some(qualifier) => element(qualifier.element)
-                .is_some_and(|value| qualifier.codes.iter().any(|code| *code == value.trim())),
+            Some(qualifier) => {
+                element(qualifier.element).is_some_and(|value| qualifier.codes.iter().any(|code| *code == value.trim()))
+            }
         }
     }
 }
@@ -137,18 +125,10 @@ impl GuideTables {
 
     /// The first definition of `segment_id` in `loop_id`, else in the whole guide.
     pub(crate) fn segment(&self, loop_id: Option<&str>, segment_id: &str) -> Option<&SegmentDef> {
-        let in_loop = loop_id
-            .and_then(|id| self.segments_by_loop.get(id))
-            .and_then(|indexes| {
-                indexes
-                    .iter()
-                    .filter_map(|&index| self.segments.get(index))
-                    .find(|segment| segment.id == segment_id)
-            });
-        in_loop.or_else(|| {
-            self.segments
-                .get(*self.first_segment_by_id.get(segment_id)?)
-        })
+        let in_loop = loop_id.and_then(|id| self.segments_by_loop.get(id)).and_then(|indexes| {
+            indexes.iter().filter_map(|&index| self.segments.get(index)).find(|segment| segment.id == segment_id)
+        });
+        in_loop.or_else(|| self.segments.get(*self.first_segment_by_id.get(segment_id)?))
     }
 
     fn add_segments(&mut self, segments_tsv: &'static str, elements_tsv: &'static str) {
@@ -159,76 +139,45 @@ impl GuideTables {
                 continue;
             };
             let index = self.segments.len();
-            self.segments.push(SegmentDef {
-                loop_id,
-                id,
-                name,
-                elements: Vec::new(),
-            });
+            self.segments.push(SegmentDef { loop_id, id, name, elements: Vec::new() });
             by_key.insert((loop_id, ord), index);
-            self.segments_by_loop
-                .entry(loop_id)
-                .or_default()
-                .push(index);
+            self.segments_by_loop.entry(loop_id).or_default().push(index);
             self.first_segment_by_id.entry(id).or_insert(index);
         }
         for row in rows(elements_tsv) {
-            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes] = row[..]
-            else {
+            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes] = row[..] else {
                 self.skipped_rows += 1;
                 continue;
             };
             let parsed = Position::from_ref_des(segment_id, ref_des)
                 .zip(Usage::from_code(usage))
-                .zip(
-                    by_key
-                        .get(&(loop_id, seg_ord))
-                        .and_then(|&i| self.segments.get_mut(i)),
-                );
+                .zip(by_key.get(&(loop_id, seg_ord)).and_then(|&i| self.segments.get_mut(i)));
             let Some(((position, usage), segment)) = parsed else {
                 self.skipped_rows += 1;
                 continue;
             };
             let (codes, external_codes) = match codes.strip_prefix('@') {
                 Some(external) => (Vec::new(), Some(external)),
-                None => (
-                    codes.split(',').filter(|code| !code.is_empty()).collect(),
-                    None,
-                ),
+                None => (codes.split(',').filter(|code| !code.is_empty()).collect(), None),
             };
-            segment.elements.push(ElementDef {
-                ref_des,
-                position,
-                name,
-                data_element,
-                usage,
-                codes,
-                external_codes,
-            });
+            segment.elements.push(ElementDef { ref_des, position, name, data_element, usage, codes, external_codes });
         }
     }
 
     fn add_loops(&mut self, loops_tsv: &'static str) {
         let mut by_path: HashMap<&'static str, usize> = HashMap::default();
         for row in rows(loops_tsv) {
-            let [path, id, _parent, name, _usage, _repeat, first, qualifier_ref, qualifier_codes] =
-                row[..]
-            else {
+            let [path, id, _parent, name, _usage, _repeat, first, qualifier_ref, qualifier_codes] = row[..] else {
                 self.skipped_rows += 1;
                 continue;
             };
-            let parent = path
-                .rsplit_once('/')
-                .and_then(|(up, _)| by_path.get(up).copied());
+            let parent = path.rsplit_once('/').and_then(|(up, _)| by_path.get(up).copied());
             let qualifier = Position::from_ref_des(first, qualifier_ref)
                 // The tracker sees whole elements, so only simple elements can identify a loop.
                 .filter(|position| position.component.is_none())
                 .map(|position| Qualifier {
                     element: position.element,
-                    codes: qualifier_codes
-                        .split(',')
-                        .filter(|c| !c.is_empty())
-                        .collect(),
+                    codes: qualifier_codes.split(',').filter(|c| !c.is_empty()).collect(),
                 });
             let index = self.loops.len();
             let first_segment = SegmentTag::new(first);
@@ -259,16 +208,8 @@ impl GuideTables {
         for node in &self.loops {
             let mut tags: Vec<SegmentTag> = Vec::new();
             for tables in [&*self, control] {
-                let indexes = tables
-                    .segments_by_loop
-                    .get(node.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                for segment in indexes
-                    .iter()
-                    .skip(1)
-                    .filter_map(|&i| tables.segments.get(i))
-                {
+                let indexes = tables.segments_by_loop.get(node.id).map(Vec::as_slice).unwrap_or_default();
+                for segment in indexes.iter().skip(1).filter_map(|&i| tables.segments.get(i)) {
                     if let Some(tag) = SegmentTag::new(segment.id) {
                         if !tags.contains(&tag) {
                             tags.push(tag);
@@ -286,10 +227,7 @@ impl GuideTables {
 
 /// Data rows of a derived TSV file: comment lines and the header row are skipped.
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    tsv.lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty())
-        .skip(1)
-        .map(|line| line.split('\t').collect())
+    tsv.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).skip(1).map(|line| line.split('\t').collect())
 }
 
 pub(crate) struct AllTables {
@@ -324,12 +262,7 @@ fn build() -> AllTables {
         .iter()
         .flat_map(|tables| tables.segments.iter().map(|segment| segment.id))
         .collect();
-    AllTables {
-        professional,
-        institutional,
-        control,
-        known_segments,
-    }
+    AllTables { professional, institutional, control, known_segments }
 }
 
 pub(crate) fn tables() -> &'static AllTables {

@@ -21,10 +21,7 @@ fn track(guide: Guide, text: &str) -> Vec<(String, Option<&'static str>)> {
 }
 
 fn loops_of(placed: &[(String, Option<&'static str>)]) -> Vec<String> {
-    placed
-        .iter()
-        .map(|(id, loop_id)| format!("{id}:{}", loop_id.unwrap_or("-")))
-        .collect()
+    placed.iter().map(|(id, loop_id)| format!("{id}:{}", loop_id.unwrap_or("-"))).collect()
 }
 
 const PROFESSIONAL: &str = "
@@ -164,15 +161,10 @@ fn institutional_segments_land_in_their_loops() {
 #[test]
 fn unknown_and_out_of_place_segments_keep_the_current_loop() {
     let text = "LX*1~SV1*HC:J2700~XYZ*1~~NM1*ZZZ~clm*A~SV1*HC:J2700~CLM*A~";
-    let expected = [
-        "LX:2400", "SV1:2400", "XYZ:2400", "NM1:2400", "clm:2400", "SV1:2400", "CLM:2300",
-    ];
+    let expected = ["LX:2400", "SV1:2400", "XYZ:2400", "NM1:2400", "clm:2400", "SV1:2400", "CLM:2300"];
     assert_eq!(loops_of(&track(Guide::Professional, text)), expected);
     // Nothing known yet: segments that open no loop leave the tracker without one.
-    assert_eq!(
-        loops_of(&track(Guide::Professional, "SV1*X~DTP*472~")),
-        ["SV1:-", "DTP:-"]
-    );
+    assert_eq!(loops_of(&track(Guide::Professional, "SV1*X~DTP*472~")), ["SV1:-", "DTP:-"]);
 }
 
 #[test]
@@ -190,28 +182,16 @@ fn service_unit_count_is_sv104_in_the_service_line() {
 #[test]
 fn composite_components_and_unit_basis_codes() {
     let code = element_info(Guide::Professional, Some("2400"), "SV1", 1, Some(2));
-    assert_eq!(
-        code.map(|i| (i.ref_des, i.name)),
-        Some(("SV101-02".to_string(), "Procedure Code"))
-    );
+    assert_eq!(code.map(|i| (i.ref_des, i.name)), Some(("SV101-02".to_string(), "Procedure Code")));
     let composite = element_info(Guide::Professional, Some("2400"), "SV1", 1, None);
     assert_eq!(composite.map(|i| i.data_element), Some("C003"));
     let unit_basis = element_info(Guide::Institutional, Some("2400"), "SV2", 4, None);
-    assert_eq!(
-        unit_basis.map(|i| i.valid_codes.to_vec()),
-        Some(vec!["DA", "UN"])
-    );
+    assert_eq!(unit_basis.map(|i| i.valid_codes.to_vec()), Some(vec!["DA", "UN"]));
     // A simple element answers for its first component; there is no second one.
     let charge = element_info(Guide::Professional, Some("2400"), "SV1", 2, Some(1));
     assert_eq!(charge.map(|i| i.ref_des), Some("SV102".to_string()));
-    assert_eq!(
-        element_info(Guide::Professional, Some("2400"), "SV1", 2, Some(2)),
-        None
-    );
-    assert_eq!(
-        element_info(Guide::Professional, Some("2400"), "SV1", 99, None),
-        None
-    );
+    assert_eq!(element_info(Guide::Professional, Some("2400"), "SV1", 2, Some(2)), None);
+    assert_eq!(element_info(Guide::Professional, Some("2400"), "SV1", 99, None), None);
 }
 
 #[test]
@@ -221,53 +201,27 @@ fn element_info_falls_back_when_the_loop_is_lost() {
     assert_eq!((lost.ref_des.as_str(), lost.loop_id), ("CTP05-01", "2410"));
     assert_eq!(lost.valid_codes, ["F2", "GR", "ME", "ML", "UN"]);
     let wrong_loop = element_info(Guide::Institutional, Some("9999"), "SV2", 1, None);
-    assert_eq!(
-        wrong_loop.map(|i| i.name),
-        Some("Service Line Revenue Code")
-    );
+    assert_eq!(wrong_loop.map(|i| i.name), Some("Service Line Revenue Code"));
     let envelope = element_info(Guide::Professional, Some("2400"), "ISA", 16, None);
-    assert_eq!(
-        envelope.map(|i| (i.name, i.loop_id)),
-        Some(("Component Element Separator", "ISA_LOOP"))
-    );
+    assert_eq!(envelope.map(|i| (i.name, i.loop_id)), Some(("Component Element Separator", "ISA_LOOP")));
     let place_of_service = element_info(Guide::Professional, Some("2300"), "CLM", 5, Some(1));
-    assert_eq!(
-        place_of_service.and_then(|i| i.external_code_set),
-        Some("pos")
-    );
+    assert_eq!(place_of_service.and_then(|i| i.external_code_set), Some("pos"));
 }
 
 #[test]
 fn segment_and_loop_names() {
-    assert_eq!(
-        segment_name(Guide::Professional, Some("2400"), "DTP"),
-        Some("Date - Service Date")
-    );
-    assert_eq!(
-        segment_name(Guide::Professional, None, "LIN"),
-        Some("Drug Identification")
-    );
-    assert_eq!(
-        segment_name(Guide::Institutional, None, "GE"),
-        Some("Functional Group Trailer")
-    );
+    assert_eq!(segment_name(Guide::Professional, Some("2400"), "DTP"), Some("Date - Service Date"));
+    assert_eq!(segment_name(Guide::Professional, None, "LIN"), Some("Drug Identification"));
+    assert_eq!(segment_name(Guide::Institutional, None, "GE"), Some("Functional Group Trailer"));
     assert_eq!(segment_name(Guide::Institutional, None, "SV1"), None);
-    assert_eq!(
-        loop_name(Guide::Professional, "2010AA"),
-        Some("Billing Provider Name")
-    );
-    assert_eq!(
-        loop_name(Guide::Institutional, "2410"),
-        Some("Drug Identification")
-    );
+    assert_eq!(loop_name(Guide::Professional, "2010AA"), Some("Billing Provider Name"));
+    assert_eq!(loop_name(Guide::Institutional, "2410"), Some("Drug Identification"));
     assert_eq!(loop_name(Guide::Professional, "2999"), None);
 }
 
 #[test]
 fn known_segments_cover_both_guides_and_the_envelope() {
-    for id in [
-        "CLM", "SV1", "SV2", "LIN", "CTP", "ISA", "IEA", "GS", "GE", "ST", "SE", "TA1",
-    ] {
+    for id in ["CLM", "SV1", "SV2", "LIN", "CTP", "ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"] {
         assert!(is_known_segment(id), "{id}");
     }
     for id in ["XYZ", "", "clm", "SV"] {
@@ -277,24 +231,12 @@ fn known_segments_cover_both_guides_and_the_envelope() {
 
 #[test]
 fn qualifier_meanings_for_claim_and_drug_lines() {
-    assert_eq!(
-        qualifier_meaning("CTP", 5, Some(1), "ME"),
-        Some("Milligram")
-    );
-    assert_eq!(
-        qualifier_meaning("SBR", 9, None, "MB"),
-        Some("Medicare Part B")
-    );
+    assert_eq!(qualifier_meaning("CTP", 5, Some(1), "ME"), Some("Milligram"));
+    assert_eq!(qualifier_meaning("SBR", 9, None, "MB"), Some("Medicare Part B"));
     assert_eq!(qualifier_meaning("SV1", 3, None, "UN"), Some("Unit"));
     assert_eq!(qualifier_meaning("SV2", 4, None, "DA"), Some("Days"));
-    assert_eq!(
-        qualifier_meaning("HI", 3, Some(1), "ABF"),
-        Some("ICD-10-CM diagnosis (other)")
-    );
-    assert_eq!(
-        qualifier_meaning("LIN", 2, None, "N4").map(|m| m.contains("5-4-2")),
-        Some(true)
-    );
+    assert_eq!(qualifier_meaning("HI", 3, Some(1), "ABF"), Some("ICD-10-CM diagnosis (other)"));
+    assert_eq!(qualifier_meaning("LIN", 2, None, "N4").map(|m| m.contains("5-4-2")), Some(true));
     assert_eq!(qualifier_meaning("CTP", 5, None, "ME"), None);
     assert_eq!(qualifier_meaning("SBR", 9, None, "QQ"), None);
 }
@@ -302,33 +244,12 @@ fn qualifier_meanings_for_claim_and_drug_lines() {
 #[test]
 fn version_strings_pick_the_guide() {
     for version in ["005010X222A1", "005010X222", "X222A1", " 005010X222A1 "] {
-        assert_eq!(
-            Guide::from_version(version),
-            Some(Guide::Professional),
-            "{version}"
-        );
+        assert_eq!(Guide::from_version(version), Some(Guide::Professional), "{version}");
     }
-    for version in [
-        "005010X223A2",
-        "005010X223A1",
-        "005010X223A3",
-        "005010X223",
-        "X223A2",
-    ] {
-        assert_eq!(
-            Guide::from_version(version),
-            Some(Guide::Institutional),
-            "{version}"
-        );
+    for version in ["005010X223A2", "005010X223A1", "005010X223A3", "005010X223", "X223A2"] {
+        assert_eq!(Guide::from_version(version), Some(Guide::Institutional), "{version}");
     }
-    for version in [
-        "",
-        "005010X224A2",
-        "005010X222A12",
-        "004010X098A1",
-        "005010X223B1",
-        "X22",
-    ] {
+    for version in ["", "005010X224A2", "005010X222A12", "004010X098A1", "005010X223B1", "X22"] {
         assert_eq!(Guide::from_version(version), None, "{version}");
     }
 }
@@ -336,19 +257,9 @@ fn version_strings_pick_the_guide() {
 #[test]
 fn data_files_parse_completely() {
     let all = tables();
-    for (name, guide) in [
-        ("837P", &all.professional),
-        ("837I", &all.institutional),
-        ("control", &all.control),
-    ] {
+    for (name, guide) in [("837P", &all.professional), ("837I", &all.institutional), ("control", &all.control)] {
         assert_eq!(guide.skipped_rows, 0, "{name}");
-        assert!(
-            guide
-                .segments
-                .iter()
-                .all(|segment| !segment.elements.is_empty()),
-            "{name}"
-        );
+        assert!(guide.segments.iter().all(|segment| !segment.elements.is_empty()), "{name}");
     }
     assert_eq!(qualifiers::table().skipped_rows, 0);
     for guide in [&all.professional, &all.institutional] {
@@ -381,12 +292,7 @@ fn qualifier_codes_are_valid_in_the_guides() {
             if allowed.is_empty() {
                 unchecked.push(format!("{segment_id}{:?}{:?}", row.element, row.component));
             } else {
-                assert!(
-                    allowed.contains(&row.code),
-                    "{segment_id} {:?} {}",
-                    row.element,
-                    row.code
-                );
+                assert!(allowed.contains(&row.code), "{segment_id} {:?} {}", row.element, row.code);
             }
         }
     }

@@ -45,7 +45,8 @@ pub fn procedure_doc(table: &CodeTable, code: &str, line: Option<&LineContext>) 
         // The unit count as X12 writes it: no thousands commas, no sign.
         match (Decimal::parse(units_text.trim()).filter(|units| !units.is_negative()), basis) {
             (_, Some(basis)) if !basis.is_empty() && basis != "UN" => {
-                let _ = writeln!(doc, "- This line: unit basis {basis}; drug billing units are counted with UN (units)");
+                let _ =
+                    writeln!(doc, "- This line: unit basis {basis}; drug billing units are counted with UN (units)");
             }
             (Some(units), _) => {
                 let plural = if units == Decimal::ONE { "unit" } else { "units" };
@@ -79,7 +80,8 @@ pub fn modifier_doc(table: &CodeTable, code: &str, date_of_service: Option<Calen
         let status = date_of_service.map(|date| (date, modifier.status_on(date)));
         status_lines(&mut doc, table, &modifier.record, status);
         if let Some(coverage) = modifier.record.coverage {
-            let _ = writeln!(doc, "- Coverage: {coverage} — {}", anweb::coverage_words(coverage).unwrap_or("unknown code"));
+            let _ =
+                writeln!(doc, "- Coverage: {coverage} — {}", anweb::coverage_words(coverage).unwrap_or("unknown code"));
         }
         if let Some(notes) = modifier_notes(modifier.code()) {
             doc.push('\n');
@@ -129,7 +131,11 @@ fn status_lines(doc: &mut String, table: &CodeTable, record: &CodeRecord, status
         }
         None => {
             if let Some(terminated) = record.terminated {
-                let _ = writeln!(doc, "- Discontinued: last valid date of service {terminated}{}", replacement().unwrap_or_default());
+                let _ = writeln!(
+                    doc,
+                    "- Discontinued: last valid date of service {terminated}{}",
+                    replacement().unwrap_or_default()
+                );
             }
         }
     }
@@ -210,7 +216,10 @@ fn strip_inline(line: &str) -> String {
             '[' => {
                 // [text](url) keeps the text.
                 let rest = line.get(index + 1..).unwrap_or("");
-                match rest.split_once("](").and_then(|(text, tail)| tail.split_once(')').map(|(_, after)| (text, after))) {
+                match rest
+                    .split_once("](")
+                    .and_then(|(text, tail)| tail.split_once(')').map(|(_, after)| (text, after)))
+                {
                     Some((text, after)) if !text.contains(']') => {
                         out.push_str(text);
                         out.push_str(&strip_inline(after));
@@ -291,7 +300,10 @@ mod tests {
     fn jw_and_jz_explain_drug_line_use() {
         let jw = modifier_doc(builtin(), "JW", Some(date("20250301"))).expect("JW");
         assert!(jw.starts_with("**JW** — Drug amount discarded/not administered to any patient"), "{jw}");
-        assert!(jw.contains("own line") && jw.contains("same HCPCS code and") && jw.contains("discarded amount"), "{jw}");
+        assert!(
+            jw.contains("own line") && jw.contains("same HCPCS code and") && jw.contains("discarded amount"),
+            "{jw}"
+        );
         let jz = modifier_doc(builtin(), "JZ", None).expect("JZ");
         assert!(jz.contains("Zero drug amount discarded"), "{jz}");
         assert!(jz.contains("July 2023") && jz.contains("Never put JW and JZ on one line"), "{jz}");
@@ -311,7 +323,10 @@ mod tests {
         assert_eq!(doc.lines().next(), Some("**99213** — CPT (Level I) code."));
         assert!(doc.contains("not included"), "{doc}");
         let modifier = modifier_doc(builtin(), "25", None).expect("25");
-        assert!(modifier.contains("CPT (Level I) modifier") && modifier.contains("Our own short summary"), "{modifier}");
+        assert!(
+            modifier.contains("CPT (Level I) modifier") && modifier.contains("Our own short summary"),
+            "{modifier}"
+        );
         assert!(procedure_doc(builtin(), "J9998", None).is_none());
         assert!(procedure_doc(builtin(), "hello", None).is_none());
         assert!(modifier_doc(builtin(), "Q#", None).is_none());

@@ -76,7 +76,13 @@ pub fn hover(analysis: &Analysis, codes: &CodeTable, offset: usize) -> Option<Ho
 }
 
 /// The code or modifier docs when the cursor is on SV101-2…6 or SV202-2…6.
-fn code_hover(file: &ClaimFile, codes: &CodeTable, transaction: &Transaction, cursor: &Cursor, value: &str) -> Option<String> {
+fn code_hover(
+    file: &ClaimFile,
+    codes: &CodeTable,
+    transaction: &Transaction,
+    cursor: &Cursor,
+    value: &str,
+) -> Option<String> {
     let component = cursor.component?;
     let (claim, line) = line_at(transaction, cursor.segment)?;
     let procedure = line.procedure(file)?;
@@ -98,7 +104,10 @@ fn code_hover(file: &ClaimFile, codes: &CodeTable, transaction: &Transaction, cu
     }
 }
 
-fn line_at(transaction: &Transaction, segment: SegmentIndex) -> Option<(&crate::model::Claim, &crate::model::ServiceLine)> {
+fn line_at(
+    transaction: &Transaction,
+    segment: SegmentIndex,
+) -> Option<(&crate::model::Claim, &crate::model::ServiceLine)> {
     let claims = &transaction.claims;
     let index = claims.partition_point(|claim| claim.segments.end <= segment);
     let claim = claims.get(index).filter(|claim| claim.segments.contains(&segment))?;
@@ -118,9 +127,8 @@ fn loop_of(file: &ClaimFile, transaction: &Transaction, guide: Guide, segment: S
     for index in start..=segment {
         let Some(node) = file.tree.segment(index) else { break };
         let id = node.id(&file.text);
-        current = tracker.next(id, |position| {
-            file.tree.element(node, position).map(|element| element.span.text(&file.text))
-        });
+        current =
+            tracker.next(id, |position| file.tree.element(node, position).map(|element| element.span.text(&file.text)));
     }
     current
 }

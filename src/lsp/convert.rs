@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn prefers_utf8_only_when_offered() {
         assert_eq!(negotiate(None), PositionEncoding::Utf16);
-        assert_eq!(negotiate(Some(&vec![PositionEncodingKind::UTF16, PositionEncodingKind::UTF8])), PositionEncoding::Utf8);
+        assert_eq!(
+            negotiate(Some(&vec![PositionEncodingKind::UTF16, PositionEncodingKind::UTF8])),
+            PositionEncoding::Utf8
+        );
         assert_eq!(negotiate(Some(&vec![PositionEncodingKind::UTF32])), PositionEncoding::Utf16);
     }
 }

@@ -24,7 +24,10 @@ pub struct StoredDocument {
 pub enum ChangeRejected {
     UnknownDocument,
     /// The version is not newer than what the store holds: applying it would corrupt.
-    StaleVersion { held: i32, received: i32 },
+    StaleVersion {
+        held: i32,
+        received: i32,
+    },
 }
 
 #[derive(Default)]

@@ -24,7 +24,11 @@ pub fn log_filter() -> EnvFilter {
 
 /// Runs the server on stdin/stdout until the client exits; logs go to stderr.
 pub fn serve_stdio() -> i32 {
-    let _ = tracing_subscriber::fmt().with_env_filter(log_filter()).with_writer(std::io::stderr).with_ansi(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(log_filter())
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

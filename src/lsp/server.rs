@@ -13,11 +13,11 @@ use ropey::Rope;
 use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{
-    Diagnostic, DiagnosticSeverity, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
-    FileSystemWatcher, GlobPattern, NumberOrString, Registration,
-    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    MarkupContent, MarkupKind, MessageType, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    Diagnostic, DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent, MarkupKind,
+    MessageType, NumberOrString, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, Url,
 };
 use tower_lsp::{Client, LanguageServer};
@@ -92,7 +92,8 @@ impl Backend {
             (state.workspace.clone(), state.editor_settings.clone(), state.encoding)
         };
         let config_path = workspace.as_ref().map(|folder| folder.join(CONFIG_FILE_NAME));
-        let config_text = config_path.as_ref().and_then(|path| std::fs::read(path).ok()).map(|b| crate::cli::decode(&b));
+        let config_text =
+            config_path.as_ref().and_then(|path| std::fs::read(path).ok()).map(|b| crate::cli::decode(&b));
         let file = workspace.as_deref().zip(config_text.as_deref());
         let resolved = config::resolve(file, &editor);
         let (environment, mut messages) = Environment::load(resolved.settings);
@@ -228,7 +229,7 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
-            .map_or(true, |formats| formats.contains(&MarkupKind::Markdown));
+            .is_none_or(|formats| formats.contains(&MarkupKind::Markdown));
         #[allow(deprecated)] // root_uri is how older clients name the workspace.
         let workspace = params
             .workspace_folders
@@ -276,7 +277,8 @@ impl LanguageServer for Backend {
         if !lock(&self.state).can_watch_files {
             return;
         }
-        let watcher = FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")), kind: None };
+        let watcher =
+            FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")), kind: None };
         let options = DidChangeWatchedFilesRegistrationOptions { watchers: vec![watcher] };
         let registration = Registration {
             id: "claim-lsp-config".into(),

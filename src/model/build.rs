@@ -5,8 +5,8 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{
-    Claim, DrugIdentification, FunctionalGroup, HierarchicalLevel, Interchange, LevelCode, ServiceLine,
-    Transaction, TransactionKind,
+    Claim, DrugIdentification, FunctionalGroup, HierarchicalLevel, Interchange, LevelCode, ServiceLine, Transaction,
+    TransactionKind,
 };
 use crate::syntax::{SegmentIndex, SyntaxTree};
 
@@ -41,8 +41,7 @@ pub(super) fn interchanges(text: &str, tree: &SyntaxTree) -> Vec<Interchange> {
                 builder.close_transaction(index);
                 let version = builder.value(index, 3);
                 let gs_version = builder.group_ref().and_then(|g| g.gs).map_or("", |gs| builder.value(gs, 8));
-                let kind =
-                    TransactionKind::from_version(if version.is_empty() { gs_version } else { version });
+                let kind = TransactionKind::from_version(if version.is_empty() { gs_version } else { version });
                 builder.group().transactions.push(Transaction {
                     st: Some(index),
                     se: None,

@@ -5,9 +5,9 @@ use std::sync::{Arc, OnceLock};
 
 use crate::analysis::Environment;
 use crate::calendar::CalendarDate;
-use crate::decimal::Decimal;
 use crate::codes::{CodeTable, HcpcsCode};
 use crate::config::{MueTable, PayerPolicy, RuleLevel, Settings};
+use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
 use crate::rules::modifiers::ModifiedLine;
@@ -82,10 +82,21 @@ impl<'a> RuleContext<'a> {
                         let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
                         let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
                         let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
-                        let units = Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
+                        let units =
+                            Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
                         let has_ndc = line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
                         let date_of_service = line.date_of_service(file, claim);
-                        Some(LineFacts { transaction, claim, line, procedure, hcpcs, record, units, has_ndc, date_of_service })
+                        Some(LineFacts {
+                            transaction,
+                            claim,
+                            line,
+                            procedure,
+                            hcpcs,
+                            record,
+                            units,
+                            has_ndc,
+                            date_of_service,
+                        })
                     })
                 })
                 .collect()
@@ -108,7 +119,9 @@ impl<'a> RuleContext<'a> {
     fn all_modified_lines(&self) -> &[(SegmentIndex, Vec<ModifiedLine<'a>>)] {
         let file = self.file;
         self.modified.get_or_init(|| {
-            file.claims().map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim))).collect()
+            file.claims()
+                .map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim)))
+                .collect()
         })
     }
 
@@ -128,7 +141,8 @@ impl<'a> RuleContext<'a> {
         match self.policies.get(index) {
             Some((clm, policy)) if *clm == claim.clm => Arc::clone(policy),
             _ => Arc::new(
-                self.settings.policy_for(claim.payer_class(self.file, transaction), claim.payer_id(self.file, transaction)),
+                self.settings
+                    .policy_for(claim.payer_class(self.file, transaction), claim.payer_id(self.file, transaction)),
             ),
         }
     }

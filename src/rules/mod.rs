@@ -27,12 +27,12 @@ pub struct Rule {
 }
 
 /// Every rule, group by group: structure, drug lines, modifiers.
-pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
-    structure::RULES.iter().chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect()
-});
+pub static ALL: LazyLock<Vec<&'static Rule>> =
+    LazyLock::new(|| structure::RULES.iter().chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect());
 
 fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {
-    let layers = std::iter::once(&settings.policy).chain(settings.payer_classes.values()).chain(settings.payers.values());
+    let layers =
+        std::iter::once(&settings.policy).chain(settings.payer_classes.values()).chain(settings.payers.values());
     layers.into_iter().any(|layer| layer.rules.contains_key(id))
 }
 

@@ -26,8 +26,7 @@ impl Delimiters {
     /// Length of a whole ISA segment including its terminator.
     pub const ISA_LENGTH: usize = 106;
     /// Where the 16 element separators of a well-formed ISA sit.
-    pub const ISA_SEPARATOR_OFFSETS: [usize; 16] =
-        [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
+    pub const ISA_SEPARATOR_OFFSETS: [usize; 16] = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
 
     /// Reads the delimiters of a fixed-width ISA starting at `isa`. Returns why not when
     /// the ISA is not whole or declares unusable separators.
@@ -86,8 +85,8 @@ impl Delimiters {
             return Err("the ISA declares the same character for two different delimiters".into());
         }
         // In 4010 ISA11 is the standards identifier (`U`), not a separator.
-        let repetition = repetition
-            .filter(|byte| is_separator_candidate(*byte) && ![element, component, segment].contains(byte));
+        let repetition =
+            repetition.filter(|byte| is_separator_candidate(*byte) && ![element, component, segment].contains(byte));
         Ok(Delimiters { element, repetition, component, segment })
     }
 }
@@ -100,7 +99,8 @@ fn is_separator_candidate(byte: u8) -> bool {
 mod tests {
     use super::Delimiters;
 
-    const ISA: &str = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
+    const ISA: &str =
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
 
     #[test]
     fn reads_the_declared_separators() {

@@ -44,7 +44,10 @@ pub fn parse(source: &str) -> SyntaxTree {
                 }
             }
         } else if first_segment {
-            Some("the file does not start with an ISA segment, so its delimiters are unknown; reading it with * ^ : ~".to_string())
+            Some(
+                "the file does not start with an ISA segment, so its delimiters are unknown; reading it with * ^ : ~"
+                    .to_string(),
+            )
         } else {
             None
         };
@@ -137,7 +140,8 @@ mod tests {
     use super::parse;
     use crate::syntax::{Delimiters, Span};
 
-    const ISA: &str = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
+    const ISA: &str =
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
 
     fn ids(source: &str) -> Vec<String> {
         let tree = parse(source);
@@ -184,9 +188,8 @@ mod tests {
         let source = format!("{ISA}SV1*HC:J2700:JW::*10*UN*4~HI*ABK:C50911^ABF:Z5111~");
         let tree = parse(&source);
         let sv1 = &tree.segments[1];
-        let composite = *tree.element(sv1, 1).unwrap();
-        let pieces: Vec<&str> =
-            sv1.components(&source, composite.span).iter().map(|s| s.text(&source)).collect();
+        let composite = *tree.element(sv1, 1).expect("element in the test text");
+        let pieces: Vec<&str> = sv1.components(&source, composite.span).iter().map(|s| s.text(&source)).collect();
         assert_eq!(pieces, ["HC", "J2700", "JW", "", ""]);
         assert_eq!(sv1.component(&source, composite, 2).map(|s| s.text(&source)), Some("J2700"));
         assert_eq!(sv1.component(&source, composite, 9), None);
@@ -194,20 +197,23 @@ mod tests {
         let texts: Vec<Option<&str>> = first.iter().map(|p| p.map(|s| s.text(&source))).collect();
         assert_eq!(texts, [Some("HC"), Some("J2700"), Some("JW"), Some(""), Some(""), None, None]);
         let repeated_first: [Option<Span>; 2] = hi_first(&source);
-        assert_eq!(repeated_first.map(|p| p.map(|s| s.text(&source).to_string())), [Some("ABK".into()), Some("C50911".into())]);
+        assert_eq!(
+            repeated_first.map(|p| p.map(|s| s.text(&source).to_string())),
+            [Some("ABK".into()), Some("C50911".into())]
+        );
         let hi = &tree.segments[2];
-        let repeated = *tree.element(hi, 1).unwrap();
+        let repeated = *tree.element(hi, 1).expect("element in the test text");
         assert_eq!(hi.repetitions(&source, repeated).len(), 2);
         assert_eq!(hi.component(&source, repeated, 2).map(|s| s.text(&source)), Some("C50911"));
         let isa = &tree.segments[0];
-        let isa16 = *tree.element(isa, 16).unwrap();
+        let isa16 = *tree.element(isa, 16).expect("element in the test text");
         assert_eq!(isa.component(&source, isa16, 1).map(|s| s.text(&source)), Some(":"));
     }
 
     fn hi_first(source: &str) -> [Option<Span>; 2] {
         let tree = parse(source);
         let hi = &tree.segments[2];
-        hi.first_components(source, *tree.element(hi, 1).unwrap())
+        hi.first_components(source, *tree.element(hi, 1).expect("element in the test text"))
     }
 
     #[test]

@@ -215,10 +215,7 @@ impl Segment {
                 start = offset + 1;
             }
         }
-        let end = bytes
-            .iter()
-            .position(|byte| Some(*byte) == repetition)
-            .map_or(span.end, |at| span.start + at);
+        let end = bytes.iter().position(|byte| Some(*byte) == repetition).map_or(span.end, |at| span.start + at);
         if let Some(slot) = parts.get_mut(index) {
             *slot = Some(Span::new(start, end.max(start)));
         }

@@ -49,12 +49,7 @@ pub struct BatchOptions {
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions {
-            claims: 10,
-            claims_per_transaction: 5000,
-            line_breaks: true,
-            seed: 1,
-        }
+        BatchOptions { claims: 10, claims_per_transaction: 5000, line_breaks: true, seed: 1 }
     }
 }
 
@@ -82,10 +77,7 @@ impl SplitMix64 {
 
 /// 10-digit NPI: `base9` + Luhn check digit computed over `80840` + `base9`.
 pub fn npi_with_check(base9: &str) -> String {
-    assert!(
-        base9.len() == 9 && base9.bytes().all(|b| b.is_ascii_digit()),
-        "NPI base must be 9 digits"
-    );
+    assert!(base9.len() == 9 && base9.bytes().all(|b| b.is_ascii_digit()), "NPI base must be 9 digits");
     let digits = format!("80840{base9}");
     let mut total = 0u32;
     for (i, b) in digits.bytes().rev().enumerate() {
@@ -180,12 +172,8 @@ impl Out {
     }
 }
 
-const FIRST: [&str; 8] = [
-    "JANE", "JOHN", "MARIA", "ROBERT", "LINDA", "DAVID", "SUSAN", "JAMES",
-];
-const LAST: [&str; 8] = [
-    "DOE", "SMITH", "GARCIA", "JOHNSON", "LEE", "BROWN", "DAVIS", "MILLER",
-];
+const FIRST: [&str; 8] = ["JANE", "JOHN", "MARIA", "ROBERT", "LINDA", "DAVID", "SUSAN", "JAMES"];
+const LAST: [&str; 8] = ["DOE", "SMITH", "GARCIA", "JOHNSON", "LEE", "BROWN", "DAVIS", "MILLER"];
 const ICD: [(&str, &str); 3] = [("C3490", "Z5111"), ("C50911", "Z5112"), ("C189", "D701")];
 
 const ADMIN_CPT: &str = "96413";
@@ -238,12 +226,7 @@ fn claim(out: &mut Out, rendering_npi: &str, n: usize, hl: usize, rnd: &mut Spli
 
     let c = COMP;
     let lines = [
-        Line {
-            proc_: format!("HC{c}{ADMIN_CPT}"),
-            charge_cents: ADMIN_CHARGE_CENTS,
-            units: 1,
-            drug: None,
-        },
+        Line { proc_: format!("HC{c}{ADMIN_CPT}"), charge_cents: ADMIN_CHARGE_CENTS, units: 1, drug: None },
         Line {
             proc_: format!("HC{c}{BEVA}"),
             charge_cents: BEVA_UNIT_CENTS * given_units,
@@ -285,62 +268,16 @@ fn claim(out: &mut Out, rendering_npi: &str, n: usize, hl: usize, rnd: &mut Spli
     out.seg(&["N3", &street]);
     out.seg(&["N4", "SPRINGFIELD", "IL", "62704"]);
     out.seg(&["DMG", "D8", &dob, if n % 2 == 1 { "F" } else { "M" }]);
-    out.seg(&[
-        "NM1",
-        "PR",
-        "2",
-        "MEDICARE PART B",
-        "",
-        "",
-        "",
-        "",
-        "PI",
-        "12345",
-    ]);
-    out.seg(&[
-        "CLM",
-        &pcn,
-        &money(total),
-        "",
-        "",
-        &clm05,
-        "Y",
-        "A",
-        "Y",
-        "Y",
-    ]);
+    out.seg(&["NM1", "PR", "2", "MEDICARE PART B", "", "", "", "", "PI", "12345"]);
+    out.seg(&["CLM", &pcn, &money(total), "", "", &clm05, "Y", "A", "Y", "Y"]);
     out.seg(&["HI", &hi1, &hi2]);
-    out.seg(&[
-        "NM1",
-        "82",
-        "1",
-        "SMITH",
-        "JOHN",
-        "",
-        "",
-        "",
-        "XX",
-        rendering_npi,
-    ]);
+    out.seg(&["NM1", "82", "1", "SMITH", "JOHN", "", "", "", "XX", rendering_npi]);
     out.seg(&["PRV", "PE", "PXC", "207RH0003X"]);
     for (i, l) in lines.iter().enumerate() {
         let lx = (i + 1).to_string();
-        let ptr = if l.drug.is_some() {
-            format!("1{c}2")
-        } else {
-            "1".to_string()
-        };
+        let ptr = if l.drug.is_some() { format!("1{c}2") } else { "1".to_string() };
         out.seg(&["LX", &lx]);
-        out.seg(&[
-            "SV1",
-            &l.proc_,
-            &money(l.charge_cents),
-            "UN",
-            &l.units.to_string(),
-            "",
-            "",
-            &ptr,
-        ]);
+        out.seg(&["SV1", &l.proc_, &money(l.charge_cents), "UN", &l.units.to_string(), "", "", &ptr]);
         out.seg(&["DTP", "472", "D8", d8]);
         if let Some((ndc, qty, unit)) = &l.drug {
             out.seg(&["LIN", "", "N4", ndc]);
@@ -363,11 +300,8 @@ pub fn generate_837p(options: &BatchOptions) -> String {
     let isa13 = "000000001";
     let gs06 = "1";
 
-    let mut out = Out {
-        buf: String::with_capacity(800 * options.claims + 1024),
-        line_breaks: options.line_breaks,
-        count: 0,
-    };
+    let mut out =
+        Out { buf: String::with_capacity(800 * options.claims + 1024), line_breaks: options.line_breaks, count: 0 };
     let e = ELE;
     let _ = write!(
         out.buf,
@@ -375,17 +309,7 @@ pub fn generate_837p(options: &BatchOptions) -> String {
         "", "", "SUBMITTER01", "RECEIVER01"
     );
     out.end();
-    out.seg(&[
-        "GS",
-        "HC",
-        "SUBMITTER01",
-        "RECEIVER01",
-        &date8,
-        "1200",
-        gs06,
-        "X",
-        "005010X222A1",
-    ]);
+    out.seg(&["GS", "HC", "SUBMITTER01", "RECEIVER01", &date8, "1200", gs06, "X", "005010X222A1"]);
 
     let mut n_st = 0usize;
     let mut claim_no = 0usize;
@@ -396,45 +320,12 @@ pub fn generate_837p(options: &BatchOptions) -> String {
         out.count = 0;
         out.seg(&["ST", "837", &st02, "005010X222A1"]);
         out.seg(&["BHT", "0019", "00", &bht03, &date8, "1200", "CH"]);
-        out.seg(&[
-            "NM1",
-            "41",
-            "2",
-            "ONCOLOGY ASSOCIATES BILLING",
-            "",
-            "",
-            "",
-            "",
-            "46",
-            "SUBMITTER01",
-        ]);
+        out.seg(&["NM1", "41", "2", "ONCOLOGY ASSOCIATES BILLING", "", "", "", "", "46", "SUBMITTER01"]);
         out.seg(&["PER", "IC", "BILLING OFFICE", "TE", "2175551234"]);
-        out.seg(&[
-            "NM1",
-            "40",
-            "2",
-            "MEDICARE PART B",
-            "",
-            "",
-            "",
-            "",
-            "46",
-            "RECEIVER01",
-        ]);
+        out.seg(&["NM1", "40", "2", "MEDICARE PART B", "", "", "", "", "46", "RECEIVER01"]);
         out.seg(&["HL", "1", "", "20", "1"]);
         out.seg(&["PRV", "BI", "PXC", "207RH0003X"]);
-        out.seg(&[
-            "NM1",
-            "85",
-            "2",
-            "ONCOLOGY ASSOCIATES",
-            "",
-            "",
-            "",
-            "",
-            "XX",
-            &billing_npi,
-        ]);
+        out.seg(&["NM1", "85", "2", "ONCOLOGY ASSOCIATES", "", "", "", "", "XX", &billing_npi]);
         out.seg(&["N3", "100 MAIN STREET"]);
         out.seg(&["N4", "SPRINGFIELD", "IL", "627011234"]);
         out.seg(&["REF", "EI", "371234567"]);
@@ -468,11 +359,7 @@ mod gen837_tests {
 
     #[test]
     fn deterministic_and_split_into_transactions() {
-        let o = BatchOptions {
-            claims: 12,
-            claims_per_transaction: 5,
-            ..BatchOptions::default()
-        };
+        let o = BatchOptions { claims: 12, claims_per_transaction: 5, ..BatchOptions::default() };
         let a = generate_837p(&o);
         assert_eq!(a, generate_837p(&o));
         assert_eq!(a.matches("\nST*837*").count(), 3);

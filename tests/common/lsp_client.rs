@@ -35,9 +35,8 @@ impl TestClient {
     pub async fn start(capabilities: Value, options: Value) -> Self {
         let (service, socket) = LspService::new(Backend::new);
         let mut client = Self::from_parts(service, socket);
-        let result = client
-            .request("initialize", json!({"capabilities": capabilities, "initializationOptions": options}))
-            .await;
+        let result =
+            client.request("initialize", json!({"capabilities": capabilities, "initializationOptions": options})).await;
         assert!(result.get("capabilities").is_some(), "initialize answered {result}");
         client.notify("initialized", json!({})).await;
         client

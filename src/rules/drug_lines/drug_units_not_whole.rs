@@ -24,7 +24,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let Some(units) = line.units(file).filter(|units| !units.is_whole()) else { continue };
         let Some(rounded) = dose::rounded_up(units) else { continue };
         let element = line.quantity_element();
-        let per_unit = record.billing_unit().map(|unit| format!(" ({} each)", unit.per_unit_text())).unwrap_or_default();
+        let per_unit =
+            record.billing_unit().map(|unit| format!(" ({} each)", unit.per_unit_text())).unwrap_or_default();
         let message = format!(
             "{element} is {units}: {code} is billed in whole units{per_unit}; round the dose up to the next whole unit: {rounded}"
         );

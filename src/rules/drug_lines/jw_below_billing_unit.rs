@@ -59,7 +59,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         if dose::discard_within_rounding(unit, billed_units, administered_mass, discarded) != Some(true) {
             continue;
         }
-        let Some(capacity) = unit.amount_for_units(crate::decimal::Decimal::from_integer(billed_units)) else { continue };
+        let Some(capacity) = unit.amount_for_units(crate::decimal::Decimal::from_integer(billed_units)) else {
+            continue;
+        };
         let Some(span) = wastage_line.procedure.modifiers.iter().copied().find(|span| span.text(&file.text) == "JW")
         else {
             continue;

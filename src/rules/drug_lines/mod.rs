@@ -27,7 +27,6 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &jw_below_billing_unit::RULE,
 ];
 
-
 use crate::decimal::Decimal;
 use crate::model::{ClaimFile, ElementPosition};
 use crate::rules::{LineFacts, RuleContext};

@@ -24,7 +24,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn units_word(units: Decimal) -> &'static str {
-    if units == Decimal::from_int(1) { "unit" } else { "units" }
+    if units == Decimal::from_int(1) {
+        "unit"
+    } else {
+        "units"
+    }
 }
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -41,7 +45,10 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 report.add_for(
                     &policy,
                     line.quantity_span(file),
-                    format!("{element} is {units} {} of {code}; the payer's unit limit (unitLimits) is {limit} per line", units_word(units)),
+                    format!(
+                        "{element} is {units} {} of {code}; the payer's unit limit (unitLimits) is {limit} per line",
+                        units_word(units)
+                    ),
                 );
             }
         }

@@ -53,7 +53,8 @@ mod tests {
     #[test]
     fn pairs_by_code_and_date_of_service() {
         let environment = Environment::default();
-        let paired = claim("MB", &[("SV1*HC:J2700*40*UN*3***1", "20260115"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")]);
+        let paired =
+            claim("MB", &[("SV1*HC:J2700*40*UN*3***1", "20260115"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")]);
         assert!(findings(RULE, &paired, &environment).is_empty());
         let other_day =
             claim("MB", &[("SV1*HC:J2700*40*UN*3***1", "20260114"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")]);
@@ -67,7 +68,8 @@ mod tests {
 
     #[test]
     fn two_jw_lines_do_not_pair_with_each_other() {
-        let text = claim("MB", &[("SV1*HC:J2700:JW*40*UN*3***1", "20260115"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")]);
+        let text =
+            claim("MB", &[("SV1*HC:J2700:JW*40*UN*3***1", "20260115"), ("SV1*HC:J2700:JW*10*UN*1***1", "20260115")]);
         assert_eq!(findings(RULE, &text, &Environment::default()).len(), 2);
     }
 }

@@ -43,7 +43,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 continue;
             }
             // The administered line of a drug with waste rightly carries neither modifier.
-            if has_wastage_line(line, &lines) || is_fqhc_or_rhc_line(file, line) {
+            if has_wastage_line(line, lines) || is_fqhc_or_rhc_line(file, line) {
                 continue;
             }
             report.add_for(

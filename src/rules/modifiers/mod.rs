@@ -32,7 +32,6 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &modifier_ga_gz::RULE,
 ];
 
-
 use crate::calendar::CalendarDate;
 use crate::model::{Claim, ClaimFile, ElementPosition, Procedure, ServiceLine};
 use crate::syntax::Span;
@@ -140,7 +139,11 @@ pub fn conflicting_pair<'f>(
     }
     let first_left = line.modifiers.iter().find(|m| left.contains(&m.text))?;
     let first_right = line.modifiers.iter().find(|m| right.contains(&m.text))?;
-    Some(if first_left.span.start <= first_right.span.start { (first_left, first_right) } else { (first_right, first_left) })
+    Some(if first_left.span.start <= first_right.span.start {
+        (first_left, first_right)
+    } else {
+        (first_right, first_left)
+    })
 }
 
 #[cfg(test)]

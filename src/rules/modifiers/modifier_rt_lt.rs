@@ -10,19 +10,15 @@ use super::conflicting_pair;
 use crate::diagnostic::Severity;
 use crate::rules::{Report, Rule, RuleContext};
 
-pub static RULE: Rule = Rule {
-    id: "modifier-rt-lt",
-    default_severity: Severity::Error,
-    summary: "RT and LT on one line",
-    check,
-};
+pub static RULE: Rule =
+    Rule { id: "modifier-rt-lt", default_severity: Severity::Error, summary: "RT and LT on one line", check };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
         for line in context.modified_lines(claim) {
-            let Some((first, second)) = conflicting_pair(&line, &["RT"], &["LT"]) else { continue };
+            let Some((first, second)) = conflicting_pair(line, &["RT"], &["LT"]) else { continue };
             report.add_for(
                 &policy,
                 second.span,

@@ -30,7 +30,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             let Some(procedure) = line.procedure(file) else { continue 'claims };
             charge_element = if procedure.segment_id == "SV2" { "SV203" } else { "SV102" };
             let Some(charge) = procedure.charge.and_then(|span| Decimal::parse(span.text(&file.text))) else {
-                continue 'claims
+                continue 'claims;
             };
             let Some(next) = sum.checked_add(charge) else { continue 'claims };
             sum = next;

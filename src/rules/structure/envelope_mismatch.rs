@@ -59,13 +59,19 @@ fn pair(
             if expected != written {
                 report.add(
                     file.element_or_segment_span(trailer, trailer_position),
-                    format!("{t}{trailer_position:02} must equal {h}{header_position:02} ({expected}); found {}", shown(written)),
+                    format!(
+                        "{t}{trailer_position:02} must equal {h}{header_position:02} ({expected}); found {}",
+                        shown(written)
+                    ),
                 );
             }
         }
         (Some(header), None) => report.add(
             file.segment_id_span(header),
-            format!("{h} with control number {} has no matching {t} trailer", shown(file.value(header, header_position))),
+            format!(
+                "{h} with control number {} has no matching {t} trailer",
+                shown(file.value(header, header_position))
+            ),
         ),
         (None, Some(trailer)) => {
             report.add(file.segment_id_span(trailer), format!("{t} without a matching {h} header"));

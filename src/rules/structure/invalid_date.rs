@@ -9,8 +9,8 @@ use crate::calendar::CalendarDate;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
 use crate::rules::{Report, Rule, RuleContext};
-use crate::syntax::SegmentTag;
 use crate::syntax::SegmentIndex;
+use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
     id: "invalid-date",
@@ -49,11 +49,14 @@ fn check_date(
         "D8" => CalendarDate::parse_ccyymmdd(value)
             .is_none()
             .then(|| format!("{} is not a real calendar date (format D8 expects CCYYMMDD)", element())),
-        "RD8" => match value.split_once('-').map(|(a, b)| (CalendarDate::parse_ccyymmdd(a), CalendarDate::parse_ccyymmdd(b))) {
-            Some((Some(start), Some(end))) if start <= end => None,
-            Some((Some(_), Some(_))) => Some(format!("{} is a range that ends before it starts", element())),
-            _ => Some(format!("{} is not a real date range (format RD8 expects CCYYMMDD-CCYYMMDD)", element())),
-        },
+        "RD8" => {
+            match value.split_once('-').map(|(a, b)| (CalendarDate::parse_ccyymmdd(a), CalendarDate::parse_ccyymmdd(b)))
+            {
+                Some((Some(start), Some(end))) if start <= end => None,
+                Some((Some(_), Some(_))) => Some(format!("{} is a range that ends before it starts", element())),
+                _ => Some(format!("{} is not a real date range (format RD8 expects CCYYMMDD-CCYYMMDD)", element())),
+            }
+        }
         _ => None,
     };
     if let Some(message) = problem {

@@ -26,4 +26,3 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &npi_check_digit::RULE,
     &unexpected_segment::RULE,
 ];
-

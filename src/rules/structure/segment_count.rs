@@ -27,7 +27,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             let shown = if written.is_empty() { "missing".to_string() } else { written.to_string() };
             report.add(
                 file.element_or_segment_span(se, 1),
-                format!("SE01 is {shown}, but the transaction has {expected} segments from ST to SE; expected {expected}"),
+                format!(
+                    "SE01 is {shown}, but the transaction has {expected} segments from ST to SE; expected {expected}"
+                ),
             );
         }
     }

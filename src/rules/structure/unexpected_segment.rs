@@ -8,8 +8,8 @@
 //! 837I 005010X223A2 segment tables (via pyx12's maps).
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
 use crate::model::TransactionKind;
+use crate::rules::{Report, Rule, RuleContext};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
