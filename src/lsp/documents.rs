@@ -17,6 +17,8 @@ pub struct StoredDocument {
     pub generation: u64,
     /// The latest analysis and the generation it was made from.
     pub analysis: Option<(u64, Arc<Analysis>)>,
+    /// Whether a diagnostics check is running for this document.
+    pub checking: bool,
 }
 
 /// Why a change was not applied.
@@ -33,12 +35,17 @@ pub enum ChangeRejected {
 #[derive(Default)]
 pub struct DocumentStore {
     documents: HashMap<Url, StoredDocument>,
+    /// Generations are unique across documents and reopenings, so a check started for a
+    /// closed document can never pass for the one opened after it.
+    last_generation: u64,
 }
 
 impl DocumentStore {
     pub fn open(&mut self, uri: Url, text: &str, version: i32) {
-        let generation = self.documents.get(&uri).map_or(0, |d| d.generation + 1);
-        self.documents.insert(uri, StoredDocument { rope: Rope::from_str(text), version, generation, analysis: None });
+        let generation = self.next_generation();
+        let checking = self.documents.get(&uri).is_some_and(|d| d.checking);
+        let document = StoredDocument { rope: Rope::from_str(text), version, generation, analysis: None, checking };
+        self.documents.insert(uri, document);
     }
 
     pub fn close(&mut self, uri: &Url) {
@@ -85,7 +92,23 @@ impl DocumentStore {
             }
         }
         document.version = version;
-        document.generation += 1;
+        self.last_generation += 1;
+        document.generation = self.last_generation;
         Ok(document.generation)
+    }
+
+    /// Marks a document changed without a text change (new settings): its analysis is
+    /// stale.
+    pub fn invalidate(&mut self, uri: &Url) {
+        let generation = self.next_generation();
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.generation = generation;
+            document.analysis = None;
+        }
+    }
+
+    fn next_generation(&mut self) -> u64 {
+        self.last_generation += 1;
+        self.last_generation
     }
 }

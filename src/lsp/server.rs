@@ -2,12 +2,12 @@
 //!
 //! Ordering: tower-lsp may run handlers concurrently, so every change is applied to the
 //! store synchronously, before the handler's first `.await`, and stale versions are
-//! refused. Diagnostics are computed off the async threads after a short debounce and
-//! published only if no newer change arrived meanwhile.
+//! refused. Diagnostics are computed off the async threads, one check at a time per
+//! document (changes that arrive meanwhile are folded into the next round), and published
+//! only if no newer change arrived meanwhile.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use ropey::Rope;
 use serde_json::Value;
@@ -28,8 +28,6 @@ use crate::analysis::{Analysis, Environment};
 use crate::config::{self, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
 
-/// How long typing must pause before a document is checked again.
-const DEBOUNCE: Duration = Duration::from_millis(15);
 
 pub struct Backend {
     client: Client,
@@ -134,48 +132,68 @@ impl Backend {
 
     /// Debounces, analyses off the async threads, and publishes unless a newer change
     /// has arrived by then.
-    fn schedule_check(&self, uri: Url, generation: u64, debounce: Duration) {
+    fn schedule_check(&self, uri: Url) {
+        // One check at a time per document: a change that arrives while one runs only
+        // bumps the generation, and the running check goes round once more with the
+        // newest text. Bursts of typing coalesce without a fixed delay on every edit.
+        {
+            let mut state = lock(&self.state);
+            let Some(document) = state.documents.get_mut(&uri) else { return };
+            if document.checking {
+                return;
+            }
+            document.checking = true;
+        }
         let state = Arc::clone(&self.state);
         let publish = Arc::clone(&self.publish);
         let client = self.client.clone();
         tokio::spawn(async move {
-            if !debounce.is_zero() {
-                tokio::time::sleep(debounce).await;
-            }
-            let Some(analysis) = analysis_for(&state, &uri, generation).await else { return };
-            let _guard = publish.lock().await;
-            let (version, encoding) = {
-                let state = lock(&state);
-                match state.documents.get(&uri) {
-                    Some(document) if document.generation == generation => (document.version, state.encoding),
-                    _ => return,
+            loop {
+                let Some(generation) = lock(&state).documents.get(&uri).map(|d| d.generation) else { return };
+                if let Some(analysis) = analysis_for(&state, &uri, generation).await {
+                    let _guard = publish.lock().await;
+                    let current = {
+                        let state = lock(&state);
+                        state
+                            .documents
+                            .get(&uri)
+                            .filter(|document| document.generation == generation)
+                            .map(|document| (document.version, state.encoding))
+                    };
+                    if let Some((version, encoding)) = current {
+                        let diagnostics = analysis
+                            .diagnostics
+                            .iter()
+                            .map(|diagnostic| convert::diagnostic(analysis.rope(), diagnostic, encoding))
+                            .collect();
+                        client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+                    }
                 }
-            };
-            let diagnostics = analysis
-                .diagnostics
-                .iter()
-                .map(|diagnostic| convert::diagnostic(analysis.rope(), diagnostic, encoding))
-                .collect();
-            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+                let mut state = lock(&state);
+                match state.documents.get_mut(&uri) {
+                    Some(document) if document.generation != generation => continue,
+                    Some(document) => {
+                        document.checking = false;
+                        return;
+                    }
+                    None => return,
+                }
+            }
         });
     }
 
     fn recheck_all(&self) {
-        let documents: Vec<(Url, u64)> = {
+        let documents: Vec<Url> = {
             let mut state = lock(&self.state);
             let uris = state.documents.uris();
-            uris.into_iter()
-                .filter_map(|uri| {
-                    let document = state.documents.get_mut(&uri)?;
-                    // New settings make every cached analysis stale.
-                    document.generation += 1;
-                    document.analysis = None;
-                    Some((uri, document.generation))
-                })
-                .collect()
+            // New settings make every cached analysis stale.
+            for uri in &uris {
+                state.documents.invalidate(uri);
+            }
+            uris
         };
-        for (uri, generation) in documents {
-            self.schedule_check(uri, generation, Duration::ZERO);
+        for uri in documents {
+            self.schedule_check(uri);
         }
     }
 }
@@ -306,13 +324,9 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let bytes = document.text.len();
-        let generation = {
-            let mut state = lock(&self.state);
-            state.documents.open(document.uri.clone(), &document.text, document.version);
-            state.documents.get(&document.uri).map_or(0, |d| d.generation)
-        };
+        lock(&self.state).documents.open(document.uri.clone(), &document.text, document.version);
         tracing::debug!(bytes, version = document.version, "document opened");
-        self.schedule_check(document.uri, generation, Duration::ZERO);
+        self.schedule_check(document.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -325,7 +339,7 @@ impl LanguageServer for Backend {
             state.documents.change(&uri, version, &params.content_changes, encoding)
         };
         match result {
-            Ok(generation) => self.schedule_check(uri, generation, DEBOUNCE),
+            Ok(_) => self.schedule_check(uri),
             Err(ChangeRejected::StaleVersion { held, received }) => {
                 tracing::warn!(held, received, "change refused: version is not newer than the document's");
             }
