@@ -9,6 +9,7 @@ use crate::codes::CodeTable;
 use crate::config::{MueTable, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::model::ClaimFile;
+use crate::rules::{self, Rule};
 
 pub struct Analysis {
     pub file: ClaimFile,
@@ -89,8 +90,28 @@ impl Analysis {
     }
 
     pub fn of_text(text: String, environment: &Environment) -> Self {
-        let file = ClaimFile::parse(text);
-        let diagnostics = crate::rules::check(&file, environment);
+        if text.len() < rules::PARALLEL_FROM_BYTES {
+            let file = ClaimFile::parse(text);
+            let diagnostics = rules::check(&file, environment);
+            return Self { file, diagnostics, rope: OnceLock::new() };
+        }
+        // A large file: the rules that read only the syntax tree run on a second core
+        // while this one builds the claim structure; then the rest run on both.
+        let (tree_rules, model_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            rules::ALL.iter().copied().partition(|rule| rules::reads_tree_only(rule));
+        let mut file = ClaimFile::unstructured(text);
+        let (interchanges, mut diagnostics) = std::thread::scope(|scope| {
+            let early = scope.spawn(|| rules::check_on_this_thread(&file, environment, &tree_rules));
+            let interchanges = file.structure();
+            let early = early.join().unwrap_or_else(|_| {
+                tracing::error!("a rule failed; its findings are missing from this check");
+                Vec::new()
+            });
+            (interchanges, early)
+        });
+        file.interchanges = interchanges;
+        diagnostics.extend(rules::check_some(&file, environment, &model_rules));
+        rules::sort(&mut diagnostics);
         Self { file, diagnostics, rope: OnceLock::new() }
     }
 

@@ -23,18 +23,22 @@ pub struct ClaimFile {
 
 impl ClaimFile {
     pub fn parse(text: String) -> Self {
-        let tree = syntax::parse(&text);
-        let interchanges = build::interchanges(&text, &tree);
-        let mut file = Self { text, tree, interchanges };
-        file.resolve_lines();
+        let mut file = Self::unstructured(text);
+        file.interchanges = file.structure();
         file
     }
 
-    /// Reads each line's procedure and date of service once, so that rules share them.
-    fn resolve_lines(&mut self) {
-        // The structure is taken out while it is filled in, so the text and tree can be
-        // read at the same time without copying anything.
-        let mut interchanges = std::mem::take(&mut self.interchanges);
+    /// The syntax tree only; [`ClaimFile::structure`] builds the claims over it. Rules
+    /// that read only the tree can run on this while the structure is being built.
+    pub fn unstructured(text: String) -> Self {
+        let tree = syntax::parse(&text);
+        Self { text, tree, interchanges: Vec::new() }
+    }
+
+    /// The claim structure over this file's tree, each line's procedure and date of
+    /// service read once so that rules share them.
+    pub fn structure(&self) -> Vec<Interchange> {
+        let mut interchanges = build::interchanges(&self.text, &self.tree);
         let claims = interchanges
             .iter_mut()
             .flat_map(|i| &mut i.groups)
@@ -47,7 +51,7 @@ impl ClaimFile {
                 line.resolved_date = line.read_date_of_service(self).or(claim_date);
             }
         }
-        self.interchanges = interchanges;
+        interchanges
     }
 
     pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {

@@ -45,12 +45,36 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 }
 
 /// Below this size a second thread costs more than it saves.
-const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
+/// Rules that read only the syntax tree, never the claim model: they can run while the
+/// model is still being built.
+pub fn reads_tree_only(rule: &Rule) -> bool {
+    [
+        structure::isa_malformed::RULE.id,
+        structure::invalid_date::RULE.id,
+        structure::invalid_number::RULE.id,
+        structure::npi_check_digit::RULE.id,
+    ]
+    .contains(&rule.id)
+}
 
 /// Runs every rule the settings leave on and returns the findings sorted by position.
-/// Rules are independent readers of one immutable file, so large files split them over
-/// two threads (the machines this runs on have at least two cores).
 pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
+    let mut diagnostics = check_some(file, environment, &ALL);
+    sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Orders findings by position, then rule id: the same whichever thread found them.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+}
+
+/// Runs the given rules (unsorted findings). Rules are independent readers of one
+/// immutable file, so large files split them over two threads (the machines this runs on
+/// have at least two cores).
+pub fn check_some(file: &ClaimFile, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
     let context = RuleContext::new(file, environment);
     let run = |rules: &mut dyn Iterator<Item = &&'static Rule>| {
         let mut diagnostics = Vec::new();
@@ -59,30 +83,45 @@ pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
         }
         diagnostics
     };
-    let mut diagnostics = if file.text.len() < PARALLEL_FROM_BYTES {
-        run(&mut ALL.iter())
-    } else {
-        // Both threads first build one of the shared fact tables, then take rules one at
-        // a time from a common counter, so a slow rule does not leave a core idle.
-        let next = AtomicUsize::new(0);
-        let take = || std::iter::from_fn(|| ALL.get(next.fetch_add(1, Ordering::Relaxed)));
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                context.prepare_modifier_lines();
-                run(&mut take())
-            });
-            context.lines();
-            let mut mine = run(&mut take());
-            match other.join() {
-                Ok(theirs) => mine.extend(theirs),
-                // A rule that panicked loses its findings, not the whole check.
-                Err(_) => tracing::error!("a rule failed; its findings are missing from this check"),
-            }
-            mine
-        })
-    };
-    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+    if file.text.len() < PARALLEL_FROM_BYTES {
+        return run(&mut rules.iter());
+    }
+    check_on_two_threads(&context, rules, run)
+}
+
+/// Runs the given rules on this thread only (unsorted findings).
+pub fn check_on_this_thread(file: &ClaimFile, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let context = RuleContext::new(file, environment);
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        run_rule(rule, &context, &mut diagnostics);
+    }
     diagnostics
+}
+
+fn check_on_two_threads(
+    context: &RuleContext<'_>,
+    rules: &[&'static Rule],
+    run: impl Fn(&mut dyn Iterator<Item = &&'static Rule>) -> Vec<Diagnostic> + Sync,
+) -> Vec<Diagnostic> {
+    // Both threads first build one of the shared fact tables, then take rules one at a
+    // time from a common counter, so a slow rule does not leave a core idle.
+    let next = AtomicUsize::new(0);
+    let take = || std::iter::from_fn(|| rules.get(next.fetch_add(1, Ordering::Relaxed)));
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            context.prepare_modifier_lines();
+            run(&mut take())
+        });
+        context.lines();
+        let mut mine = run(&mut take());
+        match other.join() {
+            Ok(theirs) => mine.extend(theirs),
+            // A rule that panicked loses its findings, not the whole check.
+            Err(_) => tracing::error!("a rule failed; its findings are missing from this check"),
+        }
+        mine
+    })
 }
 
 fn run_rule(rule: &'static Rule, context: &RuleContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
