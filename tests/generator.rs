@@ -51,3 +51,16 @@ fn generated_claims_are_clean_without_line_breaks() {
 fn one_claim_per_transaction_is_clean() {
     assert_clean(&BatchOptions { claims: 5, claims_per_transaction: 1, line_breaks: true, seed: 3 });
 }
+
+/// A batch large enough (over 1 MB) for the rules to run on two threads: the same clean
+/// result, and the tree still rebuilds the text exactly.
+#[test]
+fn a_large_batch_checked_on_two_threads_is_clean_and_lossless() {
+    let options = BatchOptions { claims: 2_000, claims_per_transaction: 700, line_breaks: false, seed: 3 };
+    assert_clean(&options);
+    let text = generate_837p(&options);
+    assert!(text.len() > 1 << 20, "large enough for two threads: {} bytes", text.len());
+    let tree = claim_lsp::syntax::parse(&text);
+    assert_eq!(tree.rebuild(&text), text);
+    assert_eq!(tree.segments.len(), text.matches('~').count());
+}
