@@ -178,6 +178,23 @@ fn record_lines(doc: &mut String, record: &CodeRecord) {
             .collect();
         let _ = writeln!(doc, "- Type of service: {}", kinds.join("; "));
     }
+    if let Some(group) = record.asc_group.as_deref().filter(|g| !g.trim().is_empty()) {
+        let since = record.asc_effective.map(|date| format!(" since {date}")).unwrap_or_default();
+        let meaning = if group == "YY" { "approved for ambulatory surgical centers" } else { "ASC payment group" };
+        let _ = writeln!(doc, "- ASC: {group} — {meaning}{since}");
+    }
+    let mut history = Vec::new();
+    if let Some(added) = record.added {
+        history.push(format!("added {added}"));
+    }
+    if let Some(action) = record.action {
+        let words = anweb::action_words(action).unwrap_or("unknown action code");
+        let effective = record.action_effective.map(|date| format!(", effective {date}")).unwrap_or_default();
+        history.push(format!("last action {action} — {words}{effective}"));
+    }
+    if !history.is_empty() {
+        let _ = writeln!(doc, "- History: {}", history.join("; "));
+    }
 }
 
 /// The notes start with their own `# CODE` title, which the doc's first line already shows.
