@@ -143,6 +143,10 @@ fn status_lines(doc: &mut String, table: &CodeTable, record: &CodeRecord, status
 
 /// Coverage, pricing, BETOS and type of service in words.
 fn record_lines(doc: &mut String, record: &CodeRecord) {
+    if !record.short_description.trim().is_empty() {
+        // As CMS publishes it, misspellings included (J2700's reads "injeciton").
+        let _ = writeln!(doc, "- Short descriptor: {}", record.short_description.trim());
+    }
     if let Some(coverage) = record.coverage {
         let _ = writeln!(doc, "- Coverage: {coverage} — {}", anweb::coverage_words(coverage).unwrap_or("unknown code"));
     }
