@@ -28,7 +28,6 @@ use crate::analysis::{Analysis, Environment};
 use crate::config::{self, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
 
-
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{Claim, ClaimFile, HierarchicalLevel};
+use super::{Claim, HierarchicalLevel};
 use crate::syntax::SegmentIndex;
 
 /// `ISA … IEA`. Either end may be missing in a broken file.
@@ -81,10 +81,5 @@ impl Transaction {
             next = current.parent;
             Some(current)
         })
-    }
-
-    /// ST03, the implementation guide version, as written.
-    pub fn version<'f>(&self, file: &'f ClaimFile) -> &'f str {
-        self.st.map_or("", |st| file.value(st, 3))
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{claim::date_value, Claim, ClaimFile, TransactionKind};
+use super::{claim::date_value, Claim, ClaimFile};
 use crate::calendar::CalendarDate;
 use crate::syntax::{SegmentIndex, Span};
 
@@ -166,11 +166,6 @@ impl ServiceLine {
             charge_position: composite_position + 1,
             quantity_position: composite_position + 3,
         })
-    }
-
-    /// True when the line's guide is one this product checks in depth.
-    pub fn is_checked(kind: TransactionKind) -> bool {
-        kind != TransactionKind::Other
     }
 }
 

@@ -40,10 +40,6 @@ pub fn is_known(id: &str) -> bool {
     ALL.iter().any(|rule| rule.id == id)
 }
 
-pub fn find(id: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|rule| rule.id == id)
-}
-
 /// Below this size a second thread costs more than it saves.
 pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
 
