@@ -100,16 +100,16 @@ impl Analysis {
         let (tree_rules, model_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
             rules::ALL.iter().copied().partition(|rule| rules::reads_tree_only(rule));
         let mut file = ClaimFile::unstructured(text);
-        let (interchanges, mut diagnostics) = std::thread::scope(|scope| {
+        let (structure, mut diagnostics) = std::thread::scope(|scope| {
             let early = scope.spawn(|| rules::check_on_this_thread(&file, environment, &tree_rules));
-            let interchanges = file.structure();
+            let structure = file.structure();
             let early = early.join().unwrap_or_else(|_| {
                 tracing::error!("a rule failed; its findings are missing from this check");
                 Vec::new()
             });
-            (interchanges, early)
+            (structure, early)
         });
-        file.interchanges = interchanges;
+        file.set_structure(structure);
         diagnostics.extend(rules::check_some(&file, environment, &model_rules));
         rules::sort(&mut diagnostics);
         Self { file, diagnostics, rope: OnceLock::new() }

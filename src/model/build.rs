@@ -147,8 +147,7 @@ fn body_segment<'t>(
         ("LX", _) => {
             *in_other_subscriber = false;
             claim.lines.push(ServiceLine {
-                resolved_procedure: None,
-                resolved_date: None,
+                ordinal: 0,
                 lx: index,
                 segments: index..index + 1,
                 service: None,

@@ -11,6 +11,7 @@ pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
 
+use crate::calendar::CalendarDate;
 use crate::syntax::{self, SegmentIndex, Span, SyntaxTree};
 
 /// A parsed claim file: its text, its syntax tree, and the claim structure over both.
@@ -19,26 +20,51 @@ pub struct ClaimFile {
     pub text: String,
     pub tree: SyntaxTree,
     pub interchanges: Vec<Interchange>,
+    /// Each service line's procedure and date of service, read once, by line ordinal.
+    /// Kept apart from the lines so that walking claims and lines stays compact.
+    readings: Vec<LineReading>,
+}
+
+/// What was read from one service line when the structure was built.
+#[derive(Debug, Default)]
+pub struct LineReading {
+    procedure: Option<Procedure>,
+    date_of_service: Option<CalendarDate>,
+}
+
+/// The claim structure over a tree, with each line's readings.
+#[derive(Debug, Default)]
+pub struct Structure {
+    interchanges: Vec<Interchange>,
+    readings: Vec<LineReading>,
 }
 
 impl ClaimFile {
     pub fn parse(text: String) -> Self {
         let mut file = Self::unstructured(text);
-        file.interchanges = file.structure();
+        let structure = file.structure();
+        file.set_structure(structure);
         file
+    }
+
+    /// Puts a structure built by [`ClaimFile::structure`] in place.
+    pub fn set_structure(&mut self, structure: Structure) {
+        self.interchanges = structure.interchanges;
+        self.readings = structure.readings;
     }
 
     /// The syntax tree only; [`ClaimFile::structure`] builds the claims over it. Rules
     /// that read only the tree can run on this while the structure is being built.
     pub fn unstructured(text: String) -> Self {
         let tree = syntax::parse(&text);
-        Self { text, tree, interchanges: Vec::new() }
+        Self { text, tree, interchanges: Vec::new(), readings: Vec::new() }
     }
 
     /// The claim structure over this file's tree, each line's procedure and date of
     /// service read once so that rules share them.
-    pub fn structure(&self) -> Vec<Interchange> {
+    pub fn structure(&self) -> Structure {
         let mut interchanges = build::interchanges(&self.text, &self.tree);
+        let mut readings = Vec::new();
         let claims = interchanges
             .iter_mut()
             .flat_map(|i| &mut i.groups)
@@ -47,11 +73,18 @@ impl ClaimFile {
         for claim in claims {
             let claim_date = claim.date_of_service(self);
             for line in &mut claim.lines {
-                line.resolved_procedure = line.read_procedure(self);
-                line.resolved_date = line.read_date_of_service(self).or(claim_date);
+                line.ordinal = readings.len();
+                readings.push(LineReading {
+                    procedure: line.read_procedure(self),
+                    date_of_service: line.read_date_of_service(self).or(claim_date),
+                });
             }
         }
-        interchanges
+        Structure { interchanges, readings }
+    }
+
+    fn reading(&self, ordinal: usize) -> Option<&LineReading> {
+        self.readings.get(ordinal)
     }
 
     pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {

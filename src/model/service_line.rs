@@ -10,8 +10,8 @@ use crate::syntax::{SegmentIndex, Span};
 #[derive(Debug)]
 pub struct ServiceLine {
     /// Read once when the file is parsed: every drug-line rule asks for these.
-    pub(super) resolved_procedure: Option<Procedure>,
-    pub(super) resolved_date: Option<CalendarDate>,
+    /// Position among the file's lines, where its readings are kept.
+    pub(super) ordinal: usize,
     pub lx: SegmentIndex,
     pub segments: Range<SegmentIndex>,
     /// `SV1` (837P) or `SV2` (837I).
@@ -115,14 +115,14 @@ impl ServiceLine {
     }
 
     /// The procedure of this line, from SV1 or SV2 (read when the file was parsed).
-    pub fn procedure(&self, _file: &ClaimFile) -> Option<&Procedure> {
-        self.resolved_procedure.as_ref()
+    pub fn procedure<'f>(&self, file: &'f ClaimFile) -> Option<&'f Procedure> {
+        file.reading(self.ordinal)?.procedure.as_ref()
     }
 
     /// The date of service: this line's `DTP*472`, else the claim's (read when the file
     /// was parsed).
-    pub fn date_of_service(&self, _file: &ClaimFile, _claim: &Claim) -> Option<CalendarDate> {
-        self.resolved_date
+    pub fn date_of_service(&self, file: &ClaimFile, _claim: &Claim) -> Option<CalendarDate> {
+        file.reading(self.ordinal)?.date_of_service
     }
 
     /// The line's own `DTP*472` date.
