@@ -3,6 +3,7 @@
 //! segment in an unexpected place is skipped here and reported by the structural rules.
 
 use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 
 use super::{
     Claim, DrugIdentification, FunctionalGroup, HierarchicalLevel, Interchange, LevelCode, ServiceLine, Transaction,
@@ -119,10 +120,10 @@ fn body_segment<'t>(
                 clm: index,
                 segments: index..index + 1,
                 level,
-                dates: Vec::new(),
+                dates: SmallVec::new(),
                 prior_authorization: None,
-                diagnoses: Vec::new(),
-                notes: Vec::new(),
+                diagnoses: SmallVec::new(),
+                notes: SmallVec::new(),
                 lines: Vec::new(),
             });
             return;
@@ -153,8 +154,8 @@ fn body_segment<'t>(
                 service: None,
                 date_of_service: None,
                 prior_authorization: None,
-                notes: Vec::new(),
-                drugs: Vec::new(),
+                notes: SmallVec::new(),
+                drugs: SmallVec::new(),
             });
         }
         (_, Some(line)) => {

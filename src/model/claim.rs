@@ -3,6 +3,8 @@
 use std::ops::Range;
 
 use super::{ClaimFile, ServiceLine, Transaction};
+use smallvec::SmallVec;
+
 use crate::calendar::CalendarDate;
 use crate::syntax::SegmentIndex;
 
@@ -52,13 +54,13 @@ pub struct Claim {
     /// Index into [`Transaction::levels`] of the HL the claim belongs to.
     pub level: Option<usize>,
     /// Claim-level `DTP` segments (service dates, statement dates …).
-    pub dates: Vec<SegmentIndex>,
+    pub dates: SmallVec<[SegmentIndex; 4]>,
     /// Claim-level `REF*G1`, the prior authorization number.
     pub prior_authorization: Option<SegmentIndex>,
     /// `HI` segments: diagnoses and other health-care codes.
-    pub diagnoses: Vec<SegmentIndex>,
+    pub diagnoses: SmallVec<[SegmentIndex; 2]>,
     /// Claim-level `NTE` notes.
-    pub notes: Vec<SegmentIndex>,
+    pub notes: SmallVec<[SegmentIndex; 1]>,
     pub lines: Vec<ServiceLine>,
 }
 

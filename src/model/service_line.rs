@@ -3,6 +3,8 @@
 use std::ops::Range;
 
 use super::{claim::date_value, Claim, ClaimFile};
+use smallvec::SmallVec;
+
 use crate::calendar::CalendarDate;
 use crate::syntax::{SegmentIndex, Span};
 
@@ -21,8 +23,8 @@ pub struct ServiceLine {
     /// Line-level `REF*G1`.
     pub prior_authorization: Option<SegmentIndex>,
     /// Line-level `NTE` notes (where payers look for a NOC drug's name).
-    pub notes: Vec<SegmentIndex>,
-    pub drugs: Vec<DrugIdentification>,
+    pub notes: SmallVec<[SegmentIndex; 1]>,
+    pub drugs: SmallVec<[DrugIdentification; 1]>,
 }
 
 /// One 2410 loop: the NDC and how much of it was given.
