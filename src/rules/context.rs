@@ -20,7 +20,7 @@ pub struct RuleContext<'a> {
     pub mue: Option<&'a MueTable>,
     /// The policy of every claim, by its CLM segment index, in file order; computed
     /// once because every drug-line rule asks for it on every claim.
-    policies: Vec<(SegmentIndex, Arc<PayerPolicy>)>,
+    policies: OnceLock<Vec<(SegmentIndex, Arc<PayerPolicy>)>>,
     /// Every claim's lines with their modifiers, read once for all modifier rules.
     modified: OnceLock<Vec<(SegmentIndex, Vec<ModifiedLine<'a>>)>>,
     /// Every billed service line with its code's table entry, read once for all
@@ -48,26 +48,35 @@ pub struct LineFacts<'a> {
 
 impl<'a> RuleContext<'a> {
     pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
-        let settings = &environment.settings;
-        // A batch has few payers and many claims: one policy per (payer class, payer id).
-        let mut by_payer: HashMap<(Option<&str>, Option<&str>), Arc<PayerPolicy>> = HashMap::new();
-        let policies = file
-            .claims()
-            .map(|(transaction, claim)| {
-                let key = (claim.payer_class(file, transaction), claim.payer_id(file, transaction));
-                let policy = by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1)));
-                (claim.clm, Arc::clone(policy))
-            })
-            .collect();
         Self {
             file,
-            settings,
+            settings: &environment.settings,
             codes: environment.codes(),
             mue: environment.mue.as_deref(),
-            policies,
+            policies: OnceLock::new(),
             modified: OnceLock::new(),
             lines: OnceLock::new(),
         }
+    }
+
+    /// Every claim's payer policy, by CLM segment index (computed on first use).
+    pub fn prepare_policies(&self) {
+        self.all_policies();
+    }
+
+    fn all_policies(&self) -> &[(SegmentIndex, Arc<PayerPolicy>)] {
+        let (file, settings) = (self.file, self.settings);
+        self.policies.get_or_init(|| {
+            // A batch has few payers and many claims: one policy per (payer class, payer id).
+            let mut by_payer: HashMap<(Option<&str>, Option<&str>), Arc<PayerPolicy>> = HashMap::new();
+            file.claims()
+                .map(|(transaction, claim)| {
+                    let key = (claim.payer_class(file, transaction), claim.payer_id(file, transaction));
+                    let policy = by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1)));
+                    (claim.clm, Arc::clone(policy))
+                })
+                .collect()
+        })
     }
 
     /// Every billed service line of the file, in order.
@@ -137,8 +146,9 @@ impl<'a> RuleContext<'a> {
 
     /// The payer policy for a claim, from its SBR09 payer class and 2010BB payer id.
     pub fn policy(&self, transaction: &Transaction, claim: &Claim) -> Arc<PayerPolicy> {
-        let index = self.policies.partition_point(|(clm, _)| *clm < claim.clm);
-        match self.policies.get(index) {
+        let policies = self.all_policies();
+        let index = policies.partition_point(|(clm, _)| *clm < claim.clm);
+        match policies.get(index) {
             Some((clm, policy)) if *clm == claim.clm => Arc::clone(policy),
             _ => Arc::new(
                 self.settings

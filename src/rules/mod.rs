@@ -106,6 +106,7 @@ fn check_on_two_threads(
     let take = || std::iter::from_fn(|| rules.get(next.fetch_add(1, Ordering::Relaxed)));
     std::thread::scope(|scope| {
         let other = scope.spawn(|| {
+            context.prepare_policies();
             context.prepare_modifier_lines();
             run(&mut take())
         });
