@@ -128,7 +128,7 @@ fn loop_of(file: &ClaimFile, transaction: &Transaction, guide: Guide, segment: S
         let Some(node) = file.tree.segment(index) else { break };
         let id = node.id(&file.text);
         current =
-            tracker.next(id, |position| file.tree.element(node, position).map(|element| element.span.text(&file.text)));
+            tracker.next(id, |position| file.tree.element(node, position).map(|element| element.span().text(&file.text)));
     }
     current
 }
@@ -146,12 +146,12 @@ fn locate(file: &ClaimFile, offset: usize) -> Option<Cursor> {
         return Some(Cursor { segment: index, position: None, component: None, span: segment.id_span() });
     }
     let elements = file.tree.elements(segment);
-    let position = elements.iter().position(|element| element.span.touches(offset))? + 1;
+    let position = elements.iter().position(|element| element.span().touches(offset))? + 1;
     let element = *elements.get(position - 1)?;
     let first_repetition = segment.repetitions(&file.text, element).into_iter().find(|r| r.touches(offset))?;
     let components = segment.components(&file.text, first_repetition);
     if components.len() <= 1 {
-        return Some(Cursor { segment: index, position: Some(position), component: None, span: element.span });
+        return Some(Cursor { segment: index, position: Some(position), component: None, span: element.span() });
     }
     let component = components.iter().position(|c| c.touches(offset))? + 1;
     let span = *components.get(component - 1)?;

@@ -74,7 +74,7 @@ pub(super) fn interchanges(text: &str, tree: &SyntaxTree) -> Vec<Interchange> {
                 let Some(transaction) = builder.open_transaction() else { continue };
                 transaction.segments.end = index + 1;
                 let value = |position: usize| -> &str {
-                    tree.element(segment, position).map_or("", |element| element.span.text(text))
+                    tree.element(segment, position).map_or("", |element| element.span().text(text))
                 };
                 body_segment(transaction, id, index, value, &mut hl_ids, &mut in_other_subscriber);
             }
@@ -201,7 +201,7 @@ impl<'t> Builder<'t> {
         self.tree
             .segment(segment)
             .and_then(|s| self.tree.element(s, position))
-            .map_or("", |element| element.span.text(text))
+            .map_or("", |element| element.span().text(text))
     }
 
     /// The open interchange, or an implicit one for a file that lacks its ISA.

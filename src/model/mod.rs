@@ -103,7 +103,7 @@ impl ClaimFile {
     /// Span of element `position` (1-based) of a segment.
     pub fn element_span(&self, segment: SegmentIndex, position: usize) -> Option<Span> {
         let segment = self.tree.segment(segment)?;
-        Some(self.tree.element(segment, position)?.span)
+        Some(self.tree.element(segment, position)?.span())
     }
 
     /// Value of element `position` (1-based), `""` when absent.

@@ -144,7 +144,7 @@ impl ServiceLine {
         // One pass over the composite: qualifier, code, four modifiers, description.
         let parts: [Option<Span>; 7] = match (composite, file.tree.segment(service)) {
             (Some(span), Some(segment)) => {
-                segment.first_components(&file.text, crate::syntax::Element { span }).map(present)
+                segment.first_components(&file.text, crate::syntax::Element::new(span)).map(present)
             }
             _ => [None; 7],
         };

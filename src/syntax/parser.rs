@@ -1,6 +1,6 @@
 //! The X12 reader: one pass over the bytes, no backtracking, no failure.
 
-use super::{Delimiters, Span, SyntaxError, SyntaxErrorKind, SyntaxTree};
+use super::{Delimiters, Element, Span, SyntaxError, SyntaxErrorKind, SyntaxTree};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -123,8 +123,9 @@ fn read_segment(source: &str, start: usize, delimiters: Delimiters, tree: &mut S
         Some(_) => {
             tree.push_element(Span::new(value_start, content_end));
             if let Some(last) = tree.last_element_mut() {
-                last.span.end = last.span.end.min(content_end);
-                last.span.start = last.span.start.min(last.span.end);
+                let span = last.span();
+                let end = span.end.min(content_end);
+                *last = Element::new(Span::new(span.start.min(end), end));
             }
         }
         None => id_end = Some(content_end),
@@ -151,7 +152,7 @@ mod tests {
     fn values(source: &str, segment: usize) -> Vec<String> {
         let tree = parse(source);
         let Some(segment) = tree.segments.get(segment) else { return vec![] };
-        tree.elements(segment).iter().map(|e| e.span.text(source).to_string()).collect()
+        tree.elements(segment).iter().map(|e| e.span().text(source).to_string()).collect()
     }
 
     #[test]
@@ -189,7 +190,7 @@ mod tests {
         let tree = parse(&source);
         let sv1 = &tree.segments[1];
         let composite = *tree.element(sv1, 1).expect("element in the test text");
-        let pieces: Vec<&str> = sv1.components(&source, composite.span).iter().map(|s| s.text(&source)).collect();
+        let pieces: Vec<&str> = sv1.components(&source, composite.span()).iter().map(|s| s.text(&source)).collect();
         assert_eq!(pieces, ["HC", "J2700", "JW", "", ""]);
         assert_eq!(sv1.component(&source, composite, 2).map(|s| s.text(&source)), Some("J2700"));
         assert_eq!(sv1.component(&source, composite, 9), None);
