@@ -127,8 +127,8 @@ fn loop_of(file: &ClaimFile, transaction: &Transaction, guide: Guide, segment: S
     for index in start..=segment {
         let Some(node) = file.tree.segment(index) else { break };
         let id = node.id(&file.text);
-        current =
-            tracker.next(id, |position| file.tree.element(node, position).map(|element| element.span().text(&file.text)));
+        current = tracker
+            .next(id, |position| file.tree.element(node, position).map(|element| element.span().text(&file.text)));
     }
     current
 }

@@ -125,7 +125,7 @@ impl ClaimFile {
 
     /// The whole segment's span (id through terminator).
     pub fn segment_span(&self, segment: SegmentIndex) -> Span {
-        self.tree.segment(segment).map_or_else(Span::default, |s| s.span)
+        self.tree.segment(segment).map_or_else(Span::default, |s| s.span())
     }
 
     /// The segment id's span: where a segment-level diagnostic points.

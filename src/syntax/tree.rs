@@ -8,7 +8,9 @@ pub type SegmentIndex = usize;
 /// One segment: from the first byte of its id through its terminator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
-    pub span: Span,
+    // 32-bit offsets like elements'; see [`Segment::span`].
+    start: u32,
+    end: u32,
     /// The separators in force for this segment (each ISA may declare its own).
     pub delimiters: Delimiters,
     first_element: u32,
@@ -114,7 +116,16 @@ impl SyntaxTree {
         let element_count = self.element_mark().saturating_sub(first_element);
         let id_len = u32::try_from(id.len()).unwrap_or(u32::MAX);
         let terminator_len = terminator.map_or(0, |t| u8::try_from(t.len()).unwrap_or(u8::MAX));
-        self.segments.push(Segment { span, delimiters, first_element, element_count, id_len, terminator_len });
+        let clamp = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        self.segments.push(Segment {
+            start: clamp(span.start),
+            end: clamp(span.end),
+            delimiters,
+            first_element,
+            element_count,
+            id_len,
+            terminator_len,
+        });
         self.tags.push(SegmentTag::of(id.text(source)));
     }
 
@@ -151,28 +162,36 @@ impl SyntaxTree {
 
     /// The segment whose span holds `offset`, by binary search.
     pub fn segment_at(&self, offset: usize) -> Option<SegmentIndex> {
-        let index = self.segments.partition_point(|segment| segment.span.end <= offset);
+        let index = self.segments.partition_point(|segment| segment.span().end <= offset);
         let segment = self.segments.get(index)?;
-        segment.span.touches(offset).then_some(index)
+        segment.span().touches(offset).then_some(index)
     }
 
     /// Rebuilds the document from segments and trivia; equal to the input by design.
     pub fn rebuild(&self, source: &str) -> String {
-        let mut pieces: Vec<Span> = self.segments.iter().map(|s| s.span).chain(self.trivia.iter().copied()).collect();
+        let mut pieces: Vec<Span> =
+            self.segments.iter().map(Segment::span).chain(self.trivia.iter().copied()).collect();
         pieces.sort_unstable();
         pieces.iter().map(|span| span.text(source)).collect()
     }
 }
 
 impl Segment {
+    /// The whole segment, id through terminator.
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
     /// Where the segment id is: the start of the segment.
     pub fn id_span(&self) -> Span {
-        Span::new(self.span.start, self.span.start + self.id_len as usize)
+        let start = self.start as usize;
+        Span::new(start, start + self.id_len as usize)
     }
 
     /// The terminator, `None` only for a last segment the file does not terminate.
     pub fn terminator(&self) -> Option<Span> {
-        (self.terminator_len > 0).then(|| Span::new(self.span.end - usize::from(self.terminator_len), self.span.end))
+        let end = self.end as usize;
+        (self.terminator_len > 0).then(|| Span::new(end - usize::from(self.terminator_len), end))
     }
 
     /// The segment id as written (`CLM`, `SV1` …).

@@ -46,7 +46,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let Some(segment) = file.tree.segment(index) else { continue };
         let id = segment.id(&file.text);
         if id.is_empty() {
-            report.add(segment.span, "empty segment: two terminators in a row");
+            report.add(segment.span(), "empty segment: two terminators in a row");
         } else if !crate::guide::is_known_segment(id) {
             // Only a plausible id is quoted: a long one may be pasted text holding patient data.
             let shown = if id.len() <= 3 && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
