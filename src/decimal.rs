@@ -123,6 +123,62 @@ impl Decimal {
         self.mantissa < 0
     }
 
+    /// Digits after the point as written (`125.50` → 2): new amounts copy the look of
+    /// the amounts they sit beside.
+    pub fn scale(self) -> u32 {
+        self.scale
+    }
+
+    /// The smallest whole number not below this non-negative value (2.25 → 3).
+    pub fn ceil(self) -> Option<Self> {
+        if self.is_negative() {
+            return None;
+        }
+        let unit = 10_i128.checked_pow(self.scale)?;
+        let whole = self.mantissa / unit + i128::from(self.mantissa % unit != 0);
+        Some(Self { mantissa: whole, scale: 0 })
+    }
+
+    /// `self × numerator ÷ denominator`, rounded half up to `scale` fraction digits: a line
+    /// charge scaled from 4 units to 1 (100.00 × 1 ÷ 4 = 25.00).
+    pub fn scaled(self, numerator: Self, denominator: Self, scale: u32) -> Option<Self> {
+        if self.is_negative() || numerator.is_negative() || denominator.is_negative() || denominator.is_zero() {
+            return None;
+        }
+        // value = (m_s × m_n × 10^scale) / (m_d × 10^(s_s + s_n - s_d)), done in integers.
+        let mut top = self.mantissa.checked_mul(numerator.mantissa)?.checked_mul(10_i128.checked_pow(scale)?)?;
+        let mut bottom = denominator.mantissa;
+        let (up, down) = (denominator.scale, self.scale.checked_add(numerator.scale)?);
+        if up >= down {
+            top = top.checked_mul(10_i128.checked_pow(up - down)?)?;
+        } else {
+            bottom = bottom.checked_mul(10_i128.checked_pow(down - up)?)?;
+        }
+        let quotient = top / bottom;
+        let rounded = if (top % bottom) * 2 >= bottom { quotient.checked_add(1)? } else { quotient };
+        Some(Self { mantissa: rounded, scale })
+    }
+
+    /// Written with exactly `scale` fraction digits when it has no more than that
+    /// (`110` at scale 2 → `110.00`); otherwise as [`Display`](fmt::Display) writes it.
+    pub fn with_scale(self, scale: u32) -> String {
+        let value = self.normalized();
+        match value.rescaled(scale.max(value.scale)) {
+            Some(mantissa) if value.scale <= scale => {
+                let written = Self { mantissa, scale };
+                let text = written.to_string();
+                let fraction_digits = text.split_once('.').map_or(0, |(_, f)| f.len());
+                let missing = scale as usize - fraction_digits;
+                match (fraction_digits, missing) {
+                    (_, 0) => text,
+                    (0, _) => format!("{text}.{}", "0".repeat(missing)),
+                    _ => format!("{text}{}", "0".repeat(missing)),
+                }
+            }
+            _ => value.to_string(),
+        }
+    }
+
     /// True when the value has no fractional part (`4`, `4.0`, `4.00`).
     pub fn is_whole(self) -> bool {
         10_i128.checked_pow(self.scale).is_some_and(|unit| self.mantissa % unit == 0)
@@ -229,6 +285,28 @@ mod tests {
         assert!(Decimal::parse_grouped("1e3").is_none());
         assert_eq!(d("250").checked_mul(d("4")).and_then(Decimal::as_integer), Some(1000));
         assert_eq!(d("-4").as_integer(), None);
+    }
+
+    #[test]
+    fn rounds_scales_and_writes_like_its_neighbours() {
+        assert_eq!(d("2.25").ceil().map(|v| v.to_string()).as_deref(), Some("3"));
+        assert_eq!(d("4.00").ceil().map(|v| v.to_string()).as_deref(), Some("4"));
+        assert_eq!(d("0.1").ceil().map(|v| v.to_string()).as_deref(), Some("1"));
+        assert!(d("-1").ceil().is_none());
+        let quarter = d("100.00").scaled(d("1"), d("4"), 2).map(|v| v.with_scale(2));
+        assert_eq!(quarter.as_deref(), Some("25.00"));
+        let third = d("100").scaled(d("1"), d("3"), 2).map(|v| v.with_scale(2));
+        assert_eq!(third.as_deref(), Some("33.33"));
+        let up = d("0.05").scaled(d("1"), d("2"), 2).map(|v| v.with_scale(2));
+        assert_eq!(up.as_deref(), Some("0.03"), "half a cent rounds up");
+        let ml = d("2.5").scaled(d("1"), d("0.5"), 3).map(|v| v.to_string());
+        assert_eq!(ml.as_deref(), Some("5"));
+        assert!(d("1").scaled(d("1"), d("0"), 2).is_none());
+        assert_eq!(d("110").with_scale(2), "110.00");
+        assert_eq!(d("110.5").with_scale(2), "110.50");
+        assert_eq!(d("110.125").with_scale(2), "110.125", "never drops digits");
+        assert_eq!(d("110").with_scale(0), "110");
+        assert_eq!(d("125.50").scale(), 2);
     }
 
     #[test]

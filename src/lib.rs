@@ -11,6 +11,7 @@ pub mod codes;
 pub mod config;
 pub mod decimal;
 pub mod diagnostic;
+pub mod fix;
 pub mod guide;
 pub mod ide;
 pub mod lsp;

@@ -199,3 +199,58 @@ fn the_demo_claim_shows_every_drug_line_mistake() {
         assert_eq!(std::fs::read_to_string(&expected_path).unwrap_or_default(), printed);
     }
 }
+
+fn fixture_bytes(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)).expect("fixture")
+}
+
+#[test]
+fn fix_writes_every_safe_fix_and_reports_what_remains() {
+    let path = scratch("fix-demo.837", &fixture_bytes("demo/drug-line-mistakes.837"));
+    let path_text = path.to_str().expect("UTF-8 path");
+    let output = claim_lsp(&["check", "--fix", path_text]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2 fixes: claim-total-mismatch ×1, drug-units-not-whole ×1"), "{stderr}");
+    assert_eq!(std::fs::read(&path).ok(), Some(fixture_bytes("fixes/fix-all/drug-line-mistakes.837")));
+    let remaining = stdout(&output);
+    assert!(
+        remaining.contains("error[modifier-rt-lt]") && !remaining.contains("[claim-total-mismatch]"),
+        "{remaining}"
+    );
+    assert_eq!(output.status.code(), Some(1), "choices that are the biller's remain errors");
+
+    let again = claim_lsp(&["check", "--fix", path_text]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("fixed"), "a second run finds nothing safe to fix");
+    assert_eq!(std::fs::read(&path).ok(), Some(fixture_bytes("fixes/fix-all/drug-line-mistakes.837")));
+}
+
+#[test]
+fn diff_prints_the_fixes_and_writes_nothing() {
+    let original = wrong_se01().replace('\n', "\r\n");
+    let path = scratch("diff-crlf.837", original.as_bytes());
+    let output = claim_lsp(&["check", "--diff", path.to_str().expect("UTF-8 path")]);
+    let diff = stdout(&output);
+    assert!(diff.contains("-SE*27*0001~\r\n+SE*28*0001~\r\n"), "{diff}");
+    assert!(diff.starts_with("--- a/"), "{diff}");
+    assert_eq!(output.status.code(), Some(1), "something to fix");
+    assert_eq!(std::fs::read(&path).ok(), Some(original.into_bytes()), "--diff writes nothing");
+
+    let clean = scratch("diff-clean.837", clean_837p().as_bytes());
+    let output = claim_lsp(&["check", "--diff", clean.to_str().expect("UTF-8 path")]);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn fix_keeps_the_files_encoding_and_bom() {
+    let text = wrong_se01();
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let path = scratch("fix-utf16.837", &utf16);
+    let output = claim_lsp(&["check", "--fix", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let fixed = std::fs::read(&path).expect("fixed file");
+    let expected = text.replace("\nSE*27*0001~", "\nSE*28*0001~");
+    let expected: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(expected.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    assert_eq!(fixed, expected);
+}

@@ -3,71 +3,13 @@
 //! raise their folder's rule, files named `silent*` must not. A `settings.json` in the
 //! folder applies to all its files. Refresh expectations with `UPDATE_EXPECT=1`.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use std::path::{Path, PathBuf};
 
-use claim_lsp::analysis::{Analysis, Environment};
-use claim_lsp::config::Settings;
-use claim_lsp::text::{line_column, PositionEncoding};
-
-const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi"];
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-/// Every finding of a file, one per line: `line:col-line:col severity[rule] message`.
-pub fn render(analysis: &Analysis) -> String {
-    let mut out = String::new();
-    for diagnostic in &analysis.diagnostics {
-        let start = line_column(analysis.rope(), diagnostic.span.start, PositionEncoding::Utf32);
-        let end = line_column(analysis.rope(), diagnostic.span.end, PositionEncoding::Utf32);
-        out.push_str(&format!(
-            "{}:{}-{}:{} {}[{}] {}\n",
-            start.line + 1,
-            start.column + 1,
-            end.line + 1,
-            end.column + 1,
-            diagnostic.severity.as_str(),
-            diagnostic.rule,
-            diagnostic.message
-        ));
-    }
-    out
-}
-
-fn environment_for(folder: &Path) -> Environment {
-    let settings_path = folder.join("settings.json");
-    let Ok(text) = std::fs::read_to_string(&settings_path) else { return Environment::default() };
-    let value: serde_json::Value = serde_json::from_str(&text).expect("fixture settings.json is valid JSON");
-    let (settings, warnings) = Settings::from_json(&value, Some(folder));
-    assert!(warnings.is_empty(), "{}: {warnings:?}", settings_path.display());
-    let (environment, messages) = Environment::load(settings);
-    assert!(messages.is_empty(), "{}: {messages:?}", settings_path.display());
-    environment
-}
-
-fn claim_files(folder: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| CLAIM_EXTENSIONS.contains(&e)));
-    files.sort();
-    files
-}
-
-/// Compares with the expectation file, or writes it under `UPDATE_EXPECT=1`.
-fn expect(path: &Path, actual: &str) -> Result<(), String> {
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(path, actual).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(format!("{}\n--- expected\n{expected}--- actual\n{actual}", path.display()))
-    }
-}
+use claim_lsp::analysis::Analysis;
+use fixtures::{claim_files, environment_for, expect, fixtures_root, render};
 
 #[test]
 fn rule_fixtures_match_their_expected_findings() {

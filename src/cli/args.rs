@@ -16,11 +16,15 @@ CHECK OPTIONS:
     --format human|json   output format (default: human)
     --config FILE         settings file (JSON, e.g. .claim-lsp.json)
     --hcpcs-file FILE     a CMS HCPCS ANWEB fixed-width file replacing the built-in table
+    --fix                 apply every safe fix and write the files (atomically; a file
+                          changed on disk since it was read is left alone), then report
+                          what remains
+    --diff                print what --fix would change as a unified diff; write nothing
 
 EXIT CODES:
-    0  no error-level diagnostic
-    1  at least one error-level diagnostic
-    2  usage or I/O error
+    0  no error-level diagnostic (with --diff: nothing to fix)
+    1  at least one error-level diagnostic (with --diff: something to fix)
+    2  usage or I/O error, or a fixed file that could not be written
 ";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +39,10 @@ pub struct CheckOptions {
     pub format: Format,
     pub config: Option<PathBuf>,
     pub hcpcs_file: Option<PathBuf>,
+    /// Apply safe fixes and write the files.
+    pub fix: bool,
+    /// Print the fixes as a diff instead of writing them.
+    pub diff: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -96,7 +104,14 @@ impl<I: Iterator<Item = String>> Arguments<I> {
 
 fn parse_check(arguments: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut arguments = Arguments { rest: arguments };
-    let mut options = CheckOptions { paths: Vec::new(), format: Format::Human, config: None, hcpcs_file: None };
+    let mut options = CheckOptions {
+        paths: Vec::new(),
+        format: Format::Human,
+        config: None,
+        hcpcs_file: None,
+        fix: false,
+        diff: false,
+    };
     while let Some(argument) = arguments.next() {
         let (name, inline) = match argument {
             Argument::Word(path) => {
@@ -115,6 +130,8 @@ fn parse_check(arguments: impl Iterator<Item = String>) -> Result<Command, Strin
             }
             "--config" => options.config = Some(PathBuf::from(arguments.value(&name, inline)?)),
             "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(arguments.value(&name, inline)?)),
+            "--fix" if inline.is_none() => options.fix = true,
+            "--diff" if inline.is_none() => options.diff = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown option `{other}`")),
         }

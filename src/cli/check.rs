@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{CheckOptions, Format};
+use super::fix::{fix_bytes, write_if_unchanged};
 use super::input::{decode, looks_like_x12};
 use super::render::{self, FileFindings};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
@@ -63,6 +64,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         }
     }
     let mut findings = Vec::new();
+    let mut diff_found = false;
     for (path, explicit) in files {
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
@@ -72,13 +74,48 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
                 continue;
             }
         };
-        let text = decode(&bytes);
+        let mut text = decode(&bytes);
         if !explicit && !looks_like_x12(&text) {
+            continue;
+        }
+        if options.fix || options.diff {
+            let fixed = fix_bytes(&bytes, &environment);
+            if !fixed.all.settled {
+                eprintln!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
+            }
+            if !fixed.all.applied.is_empty() {
+                if options.diff {
+                    print!("{}", super::diff::unified(&path.display().to_string(), &fixed.text, &fixed.all.text));
+                    diff_found = true;
+                } else {
+                    match fixed.bytes.and_then(|new| write_if_unchanged(&path, &bytes, &new)) {
+                        Ok(()) => {
+                            eprintln!("fixed {}: {}", path.display(), summary(&fixed.all.applied));
+                            text = fixed.all.text;
+                        }
+                        Err(refused) => {
+                            eprintln!("claim-lsp: {}: {refused}", path.display());
+                            io_failed = true;
+                        }
+                    }
+                }
+            }
+        }
+        if options.diff {
             continue;
         }
         let file = ClaimFile::parse(text);
         let diagnostics = crate::rules::check(&file, &environment);
         findings.push(FileFindings { path, file, diagnostics });
+    }
+    if options.diff {
+        return if io_failed {
+            EXIT_USAGE
+        } else if diff_found {
+            EXIT_ERRORS
+        } else {
+            EXIT_CLEAN
+        };
     }
     match options.format {
         Format::Human => render::human(&findings),
@@ -120,4 +157,18 @@ fn collect(path: &Path, files: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()>
     found.sort();
     files.extend(found.into_iter().map(|path| (path, false)));
     Ok(())
+}
+
+/// "3 fixes: segment-count ×1, drug-units-not-whole ×2", rules in the order first fixed.
+fn summary(applied: &[(&'static str, String)]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (rule, _) in applied {
+        match counts.iter_mut().find(|(id, _)| id == rule) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((rule, 1)),
+        }
+    }
+    let rules: Vec<String> = counts.iter().map(|(rule, count)| format!("{rule} ×{count}")).collect();
+    let n = applied.len();
+    format!("{n} {}: {}", if n == 1 { "fix" } else { "fixes" }, rules.join(", "))
 }

@@ -22,6 +22,44 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
     char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }
 
+/// How a file's bytes were read, so a fixed text can be written back the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (a UTF-8 BOM stays in the text as U+FEFF).
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    /// Bytes that are not UTF-8, read one byte per character.
+    Latin1,
+}
+
+/// The encoding [`decode`] reads `bytes` with.
+pub fn detect(bytes: &[u8]) -> Encoding {
+    if bytes.starts_with(b"\xFF\xFE") {
+        Encoding::Utf16Le
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Encoding::Utf16Be
+    } else if std::str::from_utf8(bytes).is_ok() {
+        Encoding::Utf8
+    } else {
+        Encoding::Latin1
+    }
+}
+
+/// Writes text back in an encoding; `None` when a character cannot be written in it.
+pub fn encode(text: &str, encoding: Encoding) -> Option<Vec<u8>> {
+    match encoding {
+        Encoding::Utf8 => Some(text.as_bytes().to_vec()),
+        Encoding::Utf16Le => {
+            Some([0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect())
+        }
+        Encoding::Utf16Be => {
+            Some([0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect())
+        }
+        Encoding::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect(),
+    }
+}
+
 /// True when bytes look like an X12 interchange: `ISA` first, after a BOM or spaces.
 pub(super) fn looks_like_x12(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').trim_start().starts_with("ISA")
@@ -39,5 +77,16 @@ mod tests {
         assert_eq!(decode(b"NM1*IL*M\xDCLLER"), "NM1*IL*MÜLLER");
         assert_eq!(decode(b"\xFF\xFEI"), "");
         assert!(looks_like_x12("\u{feff}\n  ISA*00"));
+    }
+
+    #[test]
+    fn writes_back_what_it_read() {
+        for bytes in
+            [&b"\xEF\xBB\xBFISA*"[..], b"\xFF\xFEI\0S\0A\0", b"\xFE\xFF\0I\0S\0A", b"NM1*IL*M\xDCLLER", b"ISA~\r\n"]
+        {
+            let encoding = detect(bytes);
+            assert_eq!(encode(&decode(bytes), encoding).as_deref(), Some(bytes), "{encoding:?}");
+        }
+        assert_eq!(encode("NM1*Ł", Encoding::Latin1), None, "Ł has no Latin-1 byte");
     }
 }

@@ -2,12 +2,14 @@
 
 mod args;
 mod check;
+mod diff;
 mod explain;
+pub mod fix;
 mod input;
 mod render;
 
 pub use args::{Command, Format, USAGE};
-pub use input::decode;
+pub use input::{decode, detect, encode, Encoding};
 
 /// Exit codes pipelines can rely on.
 pub const EXIT_CLEAN: i32 = 0;

@@ -1,6 +1,7 @@
 //! The language server: tower-lsp glue, the document store, and the one place that
 //! converts byte offsets to the client's positions. Nothing below this module knows LSP.
 
+mod code_actions;
 mod convert;
 mod documents;
 mod exit;

@@ -13,15 +13,16 @@ use ropey::Rope;
 use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{
-    Diagnostic, DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent, MarkupKind,
-    MessageType, NumberOrString, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Url,
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, Diagnostic,
+    DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher,
+    GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, MarkupContent, MarkupKind, MessageType, NumberOrString, Registration, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
 };
 use tower_lsp::{Client, LanguageServer};
 
+use super::code_actions::{self, Target};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
 use crate::analysis::{Analysis, Environment};
@@ -48,6 +49,8 @@ struct State {
     pending: Option<SettingsOutcome>,
     /// Whether the client lets us register a file watcher for the workspace config.
     can_watch_files: bool,
+    /// Whether the client applies versioned `documentChanges` in workspace edits.
+    document_changes: bool,
 }
 
 /// What reloading settings produced for the user: messages, and diagnostics for the
@@ -68,6 +71,7 @@ impl Backend {
             workspace: None,
             pending: None,
             can_watch_files: false,
+            document_changes: false,
         };
         Self { client, state: Arc::new(Mutex::new(state)), publish: Arc::new(tokio::sync::Mutex::new(())) }
     }
@@ -268,6 +272,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false);
+            state.document_changes = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|w| w.document_changes)
+                .unwrap_or(false);
         }
         let outcome = self.reload_settings();
         lock(&self.state).pending = Some(outcome);
@@ -277,6 +288,10 @@ impl LanguageServer for Backend {
                 position_encoding: Some(convert::encoding_kind(encoding)),
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL]),
+                    ..CodeActionOptions::default()
+                })),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo { name: "claim-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -391,5 +406,35 @@ impl LanguageServer for Backend {
             contents: HoverContents::Markup(MarkupContent { kind, value }),
             range: Some(convert::range(analysis.rope(), doc.span, encoding)),
         }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let (generation, version, encoding, document_changes, environment) = {
+            let state = lock(&self.state);
+            let Some(document) = state.documents.get(&uri) else { return Ok(None) };
+            (document.generation, document.version, state.encoding, state.document_changes, state.environment.clone())
+        };
+        let Some(analysis) = analysis_for(&self.state, &uri, generation).await else { return Ok(None) };
+        let only = params.context.only;
+        let range = params.range;
+        // Fixes re-read the file (a JW line, fix-all): off the async threads.
+        let computed = tokio::task::spawn_blocking(move || {
+            let rope = analysis.rope();
+            let span = crate::syntax::Span::new(
+                convert::offset(rope, range.start, encoding),
+                convert::offset(rope, range.end, encoding),
+            );
+            let target = Target { uri: &uri, version, encoding, document_changes };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                code_actions::actions(&analysis, &environment, span, only.as_deref(), &target)
+            }))
+            .map_err(|_| tracing::error!("code actions failed; answered none"))
+            .ok()
+        })
+        .await
+        .ok()
+        .flatten();
+        Ok(computed.filter(|actions| !actions.is_empty()))
     }
 }

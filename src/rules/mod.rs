@@ -24,6 +24,8 @@ pub struct Rule {
     pub default_severity: Severity,
     pub summary: &'static str,
     pub check: fn(&RuleContext<'_>, &mut Report<'_>),
+    /// The repairs the rule offers for its findings (see `crate::fix`).
+    pub fix: Option<crate::fix::FixFn>,
 }
 
 /// Every rule, group by group: structure, drug lines, modifiers.

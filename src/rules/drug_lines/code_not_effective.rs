@@ -8,7 +8,9 @@
 
 use super::billed_lines;
 use crate::codes::CodeStatus;
-use crate::diagnostic::Severity;
+use crate::decimal::Decimal;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +18,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "The code is not valid on the line's date of service",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -43,4 +46,42 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy(line.transaction, line.claim);
         report.add_for(&policy, span, message);
     }
+}
+
+/// "Replace J1170 with J1171": the successor CMS names, with the units converted through
+/// both billing units (1 unit of J1170, up to 4 mg, = 40 units of J1171, 0.1 mg each).
+/// Offered only when the successor is valid on the date of service and the conversion is
+/// exact. Fix-all applies it only when the old unit is a fixed amount: from an "up to"
+/// unit the converted count is the most the old unit allowed, and the real dose may need
+/// fewer units of the finer code.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let file = context.file;
+    let codes = context.codes();
+    let Some(line) = context.line_at(diagnostic.span.start) else { return };
+    let Some(code) = line.procedure.code.filter(|span| *span == diagnostic.span) else { return };
+    let old = code.text(&file.text);
+    let Some(successor) = codes.successor(old) else { return };
+    let (Some(old_record), Some(new_record)) = (codes.procedure(old), codes.procedure(&successor.new)) else { return };
+    let Some(date) = line.line.date_of_service(file, line.claim) else { return };
+    if new_record.status_on(date) != CodeStatus::Valid {
+        return;
+    }
+    let mut edits = vec![Edit::replace(code, successor.new.clone())];
+    let (Some(old_unit), Some(new_unit)) = (old_record.billing_unit(), new_record.billing_unit()) else { return };
+    let Some(quantity) = line.procedure.quantity else { return };
+    let Some(units) = Decimal::parse(quantity.text(&file.text)) else { return };
+    let converted = if let Some(factor) = old_unit.whole_units_of(new_unit) {
+        units.checked_mul(Decimal::from_integer(factor))
+    } else if let Some(divisor) = new_unit.whole_units_of(old_unit) {
+        // Coarser successor: exact only when the units divide evenly.
+        units
+            .scaled(Decimal::ONE, Decimal::from_integer(divisor), 0)
+            .filter(|whole| whole.checked_mul(Decimal::from_integer(divisor)).is_some_and(|back| back == units))
+    } else {
+        None
+    };
+    let Some(converted) = converted else { return };
+    edits.push(Edit::replace(quantity, converted.to_string()));
+    let title = format!("Replace {old} with {} ({units} → {converted} units)", successor.new);
+    fixes.extend(context.fix(title, edits, true, !old_unit.up_to));
 }

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "A drug line without a 2410 NDC loop for a payer that requires NDCs",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -6,7 +6,9 @@
 //! fractional unit count on a drug line is rejected or mispaid.
 
 use super::{billed_lines, dose};
-use crate::diagnostic::Severity;
+use crate::decimal::Decimal;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -14,6 +16,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A drug line bills a fraction of a billing unit",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -32,4 +35,13 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy(line.transaction, line.claim);
         report.add_for(&policy, line.quantity_span(file), message);
     }
+}
+
+/// Round up, as CMS instructs for a dose between two whole units.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let Some(line) = context.line_at(diagnostic.span.start) else { return };
+    let Some(quantity) = line.procedure.quantity.filter(|span| *span == diagnostic.span) else { return };
+    let Some(rounded) = Decimal::parse(quantity.text(&context.file.text)).and_then(Decimal::ceil) else { return };
+    let title = format!("Round units up to {rounded}");
+    fixes.extend(context.fix(title, vec![Edit::replace(quantity, rounded.to_string())], true, true));
 }

@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "A JW line's discarded amount is already covered by rounding up the administered line",
     check,
+    fix: None,
 };
 
 /// The administered lines' total units and total mass, when every one of them has a

@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "The 2410 CTP quantity converts to a different number of units than SV104/SV205",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "A not-otherwise-classified drug code without a drug description or an NDC",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "A code the payer's policy lists for prior authorization, on a claim without REF*G1",
     check,
+    fix: None,
 };
 
 fn has_number(file: &ClaimFile, reference: Option<SegmentIndex>) -> bool {

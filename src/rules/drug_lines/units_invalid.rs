@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "The line's unit count (SV104/SV205) is missing, zero, negative or not a number",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "Units exceed a configured unit limit or an MUE from the user's MUE table",
     check,
+    fix: None,
 };
 
 fn units_word(units: Decimal) -> &'static str {

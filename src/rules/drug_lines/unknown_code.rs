@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "The procedure code is not a HCPCS Level II code in the CMS file nor shaped like a CPT code",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

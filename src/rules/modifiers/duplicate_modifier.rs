@@ -5,7 +5,8 @@
 //! as malformed. Usually a generator appended a modifier the line already had.
 //! Source: 837P guide SV101-3..6, 837I guide SV202-3..6 (procedure modifiers).
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -13,6 +14,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "The same modifier twice on one line",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -30,6 +32,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
         }
     }
+}
+
+/// Remove the repeat: the modifier stays once, so nothing is lost.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    fixes.extend(modifiers::removal(context, diagnostic.span, true, true));
 }
 
 #[cfg(test)]

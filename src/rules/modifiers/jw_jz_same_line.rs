@@ -6,7 +6,8 @@
 //! (Pub. 100-04) ch. 17 §40.
 
 use super::{conflicting_pair, NO_WASTAGE, WASTAGE};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -14,6 +15,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "JW (amount discarded) and JZ (nothing discarded) on one line",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -34,6 +36,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// Remove JW or JZ: which one is true is the biller's knowledge, so neither is preferred.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    modifiers::removals_of_pair(context, diagnostic.span, &[WASTAGE, NO_WASTAGE], fixes);
 }
 
 #[cfg(test)]

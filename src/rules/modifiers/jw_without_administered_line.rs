@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A JW (discarded amount) line has no administered line for the same code and date",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

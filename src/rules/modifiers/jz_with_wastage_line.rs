@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A JZ line sits beside a JW line for the same code and date of service",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -12,7 +12,8 @@
 //! (Pub. 100-04) ch. 17 §40.
 
 use super::{ModifiedLine, NO_WASTAGE, WASTAGE};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{wastage_line, Fix, FixContext, LineAt};
 use crate::model::{Claim, ClaimFile, TransactionKind};
 use crate::rules::{Report, Rule, RuleContext};
 
@@ -21,6 +22,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Hint,
     summary: "A separately payable single-dose drug line has neither JW nor JZ",
     check,
+    fix: Some(fix),
 };
 
 /// CMS pricing indicator for drugs paid separately (ASP-based).
@@ -58,6 +60,34 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// Both ways out, neither preferred: whether anything was discarded is the biller's
+/// knowledge, not the file's.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    if context.only_safe {
+        return;
+    }
+    if let Some(line) = context.line_at(diagnostic.span.start) {
+        offer(context, &line, fixes);
+    }
+}
+
+/// The same repairs on any drug line with neither JW nor JZ, for payers that do not
+/// require the modifiers (no finding there to hang them on).
+pub(crate) fn assists(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut Vec<Fix>) {
+    let file = context.file;
+    let procedure = line.procedure;
+    let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
+    let is_drug = is_hcpcs && context.codes().procedure(procedure.code_text(file)).is_some_and(|code| code.is_drug());
+    if is_drug && !procedure.has_modifier(file, WASTAGE) && !procedure.has_modifier(file, NO_WASTAGE) {
+        offer(context, line, fixes);
+    }
+}
+
+fn offer(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut Vec<Fix>) {
+    fixes.extend(wastage_line::add(context, line, false));
+    fixes.extend(wastage_line::add_no_wastage_modifier(context, line));
 }
 
 fn has_wastage_line(line: &ModifiedLine<'_>, lines: &[ModifiedLine<'_>]) -> bool {

@@ -8,7 +8,8 @@
 //! of Modifiers 59 & -X{EPSU}".
 
 use super::conflicting_pair;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +17,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "Modifier 59 together with XE, XS, XP or XU on one line",
     check,
+    fix: Some(fix),
 };
 
 const DISTINCT: &str = "59";
@@ -38,6 +40,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// Remove 59: the X modifier beside it already says which kind of distinct service it is.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    fixes.extend(modifiers::removal(context, diagnostic.span, true, true));
 }
 
 #[cfg(test)]

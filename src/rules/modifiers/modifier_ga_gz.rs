@@ -7,7 +7,8 @@
 //! ch. 30 §40.3.6 (ABN modifiers).
 
 use super::conflicting_pair;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -15,6 +16,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "GA (waiver issued) and GZ (no waiver) on one line",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -34,4 +36,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// Remove GA or GZ: whether an ABN was issued is in the patient's record, not the file.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    modifiers::removals_of_pair(context, diagnostic.span, &["GA", "GZ"], fixes);
 }

@@ -8,7 +8,8 @@
 //! termination date); CMS HCPCS quarterly update for JG → TB.
 
 use crate::codes::CodeStatus;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +17,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A modifier was discontinued before, or added after, the date of service",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -47,6 +49,20 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 report.add_for(&policy, modifier.span, message);
             }
         }
+    }
+}
+
+/// "Replace JG with TB" when CMS names a successor that is valid on the date of service.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let file = context.file;
+    let old = diagnostic.span.text(&file.text);
+    let Some(successor) = context.codes().successor(old) else { return };
+    let Some(line) = context.line_at(diagnostic.span.start) else { return };
+    let Some(date) = line.line.date_of_service(file, line.claim) else { return };
+    let valid = context.codes().modifier(&successor.new).is_some_and(|m| m.status_on(date) == CodeStatus::Valid);
+    if valid && !line.procedure.has_modifier(file, &successor.new) {
+        let title = format!("Replace {old} with {}", successor.new);
+        fixes.extend(context.fix(title, vec![Edit::replace(diagnostic.span, successor.new.clone())], true, false));
     }
 }
 

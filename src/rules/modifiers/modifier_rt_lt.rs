@@ -7,11 +7,17 @@
 //! ch. 12 §40.7 (bilateral surgery).
 
 use super::conflicting_pair;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
-pub static RULE: Rule =
-    Rule { id: "modifier-rt-lt", default_severity: Severity::Error, summary: "RT and LT on one line", check };
+pub static RULE: Rule = Rule {
+    id: "modifier-rt-lt",
+    default_severity: Severity::Error,
+    summary: "RT and LT on one line",
+    check,
+    fix: Some(fix),
+};
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
@@ -30,4 +36,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// Remove RT or LT (a bilateral service needs 50 or two lines: the biller decides).
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    modifiers::removals_of_pair(context, diagnostic.span, &["RT", "LT"], fixes);
 }

@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A modifier is neither in the CMS HCPCS modifier table nor a known CPT modifier",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -9,7 +9,8 @@
 
 use super::{NO_WASTAGE, WASTAGE};
 use crate::codes::{self, CodeShape};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "JW or JZ on a code that is not a drug",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -41,6 +43,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
         }
     }
+}
+
+/// Remove the JW or JZ; not applied by fix-all, since the code may be what is wrong.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    fixes.extend(modifiers::removal(context, diagnostic.span, true, false));
 }
 
 #[cfg(test)]

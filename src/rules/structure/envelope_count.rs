@@ -4,7 +4,8 @@
 //! A wrong count makes the receiver reject the group or the interchange (TA1 / 999).
 //! Source: X12 5010 control segments GE and IEA.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -12,6 +13,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "GE01 or IEA01 does not count what its envelope holds",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -48,5 +50,28 @@ fn compare(
             file.element_or_segment_span(trailer, 1),
             format!("{element} is {shown}, but the envelope holds {expected} {what} ({header}); expected {expected}"),
         );
+    }
+}
+
+/// "Fix GE01" / "Fix IEA01": the count of what the envelope holds.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let file = context.file;
+    let Some(trailer) = context.segment_at(diagnostic.span.start) else { return };
+    let Some(count_span) = file.element_span(trailer, 1).filter(|span| *span == diagnostic.span) else { return };
+    for interchange in &file.interchanges {
+        let expected = if interchange.iea == Some(trailer) {
+            Some(("IEA01", interchange.groups.iter().filter(|g| g.gs.is_some()).count()))
+        } else {
+            interchange
+                .groups
+                .iter()
+                .find(|group| group.ge == Some(trailer))
+                .map(|group| ("GE01", group.transactions.iter().filter(|t| t.st.is_some()).count()))
+        };
+        if let Some((element, count)) = expected {
+            let title = format!("Fix {element}: {count}");
+            fixes.extend(context.fix(title, vec![Edit::replace(count_span, count.to_string())], true, true));
+            return;
+        }
     }
 }

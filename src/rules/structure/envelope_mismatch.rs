@@ -4,7 +4,8 @@
 //! Receivers pair envelopes by control number; a mismatch or a missing trailer rejects
 //! the whole envelope. Source: X12 5010 control segments; 837 guides, ST/SE notes.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
 use crate::model::ClaimFile;
 use crate::rules::{Report, Rule, RuleContext};
 use crate::syntax::SegmentIndex;
@@ -14,6 +15,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A header has no trailer, or their control numbers differ",
     check,
+    fix: Some(fix),
 };
 
 /// One kind of envelope: its segment ids and control-number positions.
@@ -86,4 +88,27 @@ fn shown(value: &str) -> &str {
     } else {
         value
     }
+}
+
+/// "Fix control number": the trailer takes its header's number (the header is what the
+/// acknowledgments and the other envelope's records refer to).
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let file = context.file;
+    let Some(trailer) = context.segment_at(diagnostic.span.start) else { return };
+    let mut pairs = Vec::new();
+    for interchange in &file.interchanges {
+        pairs.push((&INTERCHANGE, interchange.isa, interchange.iea));
+        for group in &interchange.groups {
+            pairs.push((&GROUP, group.gs, group.ge));
+            pairs.extend(group.transactions.iter().map(|t| (&TRANSACTION, t.st, t.se)));
+        }
+    }
+    let Some((envelope, Some(header), _)) = pairs.into_iter().find(|(_, _, t)| *t == Some(trailer)) else { return };
+    let Some(span) = file.element_span(trailer, envelope.trailer_position) else { return };
+    let expected = file.value(header, envelope.header_position);
+    if expected.is_empty() {
+        return;
+    }
+    let title = format!("Fix control number: {}{:02} = {expected}", envelope.trailer, envelope.trailer_position);
+    fixes.extend(context.fix(title, vec![Edit::replace(span, expected)], true, true));
 }

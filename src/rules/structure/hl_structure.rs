@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "HL ids are not sequential or name an unknown parent",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A D8/RD8 date is not a real calendar date",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "An amount or quantity is not a number",
     check,
+    fix: None,
 };
 
 /// The numeric (type R) elements that matter for claims and drug lines.

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "The ISA segment is not whole, so its delimiters cannot be trusted",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

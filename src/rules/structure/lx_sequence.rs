@@ -4,7 +4,9 @@
 //! or a repeat makes line adjustments land on the wrong line. Source: 837 guides, loop
 //! 2400 LX01 "Assigned Number".
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
+use crate::model::{Claim, ClaimFile};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -12,6 +14,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "LX01 does not number the claim's service lines 1, 2, 3 …",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -29,4 +32,23 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
         }
     }
+}
+
+/// The edits that number the claim's lines 1, 2, 3 … (none when they are already).
+/// Lines whose LX has no LX01 element to write into are left alone.
+pub(crate) fn repairs(file: &ClaimFile, claim: &Claim) -> Vec<Edit> {
+    claim
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(index, line)| line.number(file).parse::<usize>().ok() != Some(index + 1))
+        .filter_map(|(index, line)| Some(Edit::replace(file.element_span(line.lx, 1)?, (index + 1).to_string())))
+        .collect()
+}
+
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let Some(segment) = context.segment_at(diagnostic.span.start) else { return };
+    let Some((_, claim)) = context.file.claims().find(|(_, claim)| claim.segments.contains(&segment)) else { return };
+    let title = format!("Renumber LX: lines 1 to {} of this claim", claim.lines.len());
+    fixes.extend(context.fix(title, repairs(context.file, claim), true, true));
 }

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "An NPI is not ten digits or its check digit is wrong",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

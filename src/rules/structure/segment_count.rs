@@ -3,7 +3,9 @@
 //! Receivers check SE01 before anything else and reject the whole transaction set when it
 //! is wrong (999 acknowledgment, IK5 code). Source: 837 guides, SE segment notes.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
+use crate::model::{ClaimFile, Transaction};
 use crate::rules::{Report, Rule, RuleContext};
 use crate::syntax::SegmentTag;
 
@@ -12,16 +14,13 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "SE01 does not equal the number of segments from ST to SE",
     check,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for transaction in file.transactions() {
-        let (Some(st), Some(se)) = (transaction.st, transaction.se) else { continue };
-        // `~~` is no segment: unexpected-segment reports it, and deleting it must not
-        // leave SE01 wrong, so it is not counted here.
-        let empty = SegmentTag::of("");
-        let expected = file.tree.tags().get(st..=se).map_or(0, |tags| tags.iter().filter(|tag| **tag != empty).count());
+        let (Some(expected), Some(se)) = (expected(file, transaction), transaction.se) else { continue };
         let written = file.value(se, 1);
         if written.parse::<usize>().ok() != Some(expected) {
             let shown = if written.is_empty() { "missing".to_string() } else { written.to_string() };
@@ -33,4 +32,28 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// The segments from ST through SE, when the transaction has both.
+fn expected(file: &ClaimFile, transaction: &Transaction) -> Option<usize> {
+    let (st, se) = (transaction.st?, transaction.se?);
+    // `~~` is no segment: unexpected-segment reports it, and deleting it must not
+    // leave SE01 wrong, so it is not counted here.
+    let empty = SegmentTag::of("");
+    Some(file.tree.tags().get(st..=se).map_or(0, |tags| tags.iter().filter(|tag| **tag != empty).count()))
+}
+
+/// The edit that makes SE01 count the transaction's segments; `None` when it does
+/// already (or the transaction has no SE01 to write to).
+pub(crate) fn repair(file: &ClaimFile, transaction: &Transaction) -> Option<Edit> {
+    let expected = expected(file, transaction)?;
+    let se01 = file.element_span(transaction.se?, 1)?;
+    (se01.text(&file.text).parse::<usize>().ok() != Some(expected)).then(|| Edit::replace(se01, expected.to_string()))
+}
+
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let Some(transaction) = context.transaction_at(diagnostic.span.start) else { return };
+    let Some(edit) = repair(context.file, transaction) else { return };
+    let title = format!("Fix SE01: {} segments", edit.text);
+    fixes.extend(context.fix(title, vec![edit], true, true));
 }

@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A segment id that the 837 guides do not define",
     check,
+    fix: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -1,0 +1,162 @@
+//! Fixes: the repair a rule offers for what it found, as byte edits on the text.
+//!
+//! Each rule that can repair its finding has a `fix` function beside its `check` (see
+//! `rules::Rule::fix`). Fixes are computed on request — for the diagnostics under the
+//! editor's cursor, or for a whole file by [`fix_all`] — never while checking, so a clean
+//! 10 MB batch pays nothing for them.
+//!
+//! The building blocks here keep the user's bytes: the file's own delimiters, its line
+//! breaks and indentation (new segments copy the gaps of the segments they copy), and
+//! edits trimmed to the bytes that change. A fix that adds or removes segments or
+//! charges is [`settle`]d: SE01, LX01 and CLM02 that were right before stay right.
+
+mod all;
+pub mod edit;
+mod layout;
+pub mod modifiers;
+mod settle;
+pub mod wastage_line;
+
+pub use all::{fix_all, FixAll};
+pub use edit::Edit;
+pub use settle::settle;
+
+use crate::analysis::{Analysis, Environment};
+use crate::codes::CodeTable;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
+use crate::rules;
+use crate::syntax::{SegmentIndex, Span};
+
+/// One way to repair a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the editor lists; starts with the words users learn ("Add JW wastage line").
+    pub title: String,
+    /// Edits on the analysed text, sorted and not overlapping.
+    pub edits: Vec<Edit>,
+    /// The one clearly right repair (the editor may apply it on a single key).
+    pub preferred: bool,
+    /// Applied by "fix all": the repair has one right answer and needs no fact the file
+    /// does not state (a count, a total, a rounding rule), never a clinical choice.
+    pub safe: bool,
+}
+
+/// A rule's fix function: reads the finding and pushes the fixes it can offer.
+pub type FixFn = fn(&FixContext<'_>, &Diagnostic, &mut Vec<Fix>);
+
+/// What a fix function reads.
+pub struct FixContext<'a> {
+    pub file: &'a ClaimFile,
+    pub environment: &'a Environment,
+    /// Fix-all asks only for safe fixes: a rule whose fixes are all choices (and may be
+    /// costly, like the JW line's re-read of the file) can return at once.
+    pub only_safe: bool,
+}
+
+/// The service line a finding sits on, with its claim and transaction.
+pub struct LineAt<'a> {
+    pub transaction: &'a Transaction,
+    pub claim: &'a Claim,
+    pub line: &'a ServiceLine,
+    pub procedure: &'a Procedure,
+    pub service: SegmentIndex,
+}
+
+impl<'a> FixContext<'a> {
+    pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
+        Self { file, environment, only_safe: false }
+    }
+
+    pub fn codes(&self) -> &'a CodeTable {
+        self.environment.codes()
+    }
+
+    /// The segment holding byte `offset`.
+    pub fn segment_at(&self, offset: usize) -> Option<SegmentIndex> {
+        self.file.tree.segment_at(offset)
+    }
+
+    /// The transaction holding byte `offset`, from ST through SE.
+    pub fn transaction_at(&self, offset: usize) -> Option<&'a Transaction> {
+        let segment = self.segment_at(offset)?;
+        // The model's `segments` stop before SE.
+        self.file
+            .transactions()
+            .find(|transaction| transaction.segments.contains(&segment) || transaction.se == Some(segment))
+    }
+
+    /// The billed service line (one with SV1 or SV2) holding byte `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<LineAt<'a>> {
+        let segment = self.segment_at(offset)?;
+        let file = self.file;
+        let transaction = file.transactions().find(|transaction| transaction.segments.contains(&segment))?;
+        let claim = transaction.claims.iter().find(|claim| claim.segments.contains(&segment))?;
+        let line = claim.lines.iter().find(|line| line.segments.contains(&segment))?;
+        Some(LineAt { transaction, claim, line, procedure: line.procedure(file)?, service: line.service? })
+    }
+
+    /// A fix whose edits are trimmed to the bytes that change; `None` when nothing does.
+    pub fn fix(&self, title: impl Into<String>, edits: Vec<Edit>, preferred: bool, safe: bool) -> Option<Fix> {
+        if self.only_safe && !safe {
+            return None;
+        }
+        let edits: Vec<Edit> = edits.into_iter().filter_map(|edit| edit::trimmed(&self.file.text, edit)).collect();
+        let edits = edit::normalized(&self.file.text, edits)?;
+        (!edits.is_empty()).then(|| Fix { title: title.into(), edits, preferred, safe })
+    }
+}
+
+/// The fixes the rule that made `diagnostic` offers for it. A fix function that panics
+/// offers nothing; the editor and the pipeline go on.
+pub fn fixes_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
+    fixes_of(FixContext::new(file, environment), diagnostic)
+}
+
+/// The safe fixes for `diagnostic` (what fix-all applies).
+pub fn safe_fixes_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
+    let context = FixContext { only_safe: true, ..FixContext::new(file, environment) };
+    let mut fixes = fixes_of(context, diagnostic);
+    fixes.retain(|fix| fix.safe);
+    fixes
+}
+
+fn fixes_of(context: FixContext<'_>, diagnostic: &Diagnostic) -> Vec<Fix> {
+    let Some(fix) = rules::ALL.iter().find(|rule| rule.id == diagnostic.rule).and_then(|rule| rule.fix) else {
+        return Vec::new();
+    };
+    let mut fixes = Vec::new();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fix(&context, diagnostic, &mut fixes)));
+    if outcome.is_err() {
+        tracing::error!(rule = diagnostic.rule, "fix failed on this file; no fix offered");
+        return Vec::new();
+    }
+    fixes
+}
+
+/// Repairs offered where no rule complains: on a drug line with neither JW nor JZ, add
+/// a wastage line or JZ (for payers that do not require them, where `missing-jw-jz`
+/// stays silent). Lines that carry a `missing-jw-jz` finding get these from the finding.
+pub fn assists_at(analysis: &Analysis, environment: &Environment, span: Span) -> Vec<Fix> {
+    let context = FixContext::new(&analysis.file, environment);
+    let Some(line) = context.line_at(span.start) else { return Vec::new() };
+    let line_span = Span::new(
+        analysis.file.segment_span(line.line.lx).start,
+        analysis.file.segment_span(line.line.segments.end.saturating_sub(1)).end,
+    );
+    let flagged = analysis.diagnostics.iter().any(|diagnostic| {
+        diagnostic.rule == rules::modifiers::missing_jw_jz::RULE.id && line_span.touches(diagnostic.span.start)
+    });
+    if flagged {
+        return Vec::new();
+    }
+    let mut fixes = Vec::new();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rules::modifiers::missing_jw_jz::assists(&context, &line, &mut fixes);
+    }));
+    if outcome.is_err() {
+        tracing::error!("drug-line assist failed on this file; none offered");
+        return Vec::new();
+    }
+    fixes
+}

@@ -1,0 +1,157 @@
+//! Code actions through the real server: the actions offered on a drug line, applied
+//! the way a client applies them (UTF-16 positions, versioned `documentChanges` or plain
+//! `changes`), give the expected fixed files, and the re-check drops the finding.
+
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::{utf16_position, TestClient};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///claims/infusions.837";
+
+fn fixture(path: &str) -> String {
+    let bytes = std::fs::read(format!("{}/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+    String::from_utf8(bytes).expect("UTF-8 fixture")
+}
+
+/// Byte offset of an LSP position counted in UTF-16 code units, written independently
+/// of the server's conversion.
+fn utf16_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap_or(0) as usize;
+    let character = position["character"].as_u64().unwrap_or(0) as usize;
+    let mut offset = 0;
+    for _ in 0..line {
+        let rest = &text[offset..];
+        let next =
+            rest.find(['\n', '\r']).map_or(rest.len(), |i| if rest[i..].starts_with("\r\n") { i + 2 } else { i + 1 });
+        offset += next;
+    }
+    let mut units = 0;
+    for (i, c) in text[offset..].char_indices() {
+        if units >= character || c == '\n' || c == '\r' {
+            return offset + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// Applies LSP text edits (non-overlapping, all on the original text) as a client does.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let mut located: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| {
+            let start = utf16_offset(text, &edit["range"]["start"]);
+            let end = utf16_offset(text, &edit["range"]["end"]);
+            (start, end, edit["newText"].as_str().unwrap_or(""))
+        })
+        .collect();
+    located.sort_by_key(|(start, end, _)| std::cmp::Reverse((*start, *end)));
+    let mut out = text.to_string();
+    for (start, end, new) in located {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+async fn actions_at(
+    client: &mut TestClient,
+    text: &str,
+    needle: &str,
+    diagnostics: &Value,
+    only: Option<&str>,
+) -> Vec<Value> {
+    let at = text.find(needle).expect("needle in text") + 1;
+    let mut context = json!({ "diagnostics": diagnostics });
+    if let Some(only) = only {
+        context["only"] = json!([only]);
+    }
+    let params = json!({
+        "textDocument": {"uri": URI},
+        "range": {"start": utf16_position(text, at), "end": utf16_position(text, at)},
+        "context": context,
+    });
+    client.request("textDocument/codeAction", params).await.as_array().cloned().unwrap_or_default()
+}
+
+fn titled<'a>(actions: &'a [Value], prefix: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
+        .unwrap_or_else(|| panic!("no action starting with {prefix:?} in {:?}", titles(actions)))
+}
+
+fn titles(actions: &[Value]) -> Vec<&str> {
+    actions.iter().filter_map(|a| a["title"].as_str()).collect()
+}
+
+fn rules_of(diagnostics: &Value) -> Vec<&str> {
+    diagnostics["diagnostics"].as_array().into_iter().flatten().filter_map(|d| d["code"].as_str()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jw_line_fix_applied_by_a_client_gives_the_expected_file_and_clears_the_finding() {
+    // CRLF with a BOM: positions count UTF-16 units and lines end at \r\n.
+    let text = fixture("rules/missing-jw-jz/fires-jw-fix-crlf-bom.837");
+    let expected = fixture("fixes/missing-jw-jz/fires-jw-fix-crlf-bom.1.837");
+    let capabilities = json!({"workspace": {"workspaceEdit": {"documentChanges": true}}});
+    let mut client = TestClient::start(capabilities, Value::Null).await;
+    client.open(URI, &text, 3).await;
+    let published = client.diagnostics(URI, Some(3)).await;
+    assert!(rules_of(&published).contains(&"missing-jw-jz"), "{published}");
+
+    let actions = actions_at(&mut client, &text, "J2700", &published["diagnostics"], None).await;
+    let jw = titled(&actions, "Add JW wastage line");
+    titled(&actions, "Add JZ modifier");
+    assert_eq!(jw["kind"], "quickfix");
+    assert_eq!(jw["diagnostics"][0]["code"], "missing-jw-jz");
+    let published_jw = published["diagnostics"].as_array().into_iter().flatten().find(|d| d["code"] == "missing-jw-jz");
+    assert_eq!(Some(&jw["diagnostics"][0]), published_jw, "the action carries the published diagnostic");
+    assert!(jw.get("isPreferred").is_none(), "JW or JZ is the biller's choice: neither is preferred");
+
+    let change = &jw["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["uri"], URI);
+    assert_eq!(change["textDocument"]["version"], 3, "edits name the version they were made for");
+    let fixed = apply(&text, change["edits"].as_array().expect("edits"));
+    assert_eq!(fixed, expected);
+
+    let params = json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": fixed}]});
+    client.notify("textDocument/didChange", params).await;
+    let after = client.diagnostics(URI, Some(4)).await;
+    assert!(!rules_of(&after).contains(&"missing-jw-jz"), "{after}");
+    let errors: Vec<&Value> =
+        after["diagnostics"].as_array().into_iter().flatten().filter(|d| d["severity"] == 1).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_without_document_changes_get_plain_changes_and_fix_all_on_request() {
+    let text = fixture("demo/drug-line-mistakes.837");
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+
+    // RT and LT on one line: one removal each, neither preferred.
+    let actions = actions_at(&mut client, &text, ":LT:JZ", &published["diagnostics"], Some("quickfix")).await;
+    let remove_lt = titled(&actions, "Remove modifier LT");
+    titled(&actions, "Remove modifier RT");
+    let edits = remove_lt["edit"]["changes"][URI].as_array().expect("plain changes for this client");
+    let fixed = apply(&text, edits);
+    assert!(fixed.contains("SV1*HC:J2410:RT:JZ*40*UN*1.5***1~"), "only the LT component goes");
+    assert_eq!(fixed.len(), text.len() - 3);
+
+    // source.fixAll on request: every safe fix, nothing else.
+    let all = actions_at(&mut client, &text, "ISA", &Value::Array(Vec::new()), Some("source.fixAll")).await;
+    assert_eq!(all.len(), 1, "{:?}", titles(&all));
+    assert_eq!(all[0]["kind"], "source.fixAll");
+    let fixed = apply(&text, all[0]["edit"]["changes"][URI].as_array().expect("changes"));
+    assert_eq!(fixed, fixture("fixes/fix-all/drug-line-mistakes.837"));
+
+    // A stale request (the document moved on) is answered with nothing rather than
+    // with edits for text the client no longer has.
+    let params = json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": "ISA"}]});
+    client.notify("textDocument/didChange", params).await;
+    let none = actions_at(&mut client, "ISA", "ISA", &Value::Array(Vec::new()), None).await;
+    assert!(none.is_empty(), "{none:?}");
+}
