@@ -1,5 +1,5 @@
 //! Fix fixtures: every fix each rule offers on its `fixtures/rules/<rule-id>/fires*`
-//! files, with the fixed text in `fixtures/fixes/<rule-id>/<file>.<n>.<ext>` and the list
+//! files, with the fixed text in `fixtures/fixes/<rule-id>/<stem>.<n>.<ext>` and the list
 //! of fixes (position, flags, title) in `fixtures/fixes/<rule-id>/<file>.fixes`.
 //! Each fixed text is checked again: the finding it fixed is gone, and no rule reports
 //! more errors than before. Refresh expectations with `UPDATE_EXPECT=1`.
@@ -129,7 +129,7 @@ fn every_fix_on_its_rule_fixtures() {
             *fixes_seen.entry(rule.id).or_insert(0) += offered.len();
             let index =
                 check_fixes(&analysis, &environment, &offered, &output, stem(file), extension(file), &mut failures);
-            let index_path = output.join(format!("{}.fixes", stem(file)));
+            let index_path = output.join(format!("{}.fixes", file.file_name().and_then(|n| n.to_str()).unwrap_or("")));
             if let Err(difference) = expect(&index_path, &index) {
                 failures.push(difference);
             }
@@ -172,7 +172,8 @@ fn drug_lines_without_jw_or_jz_offer_the_wastage_repairs_without_a_finding() {
             file.display()
         );
         let index = check_fixes(&analysis, &environment, &offered, &output, stem(file), extension(file), &mut failures);
-        if let Err(difference) = expect(&output.join(format!("{}.fixes", stem(file))), &index) {
+        let index_path = output.join(format!("{}.fixes", file.file_name().and_then(|n| n.to_str()).unwrap_or("")));
+        if let Err(difference) = expect(&index_path, &index) {
             failures.push(difference);
         }
     }
@@ -267,4 +268,74 @@ fn fix_all_on_the_demo_files_gives_the_expected_text() {
         }
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A mistake put into a real file: an element replaced by a wrong value.
+fn damaged(text: &str, damages: &[(u8, u32)]) -> String {
+    let mut text = text.to_string();
+    for &(kind, value) in damages {
+        let tree = claim_lsp::syntax::parse(&text);
+        let (id, position, new): (&str, usize, String) = match kind % 7 {
+            0 => ("SE", 1, (value % 60).to_string()),
+            1 => ("LX", 1, (value % 9).to_string()),
+            2 => ("CLM", 2, format!("{}.5", value % 500)),
+            3 => ("SV1", 4, format!("{}.5", value % 9)),
+            4 => ("SV1", 1, String::new()),
+            5 => ("GE", 2, (value % 999).to_string()),
+            _ => ("SV2", 5, format!("{}.25", value % 9)),
+        };
+        let segments: Vec<_> = tree.segments_with_id(id).collect();
+        let Some(&index) = segments.get(value as usize % segments.len().max(1)) else { continue };
+        let Some(segment) = tree.segment(index) else { continue };
+        let Some(element) = tree.element(segment, position) else { continue };
+        let span = element.span();
+        let new = if kind % 7 == 4 {
+            // Repeat the composite's last modifier, or add 59 beside XU.
+            let composite = span.text(&text);
+            match composite.split(':').skip(2).last() {
+                Some(last) if !last.is_empty() => format!("{composite}:{last}"),
+                _ => format!("{composite}:59:XU"),
+            }
+        } else {
+            new
+        };
+        text.replace_range(span.start..span.end, &new);
+    }
+    text
+}
+
+mod damaged_files {
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    use super::{all_claim_files, damaged, fix};
+    use claim_lsp::analysis::Environment;
+
+    static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        all_claim_files()
+            .iter()
+            .filter_map(|path| std::fs::read(path).ok())
+            .map(|bytes| claim_lsp::cli::decode(&bytes))
+            .filter(|text| text.len() < 200_000)
+            .collect()
+    });
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        /// Fix-all on its own output changes nothing, whatever mistakes a file has.
+        #[test]
+        fn fix_all_twice_equals_fix_all_once(
+            file in 0usize..10_000,
+            damages in prop::collection::vec((0u8..7, 0u32..100_000), 0..6),
+        ) {
+            let text = &TEXTS[file % TEXTS.len()];
+            let broken = damaged(text, &damages);
+            let environment = Environment::default();
+            let once = fix::fix_all(&broken, &environment);
+            prop_assert!(once.settled);
+            let twice = fix::fix_all(&once.text, &environment);
+            prop_assert!(twice.applied.is_empty(), "second run applied {:?}", twice.applied);
+            prop_assert_eq!(&twice.text, &once.text);
+        }
+    }
 }
