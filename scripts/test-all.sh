@@ -15,5 +15,8 @@ cargo build --release --locked
 echo "== cargo test"
 cargo test --locked
 
+echo "== pyx12 on the JW-line and JZ fixes"
+bash tests/pyx12/check_fixes.sh
+
 echo "== editor tests"
 CLAIM_LSP_BIN="${CARGO_TARGET_DIR:-target}/release/claim-lsp" bash tests/editors/run.sh
