@@ -57,8 +57,14 @@ fn every_rule_has_a_page_and_fixtures_that_fire_and_stay_silent() {
             missing.push(format!("a row for {} in docs/rules/README.md", rule.id));
         }
         let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules").join(format!("{}.md", rule.id));
-        if !page.is_file() {
+        let text = std::fs::read_to_string(&page).unwrap_or_default();
+        if text.is_empty() {
             missing.push(format!("docs/rules/{}.md", rule.id));
+        }
+        // The page says what the quick fix is, or that there is none, and matches the code.
+        let quick_fix = text.split("## Quick fix").nth(1).unwrap_or_default().trim_start();
+        if quick_fix.is_empty() || quick_fix.starts_with("None") != rule.fix.is_none() {
+            missing.push(format!("a `## Quick fix` section in docs/rules/{}.md that matches the code", rule.id));
         }
         let folder = fixtures_root().join("rules").join(rule.id);
         let names: Vec<String> = claim_files(&folder)

@@ -6,7 +6,8 @@
 //! and JZ modifier policy" FAQ; Medicare Claims Processing Manual (Pub. 100-04) ch. 17 §40.
 
 use super::{NO_WASTAGE, WASTAGE};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{modifiers, Fix, FixContext};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -14,7 +15,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A JZ line sits beside a JW line for the same code and date of service",
     check,
-    fix: None,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -42,6 +43,12 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             );
         }
     }
+}
+
+/// Remove JZ from the administered line; not for fix-all, since the JW line may be the
+/// mistake instead.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    fixes.extend(modifiers::removal(context, diagnostic.span, true, false));
 }
 
 #[cfg(test)]
