@@ -138,9 +138,29 @@ fn main() {
     }
     drop(warm);
 
+    // Fixes on the same batch with two mistakes put in: a drug line without its JZ
+    // (the JW-line fix re-reads the whole file to settle SE01, LX and CLM02) and a
+    // wrong SE01 (fix-all: check, fix, check again).
+    let drug_line = middle(&text, "SV1*HC:J2506:JZ*", 0);
+    let mut damaged = text.clone();
+    damaged.replace_range(drug_line.offset + 12..drug_line.offset + 15, "");
+    let se01 = damaged.find("\nSE*").expect("SE") + 4;
+    damaged.replace_range(se01..se01 + 1, "9");
+    let broken = Analysis::of_text(damaged.clone(), &environment);
+    let missing =
+        broken.diagnostics.iter().find(|d| d.rule == "missing-jw-jz").expect("missing-jw-jz on the damaged line");
+    let jw_fix = time_runs(runs, || (), |()| claim_lsp::fix::fixes_for(&broken.file, &environment, missing));
+    assert!(claim_lsp::fix::fixes_for(&broken.file, &environment, missing)
+        .iter()
+        .any(|fix| fix.title.starts_with("Add JW wastage line")));
+    let fix_all = time_runs(runs, || (), |()| claim_lsp::fix::fix_all(&damaged, &environment));
+    let code_action_at = place(&damaged, missing.span.start + 1);
+    drop(broken);
+
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let server = runtime.block_on(server_latencies(&text, edits, hovers, &targets));
+    let code_action = runtime.block_on(code_action_latency(&damaged, runs, code_action_at));
 
     println!();
     println!("| measurement | best | median | worst | throughput (best / median) |");
@@ -173,6 +193,13 @@ fn main() {
             us(summary.median),
             us(summary.worst)
         );
+    }
+    for (name, summary) in [
+        ("JW-line fix on a drug line (fixes_for, incl. settling SE01/LX/CLM02), direct", &jw_fix),
+        ("fix-all on the batch with a wrong SE01 (2 rounds), direct", &fix_all),
+        ("textDocument/codeAction on the drug line, via server", &code_action),
+    ] {
+        println!("| {name}, {runs}× | {} | {} | {} | |", ms(summary.best), ms(summary.median), ms(summary.worst));
     }
     for (name, summary) in &server.hover {
         println!(
@@ -282,6 +309,60 @@ async fn server_latencies(
         hover.push((*name, summarize(times)));
     }
     ServerLatencies { open: open_latency, change: summarize(change_times), hover }
+}
+
+/// `textDocument/codeAction` at a drug line of the damaged batch, through the server:
+/// the quick fixes of the finding there, the JW line included.
+async fn code_action_latency(text: &str, runs: usize, at: Place) -> Summary {
+    let (mut service, socket) = LspService::new(Backend::new);
+    tokio::spawn(async move {
+        let mut socket = socket;
+        while socket.next().await.is_some() {}
+    });
+    let uri = "file:///bench/batch-10k-damaged.837";
+    let mut id = 0;
+    let mut send = |method: &'static str, params: Value, request: bool| {
+        let mut builder = Request::build(method).params(params);
+        if request {
+            id += 1;
+            builder = builder.id(id);
+        }
+        builder.finish()
+    };
+    let messages = [
+        send("initialize", json!({ "capabilities": {} }), true),
+        send("initialized", json!({}), false),
+        send(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "x12-837", "version": 1, "text": text } }),
+            false,
+        ),
+    ];
+    for message in messages {
+        service.ready().await.expect("ready").call(message).await.expect("setup");
+    }
+    let position = json!({ "line": at.line, "character": at.character });
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let request = send(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": position, "end": position },
+                "context": { "diagnostics": [] }
+            }),
+            true,
+        );
+        let start = Instant::now();
+        let response = service.ready().await.expect("ready").call(request).await.expect("codeAction");
+        times.push(start.elapsed());
+        let actions = response.and_then(|r| r.into_parts().1.ok()).unwrap_or(Value::Null);
+        let offered = actions.as_array().is_some_and(|actions| {
+            actions.iter().any(|a| a["title"].as_str().is_some_and(|t| t.starts_with("Add JW wastage line")))
+        });
+        assert!(offered, "no JW-line action: {actions}");
+    }
+    summarize(times)
 }
 
 /// Waits for the publishDiagnostics of `version`; returns when it arrived.
