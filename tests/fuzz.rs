@@ -28,6 +28,22 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(doc.span.start <= doc.span.end && doc.span.end <= text.len());
         }
     }
+    // Every fix offered applies to the text; cursor repairs at every 11th offset too.
+    let span = |offset: usize| claim_lsp::syntax::Span::new(offset, offset);
+    let fixes = analysis
+        .diagnostics
+        .iter()
+        .flat_map(|diagnostic| claim_lsp::fix::fixes_for(&analysis.file, &environment, diagnostic))
+        .chain(
+            (0..=text.len())
+                .step_by(11)
+                .flat_map(|offset| claim_lsp::fix::assists_at(&analysis, &environment, span(offset))),
+        );
+    for fix in fixes {
+        prop_assert!(claim_lsp::fix::edit::apply(text, &fix.edits).is_some(), "{}: {:?}", fix.title, fix.edits);
+    }
+    let all = claim_lsp::fix::fix_all(text, &environment);
+    prop_assert_eq!(claim_lsp::fix::edit::apply(text, &all.edits), Some(all.text));
     Ok(())
 }
 
