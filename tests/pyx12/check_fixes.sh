@@ -30,31 +30,13 @@ sys.stdout.buffer.write(re.sub(rb"(^|\n)[ \t]+", rb"\1", data))
 ' "$1"
 }
 
-# Errors pyx12 reports for a file: its JSON report's errors at every level, and
-# whether its summary line says OK. x12valid's exit status is not usable (its console
-# script exits 1 on success), so the report is read instead.
+# Errors pyx12 reports for a file (tools/pyx12-check/count_errors.py reads its report).
 errors() {
   local file=$1 name
   name=$(basename "$file")
   without_dialect_trivia "$file" >"$scratch/$name"
   (cd "$scratch" && "$venv/bin/x12valid" -J "$name" >"$name.log" 2>&1) || true
-  python3 - "$scratch/$name.json" "$scratch/$name.log" "$name" <<'PY'
-import json, sys
-report, log, name = sys.argv[1:4]
-try:
-    data = json.load(open(report))
-except (OSError, ValueError):
-    print(-1); sys.exit()
-n = 0
-for i in data["interchanges"]:
-    n += len(i["errors"])
-    for g in i["groups"]:
-        n += len(g["errors"])
-        for t in g["transactions"]:
-            n += len(t["errors"]) + sum(len(s.get("errors", [])) for s in t["segments"])
-ok = f"{name}: OK" in open(log).read()
-print(n if ok or n else 1)
-PY
+  python3 "$root/tools/pyx12-check/count_errors.py" "$scratch/$name.json" "$scratch/$name.log" "$name"
 }
 
 failed=0 checked=0
