@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: Rust unit, fixture, protocol, corpus and CLI
-# tests; then the editor clients (VS Code extension tests, headless Neovim) against the
+# The whole test suite, as CI runs it: Rust unit, fixture, fix, protocol, corpus and
+# CLI tests; pyx12 (an independent validator, from PyPI) on the fixed JW-line files;
+# then the editor clients (VS Code extension tests, headless Neovim) against the
 # release binary. Installs what the editor tests need first (Neovim from Debian, a
 # newer Neovim from PyPI; Node only if missing).
 set -euo pipefail
