@@ -2,8 +2,8 @@
 # Runs every editor test: the VS Code extension's node tests (settings mapping,
 # grammar, server smoke test) and the headless Neovim test, on Debian's Neovim
 # and, when .ci/install-editor-deps --nvim-0.11 installed it, on Neovim 0.11.
-# Needs Node/npm and Neovim (.ci/install-editor-deps). The server tests skip
-# only when no claim-lsp binary is built.
+# Needs Node/npm and Neovim (.ci/install-editor-deps) and a built server
+# (CLAIM_LSP_BIN); without them the tests fail rather than skip.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 passed=0 failed=0
