@@ -45,8 +45,9 @@ function createClient(): LanguageClient {
         configuration: async (params, token, next) => {
           const raw = await next(params, token);
           if (!Array.isArray(raw)) return raw;
+          const values: unknown[] = raw;
           return params.items.map((item, index) => {
-            if (item.section !== SECTION) return raw[index];
+            if (item.section !== SECTION) return values[index];
             const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
             return toSettings(configuration(scope));
           });
