@@ -1,5 +1,6 @@
 // VS Code client for claim-lsp: starts the server over stdio, passes the
 // `claimLsp` settings, and keeps them in sync.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
@@ -10,6 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   looksLikeX12,
+  PathContext,
   serverCommand,
   toDidChangeConfigurationParams,
   toInitializationOptions,
@@ -26,6 +28,12 @@ function configuration(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfi
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
+/** Relative data file paths in the settings are taken from the first workspace folder. */
+function pathContext(): PathContext {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  return { workspaceFolder: folder?.uri.fsPath, homeDir: os.homedir() };
+}
+
 function createClient(): LanguageClient {
   const { command, args } = serverCommand(configuration());
   const serverOptions: ServerOptions = {
@@ -37,7 +45,7 @@ function createClient(): LanguageClient {
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
-    initializationOptions: toInitializationOptions(configuration()),
+    initializationOptions: toInitializationOptions(configuration(), pathContext()),
     middleware: {
       workspace: {
         // A server that pulls `workspace/configuration` gets the same mapped
@@ -49,7 +57,7 @@ function createClient(): LanguageClient {
           return params.items.map((item, index) => {
             if (item.section !== SECTION) return values[index];
             const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
-            return toSettings(configuration(scope));
+            return toSettings(configuration(scope), pathContext());
           });
         },
       },
@@ -114,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await client?.sendNotification(
         DidChangeConfigurationNotification.type,
-        toDidChangeConfigurationParams(configuration()),
+        toDidChangeConfigurationParams(configuration(), pathContext()),
       );
     }),
     { dispose: () => void stopClient() },
