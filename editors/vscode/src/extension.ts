@@ -1,5 +1,8 @@
-// VS Code client for claim-lsp: starts the server over stdio, passes the
-// `claimLsp` settings, and keeps them in sync.
+// VS Code client for claim-lsp: finds and starts the server over stdio,
+// passes the `claimLsp` settings and keeps them in sync. Everything that can
+// be decided without VS Code lives in settings.ts and discovery.ts, where node
+// tests cover it.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
@@ -9,36 +12,85 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import {
-  looksLikeX12,
-  PathContext,
-  serverCommand,
-  toDidChangeConfigurationParams,
-  toInitializationOptions,
-  toSettings,
-} from './settings';
+import { bundledServerPath, findServer, SERVER_PATH_SETTING } from './discovery';
+import { looksLikeX12, PathContext, toDidChangeConfigurationParams, toInitializationOptions, toSettings } from './settings';
 
 const LANGUAGE_ID = 'x12-837';
 const SECTION = 'claimLsp';
 
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
+let output: vscode.OutputChannel;
+let extensionPath = '';
+/** Set when no server was found, so each claim file opened does not repeat the error. */
+let serverMissing = false;
 
 function configuration(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
-/** Relative data file paths in the settings are taken from the first workspace folder. */
-function pathContext(): PathContext {
+function workspaceFolder(): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-  return { workspaceFolder: folder?.uri.fsPath, homeDir: os.homedir() };
+  return folder?.uri.fsPath;
 }
 
-function createClient(): LanguageClient {
-  const { command, args } = serverCommand(configuration());
+function pathContext(): PathContext {
+  return { workspaceFolder: workspaceFolder(), homeDir: os.homedir() };
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    if (process.platform !== 'win32') fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Unpacking a .vsix does not always keep the execute bit of a bundled server. */
+function makeBundledServerExecutable(): void {
+  const bundled = bundledServerPath(extensionPath, process.platform);
+  if (process.platform === 'win32' || !fs.existsSync(bundled) || isExecutable(bundled)) return;
+  try {
+    fs.chmodSync(bundled, 0o755);
+  } catch (error) {
+    output.appendLine(`Could not make the bundled server executable: ${String(error)}`);
+  }
+}
+
+/** The server command, or undefined after telling the user what was tried. */
+function discoverServer(): string | undefined {
+  makeBundledServerExecutable();
+  const discovery = findServer(configuration().get<string>('server.path'), {
+    platform: process.platform,
+    pathVariable: process.env.PATH,
+    pathExt: process.env.PATHEXT,
+    homeDir: os.homedir(),
+    extensionPath,
+    workspaceFolder: workspaceFolder(),
+    isExecutable,
+  });
+  for (const attempt of discovery.tried) output.appendLine(`server discovery: ${attempt.what}: ${attempt.detail}`);
+  if (discovery.found) {
+    output.appendLine(`Starting ${discovery.command} serve (from ${discovery.source})`);
+    return discovery.command;
+  }
+  output.appendLine(discovery.message);
+  void vscode.window.showErrorMessage(discovery.message, 'Open Settings', 'Show Log').then((choice) => {
+    if (choice === 'Open Settings') {
+      void vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
+    } else if (choice === 'Show Log') {
+      output.show(true);
+    }
+  });
+  return undefined;
+}
+
+function createClient(command: string): LanguageClient {
   const serverOptions: ServerOptions = {
-    run: { command, args, transport: TransportKind.stdio },
-    debug: { command, args, transport: TransportKind.stdio },
+    run: { command, args: ['serve'], transport: TransportKind.stdio },
+    debug: { command, args: ['serve'], transport: TransportKind.stdio },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -46,6 +98,9 @@ function createClient(): LanguageClient {
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
     initializationOptions: toInitializationOptions(configuration(), pathContext()),
+    // The server's stderr and the client's own messages share one channel,
+    // which "claim-lsp: Show Server Log" opens. The server logs no claim text.
+    outputChannel: output,
     middleware: {
       workspace: {
         // A server that pulls `workspace/configuration` gets the same mapped
@@ -70,7 +125,13 @@ function createClient(): LanguageClient {
 async function startClient(): Promise<void> {
   if (client !== undefined) return;
   if (starting !== undefined) return starting;
-  const created = createClient();
+  if (serverMissing) return;
+  const command = discoverServer();
+  if (command === undefined) {
+    serverMissing = true;
+    return;
+  }
+  const created = createClient(command);
   starting = created
     .start()
     .then(() => {
@@ -78,8 +139,9 @@ async function startClient(): Promise<void> {
     })
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
+      output.appendLine(`The server did not start: ${message}`);
       void vscode.window.showErrorMessage(
-        `claim-lsp: could not start the server (${message}). Set "claimLsp.server.path" to the claim-lsp binary.`,
+        `claim-lsp: the server at ${command} did not start (${message}). Check ${SERVER_PATH_SETTING}, or run "claim-lsp: Show Server Log".`,
       );
     })
     .finally(() => {
@@ -89,9 +151,20 @@ async function startClient(): Promise<void> {
 }
 
 async function stopClient(): Promise<void> {
+  await starting;
   const running = client;
   client = undefined;
   if (running !== undefined) await running.stop();
+}
+
+function claimDocumentsOpen(): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.languageId === LANGUAGE_ID);
+}
+
+async function restartServer(): Promise<void> {
+  await stopClient();
+  serverMissing = false;
+  if (claimDocumentsOpen()) await startClient();
 }
 
 /** `.txt`/`.dat` files that start with ISA are claim files too. */
@@ -111,13 +184,17 @@ function onDocument(document: vscode.TextDocument): void {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  extensionPath = context.extensionPath;
+  output = vscode.window.createOutputChannel('claim-lsp');
   context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('claimLsp.restartServer', restartServer),
+    vscode.commands.registerCommand('claimLsp.showLog', () => output.show(true)),
     vscode.workspace.onDidOpenTextDocument(onDocument),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration(SECTION)) return;
       if (event.affectsConfiguration(`${SECTION}.server.path`)) {
-        await stopClient();
-        if (vscode.workspace.textDocuments.some((d) => d.languageId === LANGUAGE_ID)) await startClient();
+        await restartServer();
         return;
       }
       await client?.sendNotification(

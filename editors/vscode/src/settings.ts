@@ -148,11 +148,6 @@ export function toDidChangeConfigurationParams(
   return { settings: { claimLsp: toSettings(config, context) } };
 }
 
-/** The command that starts the server over stdio. */
-export function serverCommand(config: ConfigurationLike): { command: string; args: string[] } {
-  return { command: nonEmptyString(config.get<unknown>('server.path')) ?? 'claim-lsp', args: ['serve'] };
-}
-
 /** Extensions that are X12 only when the content starts with an ISA segment. */
 const SNIFFED_EXTENSIONS = ['.txt', '.dat'];
 

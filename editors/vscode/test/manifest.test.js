@@ -1,5 +1,6 @@
 // Checks package.json against what it describes: the server's rule ids and
-// policy fields. These drift apart silently otherwise.
+// policy fields, and the commands the extension registers. These drift apart
+// silently otherwise.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -28,5 +29,12 @@ test('policy settings accept exactly the fields of the server schema', () => {
   for (const key of Object.keys(schema.properties).filter((k) => k !== '$schema')) {
     const name = key === 'codeTables' ? 'claimLsp.codeTables.hcpcsFile' : `claimLsp.${key}`;
     assert.ok(settings[name], `no VS Code setting for the server's ${key}`);
+  }
+});
+
+test('every contributed command is registered by the extension', () => {
+  const source = fs.readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
+  for (const { command } of pkg.contributes.commands) {
+    assert.ok(source.includes(`registerCommand('${command}'`), command);
   }
 });

@@ -7,7 +7,6 @@ const {
   fromObject,
   looksLikeX12,
   resolveUserPath,
-  serverCommand,
   toDidChangeConfigurationParams,
   toInitializationOptions,
 } = require('../out/settings.js');
@@ -105,15 +104,6 @@ test('a WorkspaceConfiguration-like object with dotted get works', () => {
   assert.deepEqual(toInitializationOptions(config), {
     rules: { 'segment-count': 'hint' },
     codeTables: { hcpcsFile: '/x/ANWEB.txt' },
-  });
-});
-
-test('server command defaults to claim-lsp on PATH', () => {
-  assert.deepEqual(serverCommand(fromObject({})), { command: 'claim-lsp', args: ['serve'] });
-  assert.deepEqual(serverCommand(fromObject({ server: { path: ' ' } })), { command: 'claim-lsp', args: ['serve'] });
-  assert.deepEqual(serverCommand(fromObject({ server: { path: '/opt/bin/claim-lsp' } })), {
-    command: '/opt/bin/claim-lsp',
-    args: ['serve'],
   });
 });
 
