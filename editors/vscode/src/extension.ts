@@ -1,7 +1,7 @@
 // VS Code client for claim-lsp: finds and starts the server over stdio,
-// passes the `claimLsp` settings and keeps them in sync. Everything that can
-// be decided without VS Code lives in settings.ts and discovery.ts, where node
-// tests cover it.
+// passes the `claimLsp` settings and keeps them in sync, and recognizes claim
+// files by content. Everything that can be decided without VS Code lives in
+// settings.ts, discovery.ts and detect.ts, where node tests cover it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
@@ -13,7 +13,8 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { bundledServerPath, findServer, SERVER_PATH_SETTING } from './discovery';
-import { looksLikeX12, PathContext, toDidChangeConfigurationParams, toInitializationOptions, toSettings } from './settings';
+import { shouldSwitchToClaimLanguage } from './detect';
+import { PathContext, toDidChangeConfigurationParams, toInitializationOptions, toSettings } from './settings';
 
 const LANGUAGE_ID = 'x12-837';
 const SECTION = 'claimLsp';
@@ -24,6 +25,8 @@ let output: vscode.OutputChannel;
 let extensionPath = '';
 /** Set when no server was found, so each claim file opened does not repeat the error. */
 let serverMissing = false;
+/** Documents whose language was decided once; a user's later choice stands. */
+const decided = new Set<string>();
 
 function configuration(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
@@ -167,16 +170,27 @@ async function restartServer(): Promise<void> {
   if (claimDocumentsOpen()) await startClient();
 }
 
-/** `.txt`/`.dat` files that start with ISA are claim files too. */
+/** Files with any name are claim files when their content starts with ISA. */
 async function detectByContent(document: vscode.TextDocument): Promise<void> {
-  if (document.languageId !== 'plaintext' || document.lineCount === 0) return;
-  if (looksLikeX12(document.fileName, document.lineAt(0).text)) {
-    await vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
-  }
+  const key = document.uri.toString();
+  const switchIt =
+    configuration(document).get<boolean>('files.detectByContent') !== false &&
+    document.lineCount > 0 &&
+    shouldSwitchToClaimLanguage({
+      languageId: document.languageId,
+      scheme: document.uri.scheme,
+      // Only the start matters; a claim file is often one 10 MB line.
+      firstLine: document.lineAt(0).text.slice(0, 200),
+      alreadyDecided: decided.has(key),
+      claimLanguageId: LANGUAGE_ID,
+    });
+  decided.add(key);
+  if (switchIt) await vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
 }
 
 function onDocument(document: vscode.TextDocument): void {
   if (document.languageId === LANGUAGE_ID) {
+    decided.add(document.uri.toString());
     void startClient();
   } else {
     void detectByContent(document);

@@ -147,17 +147,3 @@ export function toDidChangeConfigurationParams(
 } {
   return { settings: { claimLsp: toSettings(config, context) } };
 }
-
-/** Extensions that are X12 only when the content starts with an ISA segment. */
-const SNIFFED_EXTENSIONS = ['.txt', '.dat'];
-
-/**
- * Whether a file that VS Code did not recognize by extension is an X12
- * interchange: a `.txt` or `.dat` file whose text starts with `ISA` and an
- * element separator (an optional BOM and leading whitespace allowed).
- */
-export function looksLikeX12(fileName: string, firstLine: string): boolean {
-  const lower = fileName.toLowerCase();
-  if (!SNIFFED_EXTENSIONS.some((ext) => lower.endsWith(ext))) return false;
-  return /^\uFEFF?\s*ISA[^A-Za-z0-9\s]/.test(firstLine);
-}

@@ -1,16 +1,24 @@
 // Checks package.json against what it describes: the server's rule ids and
-// policy fields, and the commands the extension registers. These drift apart
-// silently otherwise.
+// policy fields, the content rule in src/detect.ts, and the commands the
+// extension registers. These drift apart silently otherwise.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { FIRST_LINE_PATTERN } = require('../out/detect.js');
 
 const root = path.join(__dirname, '..');
 const repo = path.join(root, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const settings = pkg.contributes.configuration.properties;
+
+test('the language covers .837, .x12 and .edi, and firstLine is the content rule', () => {
+  const [language] = pkg.contributes.languages;
+  for (const ext of ['.837', '.837p', '.837i', '.x12', '.edi']) assert.ok(language.extensions.includes(ext), ext);
+  assert.equal(language.firstLine, FIRST_LINE_PATTERN.source);
+  assert.equal(new RegExp(language.firstLine).test('ISAAC'), false);
+});
 
 test('every rule in docs/rules/README.md can be set, and no other', () => {
   const readme = fs.readFileSync(path.join(repo, 'docs', 'rules', 'README.md'), 'utf8');

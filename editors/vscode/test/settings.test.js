@@ -5,7 +5,6 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const {
   fromObject,
-  looksLikeX12,
   resolveUserPath,
   toDidChangeConfigurationParams,
   toInitializationOptions,
@@ -105,12 +104,4 @@ test('a WorkspaceConfiguration-like object with dotted get works', () => {
     rules: { 'segment-count': 'hint' },
     codeTables: { hcpcsFile: '/x/ANWEB.txt' },
   });
-});
-
-test('.txt and .dat files are X12 only when they start with ISA', () => {
-  assert.equal(looksLikeX12('/claims/batch.txt', 'ISA*00*          *00*'), true);
-  assert.equal(looksLikeX12('/claims/BATCH.DAT', '\uFEFFISA|00|'), true);
-  assert.equal(looksLikeX12('/claims/notes.txt', 'ISAAC wrote this'), false);
-  assert.equal(looksLikeX12('/claims/notes.txt', 'hello'), false);
-  assert.equal(looksLikeX12('/claims/batch.csv', 'ISA*00*'), false);
 });
