@@ -108,14 +108,14 @@ local ok, err = xpcall(function()
   claim_lsp.setup({
     cmd = { bin, 'serve' },
     settings = { rules = { ['segment-count'] = 'warning' } },
+    extensions = { 'clm' },
+    patterns = { '.*/inbound/.*%.out' },
   })
   check(vim.fn.json_encode(claim_lsp.server_settings().codeTables) == '{}',
     'empty settings tables are sent as JSON objects', vim.fn.json_encode(claim_lsp.server_settings()))
 
-  -- Filetype detection by extension and, for .txt, by content.
   local wrong = open(fixtures .. '/segment-count-wrong.837p')
   check(vim.bo[wrong].filetype == 'x12-837', '.837p opens as x12-837', 'filetype=' .. vim.bo[wrong].filetype)
-
   local started = vim.wait(WAIT_MS, function()
     for _, client in ipairs(claim_lsp.clients()) do
       if client.initialized or client.server_capabilities then
@@ -126,6 +126,10 @@ local ok, err = xpcall(function()
   end, 50)
   if not check(started, 'claim-lsp server starts and initializes') then
     return
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    check(vim.lsp.is_enabled(claim_lsp.name) and vim.lsp.config[claim_lsp.name] ~= nil,
+      'Neovim 0.11: the server runs from vim.lsp.config and vim.lsp.enable')
   end
 
   local got_count = vim.wait(WAIT_MS, function()
@@ -197,15 +201,48 @@ local ok, err = xpcall(function()
   check(got_publish and #vim.diagnostic.get(clean) == 0, 'clean claim has no diagnostics',
     (got_publish and '' or 'nothing published; ') .. 'diagnostics: ' .. vim.inspect(codes(clean)))
 
-  -- .txt files are claims only when they start with ISA.
-  local claim_txt = scratch .. '/claim.txt'
-  vim.fn.writefile(vim.fn.readfile(fixtures .. '/clean-j2700.837p'), claim_txt)
-  local notes_txt = scratch .. '/notes.txt'
-  vim.fn.writefile({ 'ISAAC called about the batch' }, notes_txt)
-  local txt = open(claim_txt)
-  check(vim.bo[txt].filetype == 'x12-837', '.txt starting with ISA opens as x12-837', 'filetype=' .. vim.bo[txt].filetype)
-  local notes = open(notes_txt)
-  check(vim.bo[notes].filetype ~= 'x12-837', '.txt not starting with ISA stays plain', 'filetype=' .. vim.bo[notes].filetype)
+  -- Any file is a claim when it starts with ISA and a separator, whatever
+  -- its name; nothing else is, whatever it starts with.
+  local claim_text = vim.fn.readfile(fixtures .. '/clean-j2700.837p')
+  local bom_text = vim.deepcopy(claim_text)
+  bom_text[1] = '\239\187\191' .. bom_text[1]
+  for _, case in ipairs({
+    { 'claim.txt', claim_text, true },
+    { 'CLAIMS.DAT', claim_text, true },
+    { 'from-clearinghouse-20240115', claim_text, true },
+    { 'batch.log', claim_text, true },
+    { 'bom.txt', bom_text, true },
+    { 'notes.txt', { 'ISAAC called about the batch' }, false },
+    { 'isa-word', { 'ISA1 is not a segment' }, false },
+    { 'empty.dat', {}, false },
+  }) do
+    local name, text, is_claim = case[1], case[2], case[3]
+    vim.fn.writefile(text, scratch .. '/' .. name)
+    local bufnr = open(scratch .. '/' .. name)
+    local ft = vim.bo[bufnr].filetype
+    if is_claim then
+      check(ft == 'x12-837', name .. ' starting with ISA opens as x12-837', 'filetype=' .. ft)
+    else
+      check(ft ~= 'x12-837', name .. ' (' .. (text[1] or 'empty') .. ') is not a claim', 'filetype=' .. ft)
+    end
+  end
+  check(vim.wait(WAIT_MS, function()
+    return #claim_lsp.clients(vim.fn.bufnr(scratch .. '/from-clearinghouse-20240115')) > 0
+  end, 50), 'the server attaches to a claim found by content')
+  check(#claim_lsp.clients(vim.fn.bufnr(scratch .. '/notes.txt')) == 0, 'the server does not attach to notes.txt')
+
+  -- Extensions and patterns from setup() count without any content.
+  vim.fn.mkdir(scratch .. '/inbound', 'p')
+  for _, name in ipairs({ 'batch.clm', 'inbound/batch.out' }) do
+    vim.fn.writefile({ '' }, scratch .. '/' .. name)
+    local bufnr = open(scratch .. '/' .. name)
+    check(vim.bo[bufnr].filetype == 'x12-837', name .. ' is a claim by the user\'s ' ..
+      (name:match('clm$') and 'extensions' or 'patterns'), 'filetype=' .. vim.bo[bufnr].filetype)
+  end
+  vim.fn.writefile({ '' }, scratch .. '/elsewhere.out')
+  local elsewhere = open(scratch .. '/elsewhere.out')
+  check(vim.bo[elsewhere].filetype ~= 'x12-837', 'a .out outside inbound/ is not a claim',
+    'filetype=' .. vim.bo[elsewhere].filetype)
 
   -- The workspace root is the nearest folder with .claim-lsp.json, else .git.
   vim.fn.mkdir(scratch .. '/repo/.git', 'p')
