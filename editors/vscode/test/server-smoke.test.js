@@ -1,6 +1,7 @@
 // Stdio smoke test of the real claim-lsp server, speaking the messages
 // vscode-languageclient sends: initialize with the extension's
-// initializationOptions, didOpen, incremental didChange, hover, shutdown.
+// initializationOptions, didOpen, incremental didChange, hover, shutdown; and
+// the demo claim's diagnostics, the same set the Neovim test expects.
 // Server: $CLAIM_LSP_BIN, else $CARGO_TARGET_DIR/release/claim-lsp, else
 // target/release/claim-lsp in the repository. Skips when it is missing on a
 // developer's machine; fails when it is missing in CI (CI=true) or when
@@ -139,6 +140,15 @@ function ruleIds(publish) {
   return publish.params.diagnostics.map((d) => d.code);
 }
 
+/** The "LINE RULE-ID" pairs kept beside a fixture (shared with the Neovim test), sorted. */
+function expectedRuleLines(fixture) {
+  return fs
+    .readFileSync(`${fixture}.diagnostics`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .sort();
+}
+
 function hoverText(hover) {
   if (!hover) return '';
   const { contents } = hover;
@@ -247,6 +257,18 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
     });
     const clean = await client.waitFor('diagnostics for the clean claim', publishedFor(cleanUri));
     assert.deepEqual(clean.params.diagnostics, [], 'no diagnostics on the clean claim');
+
+    // The demo claim: exactly the (line, rule id) pairs the Neovim test expects too.
+    const mistakesPath = path.join(fixtures, 'drug-line-mistakes.837p');
+    const mistakesUri = pathToFileURL(mistakesPath).href;
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri: mistakesUri, languageId: 'x12-837', version: 1, text: fs.readFileSync(mistakesPath, 'utf8') },
+    });
+    const mistakes = await client.waitFor('diagnostics for the demo claim', publishedFor(mistakesUri));
+    assert.deepEqual(
+      mistakes.params.diagnostics.map((d) => `${d.range.start.line + 1} ${d.code}`).sort(),
+      expectedRuleLines(mistakesPath),
+    );
 
     // As vscode-languageclient does: shutdown, exit, then close the server's stdin.
     await client.request('shutdown');
