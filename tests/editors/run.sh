@@ -3,7 +3,8 @@
 # lint, compile and node tests: settings mapping, server discovery, content
 # detection, grammar, server smoke test), its packaging as a .vsix, and the
 # headless Neovim test on Debian's Neovim and, when .ci/install-editor-deps
-# --nvim-0.11 installed it, on Neovim 0.11.
+# --nvim-0.11 installed it, on Neovim 0.11; and the setup snippets of
+# editors/README.md, run as a new user's init.lua (Helix: TOML checked only).
 # Needs Node/npm and Neovim (.ci/install-editor-deps) and a built server
 # (CLAIM_LSP_BIN); without them the tests fail rather than skip.
 set -u
@@ -27,6 +28,7 @@ elif [ "${CI:-}" = true ]; then
   # CI installs it (scripts/test-all.sh); without it the 0.11 code path goes untested.
   run "nvim 0.11" bash -c 'echo "no Neovim 0.11 at /opt/claim-lsp-nvim/bin/nvim; run .ci/install-editor-deps --nvim-0.11"; false'
 fi
+run "editors/README.md snippets" "$root/tests/editors/readme_test.sh"
 
 echo "editors: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
