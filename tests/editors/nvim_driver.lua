@@ -1,5 +1,7 @@
 -- Headless Neovim driver for nvim_test.sh: opens claim fixtures through the
--- claim_lsp plugin against the real server and checks what a user would see.
+-- claim_lsp plugin against the real server and checks, through Neovim's own
+-- LSP client, what a user would see: the filetype, the server attached, the
+-- exact diagnostics (rule id and line), hover, settings changes, edits.
 -- Writes "PASS" or "FAIL" as the last line of $CLAIM_LSP_RESULT, then quits.
 local bin = assert(os.getenv('CLAIM_LSP_BIN'), 'CLAIM_LSP_BIN not set')
 local fixtures = assert(os.getenv('CLAIM_LSP_FIXTURES'), 'CLAIM_LSP_FIXTURES not set')
@@ -68,6 +70,65 @@ local function diagnostics_with_code(bufnr, code)
   return found
 end
 
+--- "LINE RULE-ID" (1-based) for each diagnostic of a buffer, sorted.
+local function rule_lines(bufnr)
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    table.insert(found, (d.lnum + 1) .. ' ' .. tostring(code))
+  end
+  table.sort(found)
+  return found
+end
+
+--- The expected "LINE RULE-ID" pairs kept beside a fixture, sorted.
+local function expected_rule_lines(fixture)
+  local expected = {}
+  for _, line in ipairs(vim.fn.readfile(fixture .. '.diagnostics')) do
+    if line ~= '' and not line:match('^#') then
+      table.insert(expected, line)
+    end
+  end
+  table.sort(expected)
+  return expected
+end
+
+local function same_list(a, b)
+  return table.concat(a, '\n') == table.concat(b, '\n')
+end
+
+--- Titles of the code actions the server offers on one line (0-based), with
+--- that line's diagnostics as context, as Neovim's code action menu sends them.
+--- Unused until the server offers fixes; see "Code actions" below.
+local function code_action_titles(bufnr, line)
+  local diagnostics = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = line })) do
+    table.insert(diagnostics, {
+      range = {
+        start = { line = d.lnum, character = d.col },
+        ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col },
+      },
+      severity = d.severity,
+      message = d.message,
+      source = d.source,
+      code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
+    })
+  end
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = { line = line, character = 0 }, ['end'] = { line = line, character = 0 } },
+    context = { diagnostics = diagnostics },
+  }
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, WAIT_MS) or {}
+  local titles = {}
+  for _, response in pairs(responses) do
+    for _, action in ipairs(response.result or {}) do
+      table.insert(titles, action.title)
+    end
+  end
+  return titles
+end
+
 local function open(path)
   vim.cmd('edit ' .. vim.fn.fnameescape(path))
   return vim.api.nvim_get_current_buf()
@@ -108,25 +169,59 @@ local ok, err = xpcall(function()
   claim_lsp.setup({
     cmd = { bin, 'serve' },
     settings = { rules = { ['segment-count'] = 'warning' } },
+    extensions = { 'clm' },
+    patterns = { '.*/inbound/.*%.out' },
   })
   check(vim.fn.json_encode(claim_lsp.server_settings().codeTables) == '{}',
     'empty settings tables are sent as JSON objects', vim.fn.json_encode(claim_lsp.server_settings()))
 
-  -- Filetype detection by extension and, for .txt, by content.
-  local wrong = open(fixtures .. '/segment-count-wrong.837p')
-  check(vim.bo[wrong].filetype == 'x12-837', '.837p opens as x12-837', 'filetype=' .. vim.bo[wrong].filetype)
-
-  local started = vim.wait(WAIT_MS, function()
-    for _, client in ipairs(claim_lsp.clients()) do
+  -- The demo claim: the server attaches and reports exactly the expected
+  -- (line, rule id) pairs, no more and no fewer.
+  local mistakes_path = fixtures .. '/drug-line-mistakes.837p'
+  local mistakes = open(mistakes_path)
+  check(vim.bo[mistakes].filetype == 'x12-837', '.837p opens as x12-837', 'filetype=' .. vim.bo[mistakes].filetype)
+  local attached = vim.wait(WAIT_MS, function()
+    for _, client in ipairs(claim_lsp.clients(mistakes)) do
       if client.initialized or client.server_capabilities then
         return true
       end
     end
     return false
   end, 50)
-  if not check(started, 'claim-lsp server starts and initializes') then
+  if not check(attached, 'claim-lsp server starts, initializes and attaches to the claim buffer') then
     return
   end
+  if vim.fn.has('nvim-0.11') == 1 then
+    check(vim.lsp.is_enabled(claim_lsp.name) and vim.lsp.config[claim_lsp.name] ~= nil,
+      'Neovim 0.11: the server runs from vim.lsp.config and vim.lsp.enable')
+  end
+  local expected = expected_rule_lines(mistakes_path)
+  check(vim.wait(WAIT_MS, function()
+    return same_list(rule_lines(mistakes), expected)
+  end, 50), 'diagnostics are exactly: ' .. table.concat(expected, ', '),
+    'got: ' .. table.concat(rule_lines(mistakes), ', '))
+
+  -- Hover on the J-code of the first service line.
+  local mistake_lines = vim.api.nvim_buf_get_lines(mistakes, 0, -1, false)
+  local jm_line, jm_col
+  for i, l in ipairs(mistake_lines) do
+    local col = l:find('J2700', 1, true)
+    if col then
+      jm_line, jm_col = i - 1, col - 1
+      break
+    end
+  end
+  local hover, hover_problem = hover_text(mistakes, jm_line, jm_col + 1)
+  check(hover ~= nil and hover:lower():find('oxacillin', 1, true) ~= nil, 'hover on J2700 contains "oxacillin"',
+    'hover: ' .. vim.inspect(hover or hover_problem))
+
+  -- ── Code actions ─────────────────────────────────────────────────────────
+  -- The place for the "Add JW wastage line" quick fix, once the server offers
+  -- it: ask code_action_titles(mistakes, <line>) for the line, check the title,
+  -- apply the edit and check the text and that the diagnostic goes away.
+  -- ────────────────────────────────────────────────────────────────────────
+
+  local wrong = open(fixtures .. '/segment-count-wrong.837p')
 
   local got_count = vim.wait(WAIT_MS, function()
     return #diagnostics_with_code(wrong, 'segment-count') > 0
@@ -197,15 +292,48 @@ local ok, err = xpcall(function()
   check(got_publish and #vim.diagnostic.get(clean) == 0, 'clean claim has no diagnostics',
     (got_publish and '' or 'nothing published; ') .. 'diagnostics: ' .. vim.inspect(codes(clean)))
 
-  -- .txt files are claims only when they start with ISA.
-  local claim_txt = scratch .. '/claim.txt'
-  vim.fn.writefile(vim.fn.readfile(fixtures .. '/clean-j2700.837p'), claim_txt)
-  local notes_txt = scratch .. '/notes.txt'
-  vim.fn.writefile({ 'ISAAC called about the batch' }, notes_txt)
-  local txt = open(claim_txt)
-  check(vim.bo[txt].filetype == 'x12-837', '.txt starting with ISA opens as x12-837', 'filetype=' .. vim.bo[txt].filetype)
-  local notes = open(notes_txt)
-  check(vim.bo[notes].filetype ~= 'x12-837', '.txt not starting with ISA stays plain', 'filetype=' .. vim.bo[notes].filetype)
+  -- Any file is a claim when it starts with ISA and a separator, whatever
+  -- its name; nothing else is, whatever it starts with.
+  local claim_text = vim.fn.readfile(fixtures .. '/clean-j2700.837p')
+  local bom_text = vim.deepcopy(claim_text)
+  bom_text[1] = '\239\187\191' .. bom_text[1]
+  for _, case in ipairs({
+    { 'claim.txt', claim_text, true },
+    { 'CLAIMS.DAT', claim_text, true },
+    { 'from-clearinghouse-20240115', claim_text, true },
+    { 'batch.log', claim_text, true },
+    { 'bom.txt', bom_text, true },
+    { 'notes.txt', { 'ISAAC called about the batch' }, false },
+    { 'isa-word', { 'ISA1 is not a segment' }, false },
+    { 'empty.dat', {}, false },
+  }) do
+    local name, text, is_claim = case[1], case[2], case[3]
+    vim.fn.writefile(text, scratch .. '/' .. name)
+    local bufnr = open(scratch .. '/' .. name)
+    local ft = vim.bo[bufnr].filetype
+    if is_claim then
+      check(ft == 'x12-837', name .. ' starting with ISA opens as x12-837', 'filetype=' .. ft)
+    else
+      check(ft ~= 'x12-837', name .. ' (' .. (text[1] or 'empty') .. ') is not a claim', 'filetype=' .. ft)
+    end
+  end
+  check(vim.wait(WAIT_MS, function()
+    return #claim_lsp.clients(vim.fn.bufnr(scratch .. '/from-clearinghouse-20240115')) > 0
+  end, 50), 'the server attaches to a claim found by content')
+  check(#claim_lsp.clients(vim.fn.bufnr(scratch .. '/notes.txt')) == 0, 'the server does not attach to notes.txt')
+
+  -- Extensions and patterns from setup() count without any content.
+  vim.fn.mkdir(scratch .. '/inbound', 'p')
+  for _, name in ipairs({ 'batch.clm', 'inbound/batch.out' }) do
+    vim.fn.writefile({ '' }, scratch .. '/' .. name)
+    local bufnr = open(scratch .. '/' .. name)
+    check(vim.bo[bufnr].filetype == 'x12-837', name .. ' is a claim by the user\'s ' ..
+      (name:match('clm$') and 'extensions' or 'patterns'), 'filetype=' .. vim.bo[bufnr].filetype)
+  end
+  vim.fn.writefile({ '' }, scratch .. '/elsewhere.out')
+  local elsewhere = open(scratch .. '/elsewhere.out')
+  check(vim.bo[elsewhere].filetype ~= 'x12-837', 'a .out outside inbound/ is not a claim',
+    'filetype=' .. vim.bo[elsewhere].filetype)
 
   -- The workspace root is the nearest folder with .claim-lsp.json, else .git.
   vim.fn.mkdir(scratch .. '/repo/.git', 'p')

@@ -2,7 +2,8 @@
 # Headless Neovim test of editors/nvim against the real claim-lsp server.
 # Server: $CLAIM_LSP_BIN, else $CARGO_TARGET_DIR/release/claim-lsp, else
 # target/release/claim-lsp in the repository. Neovim: $NVIM, else nvim.
-# Skips (exit 0) only when no server binary is built.
+# A missing server or Neovim is a failure, not a skip: CI builds the server
+# first, and a test that passes without running proves nothing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,8 +17,8 @@ if [ -z "$bin" ]; then
   fi
 fi
 if [ ! -x "$bin" ]; then
-  echo "SKIPPED: nvim_test: no claim-lsp binary at $bin (build with cargo build --release, or set CLAIM_LSP_BIN)"
-  exit 0
+  echo "FAIL: nvim_test: no claim-lsp binary at $bin (build it with cargo build --release, or set CLAIM_LSP_BIN)"
+  exit 1
 fi
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 

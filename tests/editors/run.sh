@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every editor test: the VS Code extension's node tests (settings mapping,
-# grammar, server smoke test) and the headless Neovim test, on Debian's Neovim
-# and, when .ci/install-editor-deps --nvim-0.11 installed it, on Neovim 0.11.
-# Needs Node/npm and Neovim (.ci/install-editor-deps). The server tests skip
-# only when no claim-lsp binary is built.
+# Runs every editor test: the VS Code extension from a clean install (npm ci,
+# lint, compile and node tests: settings mapping, server discovery, content
+# detection, grammar, server smoke test), its packaging as a .vsix, and the
+# headless Neovim test on Debian's Neovim and, when .ci/install-editor-deps
+# --nvim-0.11 installed it, on Neovim 0.11; and the setup snippets of
+# editors/README.md, run as a new user's init.lua (Helix: TOML checked only).
+# Needs Node/npm and Neovim (.ci/install-editor-deps) and a built server
+# (CLAIM_LSP_BIN); without them the tests fail rather than skip.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 passed=0 failed=0
@@ -15,11 +18,17 @@ run() {
 }
 
 run "vscode: npm ci" bash -c "cd '$root/editors/vscode' && npm ci --no-audit --no-fund --loglevel=error"
+run "vscode: npm run lint" bash -c "cd '$root/editors/vscode' && npm run lint --silent"
 run "vscode: npm test" bash -c "cd '$root/editors/vscode' && npm test --silent"
+run "vscode: package .vsix" "$root/tests/editors/vsix_test.sh"
 run "nvim: $(nvim --version 2>/dev/null | head -n 1)" "$root/tests/editors/nvim_test.sh"
 if [ -x /opt/claim-lsp-nvim/bin/nvim ]; then
   run "nvim: $(/opt/claim-lsp-nvim/bin/nvim --version | head -n 1)" env NVIM=/opt/claim-lsp-nvim/bin/nvim "$root/tests/editors/nvim_test.sh"
+elif [ "${CI:-}" = true ]; then
+  # CI installs it (scripts/test-all.sh); without it the 0.11 code path goes untested.
+  run "nvim 0.11" bash -c 'echo "no Neovim 0.11 at /opt/claim-lsp-nvim/bin/nvim; run .ci/install-editor-deps --nvim-0.11"; false'
 fi
+run "editors/README.md snippets" "$root/tests/editors/readme_test.sh"
 
 echo "editors: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

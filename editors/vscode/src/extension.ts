@@ -1,5 +1,9 @@
-// VS Code client for claim-lsp: starts the server over stdio, passes the
-// `claimLsp` settings, and keeps them in sync.
+// VS Code client for claim-lsp: finds and starts the server over stdio,
+// passes the `claimLsp` settings and keeps them in sync, and recognizes claim
+// files by content. Everything that can be decided without VS Code lives in
+// settings.ts, discovery.ts and detect.ts, where node tests cover it.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
@@ -8,36 +12,98 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import {
-  looksLikeX12,
-  serverCommand,
-  toDidChangeConfigurationParams,
-  toInitializationOptions,
-  toSettings,
-} from './settings';
+import { bundledServerPath, findServer, SERVER_PATH_SETTING } from './discovery';
+import { shouldSwitchToClaimLanguage } from './detect';
+import { PathContext, toDidChangeConfigurationParams, toInitializationOptions, toSettings } from './settings';
 
 const LANGUAGE_ID = 'x12-837';
 const SECTION = 'claimLsp';
 
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
+let output: vscode.OutputChannel;
+let extensionPath = '';
+/** Set when no server was found, so each claim file opened does not repeat the error. */
+let serverMissing = false;
+/** Documents whose language was decided once; a user's later choice stands. */
+const decided = new Set<string>();
 
 function configuration(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
-function createClient(): LanguageClient {
-  const { command, args } = serverCommand(configuration());
+function workspaceFolder(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  return folder?.uri.fsPath;
+}
+
+function pathContext(): PathContext {
+  return { workspaceFolder: workspaceFolder(), homeDir: os.homedir() };
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    if (process.platform !== 'win32') fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Unpacking a .vsix does not always keep the execute bit of a bundled server. */
+function makeBundledServerExecutable(): void {
+  const bundled = bundledServerPath(extensionPath, process.platform);
+  if (process.platform === 'win32' || !fs.existsSync(bundled) || isExecutable(bundled)) return;
+  try {
+    fs.chmodSync(bundled, 0o755);
+  } catch (error) {
+    output.appendLine(`Could not make the bundled server executable: ${String(error)}`);
+  }
+}
+
+/** The server command, or undefined after telling the user what was tried. */
+function discoverServer(): string | undefined {
+  makeBundledServerExecutable();
+  const discovery = findServer(configuration().get<string>('server.path'), {
+    platform: process.platform,
+    pathVariable: process.env.PATH,
+    pathExt: process.env.PATHEXT,
+    homeDir: os.homedir(),
+    extensionPath,
+    workspaceFolder: workspaceFolder(),
+    isExecutable,
+  });
+  for (const attempt of discovery.tried) output.appendLine(`server discovery: ${attempt.what}: ${attempt.detail}`);
+  if (discovery.found) {
+    output.appendLine(`Starting ${discovery.command} serve (from ${discovery.source})`);
+    return discovery.command;
+  }
+  output.appendLine(discovery.message);
+  void vscode.window.showErrorMessage(discovery.message, 'Open Settings', 'Show Log').then((choice) => {
+    if (choice === 'Open Settings') {
+      void vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
+    } else if (choice === 'Show Log') {
+      output.show(true);
+    }
+  });
+  return undefined;
+}
+
+function createClient(command: string): LanguageClient {
   const serverOptions: ServerOptions = {
-    run: { command, args, transport: TransportKind.stdio },
-    debug: { command, args, transport: TransportKind.stdio },
+    run: { command, args: ['serve'], transport: TransportKind.stdio },
+    debug: { command, args: ['serve'], transport: TransportKind.stdio },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
-    initializationOptions: toInitializationOptions(configuration()),
+    initializationOptions: toInitializationOptions(configuration(), pathContext()),
+    // The server's stderr and the client's own messages share one channel,
+    // which "claim-lsp: Show Server Log" opens. The server logs no claim text.
+    outputChannel: output,
     middleware: {
       workspace: {
         // A server that pulls `workspace/configuration` gets the same mapped
@@ -45,10 +111,11 @@ function createClient(): LanguageClient {
         configuration: async (params, token, next) => {
           const raw = await next(params, token);
           if (!Array.isArray(raw)) return raw;
+          const values: unknown[] = raw;
           return params.items.map((item, index) => {
-            if (item.section !== SECTION) return raw[index];
+            if (item.section !== SECTION) return values[index];
             const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
-            return toSettings(configuration(scope));
+            return toSettings(configuration(scope), pathContext());
           });
         },
       },
@@ -61,7 +128,13 @@ function createClient(): LanguageClient {
 async function startClient(): Promise<void> {
   if (client !== undefined) return;
   if (starting !== undefined) return starting;
-  const created = createClient();
+  if (serverMissing) return;
+  const command = discoverServer();
+  if (command === undefined) {
+    serverMissing = true;
+    return;
+  }
+  const created = createClient(command);
   starting = created
     .start()
     .then(() => {
@@ -69,8 +142,9 @@ async function startClient(): Promise<void> {
     })
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
+      output.appendLine(`The server did not start: ${message}`);
       void vscode.window.showErrorMessage(
-        `claim-lsp: could not start the server (${message}). Set "claimLsp.server.path" to the claim-lsp binary.`,
+        `claim-lsp: the server at ${command} did not start (${message}). Check ${SERVER_PATH_SETTING}, or run "claim-lsp: Show Server Log".`,
       );
     })
     .finally(() => {
@@ -80,21 +154,43 @@ async function startClient(): Promise<void> {
 }
 
 async function stopClient(): Promise<void> {
+  await starting;
   const running = client;
   client = undefined;
   if (running !== undefined) await running.stop();
 }
 
-/** `.txt`/`.dat` files that start with ISA are claim files too. */
+function claimDocumentsOpen(): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.languageId === LANGUAGE_ID);
+}
+
+async function restartServer(): Promise<void> {
+  await stopClient();
+  serverMissing = false;
+  if (claimDocumentsOpen()) await startClient();
+}
+
+/** Files with any name are claim files when their content starts with ISA. */
 async function detectByContent(document: vscode.TextDocument): Promise<void> {
-  if (document.languageId !== 'plaintext' || document.lineCount === 0) return;
-  if (looksLikeX12(document.fileName, document.lineAt(0).text)) {
-    await vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
-  }
+  const key = document.uri.toString();
+  const switchIt =
+    configuration(document).get<boolean>('files.detectByContent') !== false &&
+    document.lineCount > 0 &&
+    shouldSwitchToClaimLanguage({
+      languageId: document.languageId,
+      scheme: document.uri.scheme,
+      // Only the start matters; a claim file is often one 10 MB line.
+      firstLine: document.lineAt(0).text.slice(0, 200),
+      alreadyDecided: decided.has(key),
+      claimLanguageId: LANGUAGE_ID,
+    });
+  decided.add(key);
+  if (switchIt) await vscode.languages.setTextDocumentLanguage(document, LANGUAGE_ID);
 }
 
 function onDocument(document: vscode.TextDocument): void {
   if (document.languageId === LANGUAGE_ID) {
+    decided.add(document.uri.toString());
     void startClient();
   } else {
     void detectByContent(document);
@@ -102,18 +198,22 @@ function onDocument(document: vscode.TextDocument): void {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  extensionPath = context.extensionPath;
+  output = vscode.window.createOutputChannel('claim-lsp');
   context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('claimLsp.restartServer', restartServer),
+    vscode.commands.registerCommand('claimLsp.showLog', () => output.show(true)),
     vscode.workspace.onDidOpenTextDocument(onDocument),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration(SECTION)) return;
       if (event.affectsConfiguration(`${SECTION}.server.path`)) {
-        await stopClient();
-        if (vscode.workspace.textDocuments.some((d) => d.languageId === LANGUAGE_ID)) await startClient();
+        await restartServer();
         return;
       }
       await client?.sendNotification(
         DidChangeConfigurationNotification.type,
-        toDidChangeConfigurationParams(configuration()),
+        toDidChangeConfigurationParams(configuration(), pathContext()),
       );
     }),
     { dispose: () => void stopClient() },

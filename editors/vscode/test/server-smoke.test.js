@@ -1,8 +1,11 @@
 // Stdio smoke test of the real claim-lsp server, speaking the messages
 // vscode-languageclient sends: initialize with the extension's
-// initializationOptions, didOpen, incremental didChange, hover, shutdown.
+// initializationOptions, didOpen, incremental didChange, hover, shutdown; and
+// the demo claim's diagnostics, the same set the Neovim test expects.
 // Server: $CLAIM_LSP_BIN, else $CARGO_TARGET_DIR/release/claim-lsp, else
-// target/release/claim-lsp in the repository. Skips only when it is missing.
+// target/release/claim-lsp in the repository. Skips when it is missing on a
+// developer's machine; fails when it is missing in CI (CI=true) or when
+// CLAIM_LSP_BIN names a file that is not there, so CI never passes silently.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -137,6 +140,15 @@ function ruleIds(publish) {
   return publish.params.diagnostics.map((d) => d.code);
 }
 
+/** The "LINE RULE-ID" pairs kept beside a fixture (shared with the Neovim test), sorted. */
+function expectedRuleLines(fixture) {
+  return fs
+    .readFileSync(`${fixture}.diagnostics`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .sort();
+}
+
 function hoverText(hover) {
   if (!hover) return '';
   const { contents } = hover;
@@ -146,8 +158,15 @@ function hoverText(hover) {
 }
 
 const binary = serverBinary();
-const missing = !fs.existsSync(binary);
+const mustExist = process.env.CI === 'true' || Boolean(process.env.CLAIM_LSP_BIN);
+// A skip is allowed only where nobody asked for the server; otherwise the
+// tests run and fail on the spawn with a message saying what is missing.
+const missing = !fs.existsSync(binary) && !mustExist;
 if (missing) console.log(`SKIPPED: server-smoke: no claim-lsp binary at ${binary} (cargo build --release, or set CLAIM_LSP_BIN)`);
+
+test('the claim-lsp binary the tests were asked to use exists', { skip: !mustExist && 'not in CI and CLAIM_LSP_BIN not set' }, () => {
+  assert.ok(fs.existsSync(binary), `no claim-lsp binary at ${binary} (CLAIM_LSP_BIN=${process.env.CLAIM_LSP_BIN ?? ''}, CI=${process.env.CI ?? ''}); build it with cargo build --release`);
+});
 
 test('claim-lsp speaks the extension client contract over stdio', { skip: missing && `no claim-lsp binary at ${binary}`, timeout: 90000 }, async () => {
   const section = { rules: { 'segment-count': 'warning' }, codeTables: { hcpcsFile: '' }, configFile: '.claim-lsp.json' };
@@ -238,6 +257,18 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
     });
     const clean = await client.waitFor('diagnostics for the clean claim', publishedFor(cleanUri));
     assert.deepEqual(clean.params.diagnostics, [], 'no diagnostics on the clean claim');
+
+    // The demo claim: exactly the (line, rule id) pairs the Neovim test expects too.
+    const mistakesPath = path.join(fixtures, 'drug-line-mistakes.837p');
+    const mistakesUri = pathToFileURL(mistakesPath).href;
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri: mistakesUri, languageId: 'x12-837', version: 1, text: fs.readFileSync(mistakesPath, 'utf8') },
+    });
+    const mistakes = await client.waitFor('diagnostics for the demo claim', publishedFor(mistakesUri));
+    assert.deepEqual(
+      mistakes.params.diagnostics.map((d) => `${d.range.start.line + 1} ${d.code}`).sort(),
+      expectedRuleLines(mistakesPath),
+    );
 
     // As vscode-languageclient does: shutdown, exit, then close the server's stdin.
     await client.request('shutdown');

@@ -1,17 +1,28 @@
-// Unit tests for the settings mapping in src/settings.ts (built to out/).
+// Unit tests for the settings mapping in src/settings.ts (built to out/): what
+// the server receives for what a user writes in VS Code's settings.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const {
   fromObject,
-  looksLikeX12,
-  serverCommand,
+  resolveUserPath,
   toDidChangeConfigurationParams,
   toInitializationOptions,
 } = require('../out/settings.js');
 
-test('defaults give empty rules and no code table override', () => {
-  const section = { server: { path: 'claim-lsp' }, rules: {}, codeTables: { hcpcsFile: '' }, configFile: '.claim-lsp.json', trace: { server: 'off' } };
+test('defaults give empty rules and no overrides', () => {
+  const section = {
+    server: { path: '' },
+    rules: {},
+    policy: {},
+    payerClasses: {},
+    payers: {},
+    codeTables: { hcpcsFile: '' },
+    mueFile: '',
+    configFile: '.claim-lsp.json',
+    files: { detectByContent: true },
+    trace: { server: 'off' },
+  };
   assert.deepEqual(toInitializationOptions(fromObject(section)), {
     rules: {},
     codeTables: {},
@@ -34,19 +45,49 @@ test('rules that are not an object are ignored', () => {
   assert.deepEqual(toInitializationOptions(fromObject({ rules: null })).rules, {});
 });
 
-test('hcpcsFile and configFile pass through trimmed', () => {
-  const section = { codeTables: { hcpcsFile: '  /data/ANWEB.txt ' }, configFile: 'claims/.claim-lsp.json' };
-  assert.deepEqual(toInitializationOptions(fromObject(section)), {
+test('data files pass through trimmed; relative ones resolve against the workspace folder', () => {
+  const section = {
+    codeTables: { hcpcsFile: '  /data/ANWEB.txt ' },
+    mueFile: 'cms/MCR_MUE_PractitionerServices.csv',
+    configFile: 'claims/.claim-lsp.json',
+  };
+  assert.deepEqual(toInitializationOptions(fromObject(section), { workspaceFolder: '/ws' }), {
     rules: {},
     codeTables: { hcpcsFile: '/data/ANWEB.txt' },
+    mueFile: '/ws/cms/MCR_MUE_PractitionerServices.csv',
     configFile: 'claims/.claim-lsp.json',
   });
 });
 
+test('~ in a data file path is the home folder', () => {
+  assert.equal(resolveUserPath('~/cms/ANWEB.txt', { homeDir: '/home/biller', workspaceFolder: '/ws' }), '/home/biller/cms/ANWEB.txt');
+  assert.equal(resolveUserPath('ANWEB.txt', {}), 'ANWEB.txt', 'no workspace: left for the server');
+});
+
+test('payer policy objects reach the server as the user wrote them', () => {
+  const section = {
+    policy: { multiDoseCodes: ['J1100'] },
+    payerClasses: { CI: { unitLimits: { J2700: 24 }, wastageModifiersRequired: false }, MC: { ndcRequired: true } },
+    payers: { 87726: { rules: { 'missing-jw-jz': 'warning' } } },
+  };
+  const options = toInitializationOptions(fromObject(section));
+  assert.deepEqual(options.policy, { multiDoseCodes: ['J1100'] });
+  assert.deepEqual(options.payerClasses, section.payerClasses);
+  assert.deepEqual(options.payers, { 87726: { rules: { 'missing-jw-jz': 'warning' } } });
+});
+
+test('policy entries that are not objects are dropped, empty tables left out', () => {
+  const options = toInitializationOptions(fromObject({ policy: [], payerClasses: { MB: 'strict', CI: {} }, payers: { '': {} } }));
+  assert.equal('policy' in options, false);
+  assert.deepEqual(options.payerClasses, { CI: {} });
+  assert.equal('payers' in options, false);
+});
+
 test('client-only keys never reach the server', () => {
-  const options = toInitializationOptions(fromObject({ server: { path: '/opt/claim-lsp' }, trace: { server: 'verbose' } }));
-  assert.equal('server' in options, false);
-  assert.equal('trace' in options, false);
+  const options = toInitializationOptions(
+    fromObject({ server: { path: '/opt/claim-lsp' }, trace: { server: 'verbose' }, files: { detectByContent: false } }),
+  );
+  assert.deepEqual(Object.keys(options).sort(), ['codeTables', 'rules']);
 });
 
 test('didChangeConfiguration wraps the settings under settings.claimLsp', () => {
@@ -63,21 +104,4 @@ test('a WorkspaceConfiguration-like object with dotted get works', () => {
     rules: { 'segment-count': 'hint' },
     codeTables: { hcpcsFile: '/x/ANWEB.txt' },
   });
-});
-
-test('server command defaults to claim-lsp on PATH', () => {
-  assert.deepEqual(serverCommand(fromObject({})), { command: 'claim-lsp', args: ['serve'] });
-  assert.deepEqual(serverCommand(fromObject({ server: { path: ' ' } })), { command: 'claim-lsp', args: ['serve'] });
-  assert.deepEqual(serverCommand(fromObject({ server: { path: '/opt/bin/claim-lsp' } })), {
-    command: '/opt/bin/claim-lsp',
-    args: ['serve'],
-  });
-});
-
-test('.txt and .dat files are X12 only when they start with ISA', () => {
-  assert.equal(looksLikeX12('/claims/batch.txt', 'ISA*00*          *00*'), true);
-  assert.equal(looksLikeX12('/claims/BATCH.DAT', '\uFEFFISA|00|'), true);
-  assert.equal(looksLikeX12('/claims/notes.txt', 'ISAAC wrote this'), false);
-  assert.equal(looksLikeX12('/claims/notes.txt', 'hello'), false);
-  assert.equal(looksLikeX12('/claims/batch.csv', 'ISA*00*'), false);
 });

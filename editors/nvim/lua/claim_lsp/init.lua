@@ -1,22 +1,32 @@
 --- claim-lsp for Neovim: filetype detection for X12 837 claim files and a
 --- client that starts `claim-lsp serve` with the user's settings.
---- Works on Neovim 0.7 (vim.lsp.start_client) and 0.8+ (vim.lsp.start).
+--- Neovim 0.11+: vim.lsp.config / vim.lsp.enable; 0.8–0.10: vim.lsp.start;
+--- 0.7 (Debian bookworm's 0.7.2): vim.lsp.start_client.
 local M = {}
 
 M.filetype = 'x12-837'
+--- The client's name in :LspInfo / :checkhealth, and the vim.lsp.config name on 0.11+.
+M.name = 'claim_lsp'
 
---- Extensions that are always claim files.
-M.extensions = { '837', '837p', '837i', 'x12', 'edi' }
---- Extensions that are claim files only when the text starts with ISA.
-M.sniffed_extensions = { 'txt', 'dat' }
+--- Extensions that are always claim files. Any other file is one when its
+--- content starts with an ISA segment.
+M.default_extensions = { '837', '837p', '837i', 'x12', 'edi' }
 
 local defaults = {
   --- Command that starts the server over stdio.
   cmd = { 'claim-lsp', 'serve' },
-  --- The server's settings object: `rules`, `codeTables`, `configFile`.
+  --- The server's settings object: `rules`, `policy`, `payerClasses`,
+  --- `payers`, `codeTables`, `mueFile`.
   settings = { rules = {}, codeTables = {} },
   --- Files whose folder is taken as the workspace root.
   root_markers = { '.claim-lsp.json', '.git' },
+  --- More extensions that are claim files (without the dot), e.g. { 'clm' }.
+  extensions = {},
+  --- Lua patterns for more claim files, as in vim.filetype.add(): matched
+  --- against the full path when the pattern has a '/', else the file name.
+  patterns = {},
+  --- Recognize any file whose content starts with ISA.
+  detect_by_content = true,
   --- Passed through to the client.
   on_attach = nil,
   capabilities = nil,
@@ -30,7 +40,8 @@ local has_08 = vim.fn.has('nvim-0.8') == 1
 local has_011 = vim.fn.has('nvim-0.11') == 1
 
 --- Whether a line is the start of an X12 interchange: ISA then the element
---- separator, with an optional UTF-8 BOM and leading blanks.
+--- separator (never a letter, digit or blank), with an optional UTF-8 BOM and
+--- leading blanks. "ISAAC called" is not a claim.
 function M.looks_like_x12(first_line)
   if type(first_line) ~= 'string' then
     return false
@@ -39,77 +50,106 @@ function M.looks_like_x12(first_line)
   return line:match('^%s*ISA[^%w%s]') ~= nil
 end
 
-local function first_line(bufnr)
-  local ok, lines = pcall(vim.api.nvim_buf_get_lines, bufnr, 0, 1, false)
-  return ok and lines[1] or nil
+--- The first bytes of a buffer. Only the start matters, and a claim file is
+--- often a single 10 MB line, so the whole line is not copied into Lua.
+local function buffer_start(bufnr)
+  if not bufnr or not vim.api.nvim_buf_is_valid(bufnr) then
+    return nil
+  end
+  local ok, line_end = pcall(vim.api.nvim_buf_get_offset, bufnr, 1)
+  if not ok or line_end <= 0 then
+    return nil
+  end
+  local ok_text, text = pcall(vim.api.nvim_buf_get_text, bufnr, 0, 0, 0, math.min(line_end - 1, 128), {})
+  if ok_text and text then
+    return text[1]
+  end
+  local ok_lines, lines = pcall(vim.api.nvim_buf_get_lines, bufnr, 0, 1, false)
+  return ok_lines and lines[1] or nil
 end
 
-local function detect_by_content(bufnr)
-  if M.looks_like_x12(first_line(bufnr)) then
-    return M.filetype
+local function extension_set()
+  local set = {}
+  for _, ext in ipairs(M.default_extensions) do
+    set[ext] = true
   end
-  return nil
+  for _, ext in ipairs(M.config.extensions or {}) do
+    set[(ext:gsub('^%.', ''))] = true
+  end
+  return set
 end
 
-local filetype_registered = false
+--- Whether a path matches one of the user's patterns, the way vim.filetype
+--- matches them: anchored, on the full path when the pattern has a '/'.
+function M.matches_pattern(path, pattern)
+  local subject = pattern:find('/', 1, true) and path or vim.fn.fnamemodify(path, ':t')
+  return subject:match('^' .. pattern .. '$') ~= nil
+end
 
---- Teaches Neovim the `x12-837` filetype. Safe to call more than once.
-function M.register_filetype()
-  if filetype_registered then
-    return
-  end
-  filetype_registered = true
-
-  if has_08 and vim.filetype and vim.filetype.add then
-    local extension = {}
-    for _, ext in ipairs(M.extensions) do
-      extension[ext] = M.filetype
+--- Whether a buffer holds a claim file: by extension, by one of the user's
+--- patterns, or by content.
+function M.is_claim_file(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name ~= '' then
+    local ext = name:match('%.([^./]+)$')
+    if ext and extension_set()[ext:lower()] then
+      return true
     end
-    local pattern = {}
-    for _, ext in ipairs(M.sniffed_extensions) do
-      local case_insensitive = ext:gsub('%a', function(c)
-        return '[' .. c:lower() .. c:upper() .. ']'
-      end)
-      -- Non-negative priority runs before the built-in extension table
-      -- (.txt is "text"); returning nil falls through to it.
-      pattern['.*%.' .. case_insensitive] = {
-        function(_, bufnr)
-          return detect_by_content(bufnr)
-        end,
-        { priority = 10 },
-      }
+    for _, pattern in ipairs(M.config.patterns or {}) do
+      if M.matches_pattern(name, pattern) then
+        return true
+      end
     end
-    vim.filetype.add({ extension = extension, pattern = pattern })
-    return
   end
+  return M.config.detect_by_content ~= false and M.looks_like_x12(buffer_start(bufnr))
+end
 
-  -- Neovim 0.7: filetype.vim does the detection; add autocommands.
+local function register_with_vim_filetype()
+  local extension = {}
+  for ext in pairs(extension_set()) do
+    extension[ext] = M.filetype
+  end
+  local pattern = {}
+  for _, user_pattern in ipairs(M.config.patterns or {}) do
+    pattern[user_pattern] = M.filetype
+  end
+  -- Content decides over the name: claim files come as batch.txt, 837.dat or
+  -- no extension at all. The highest priority runs this before the name
+  -- rules; returning nil lets them decide.
+  pattern['.*'] = {
+    function(_, bufnr)
+      if M.config.detect_by_content ~= false and M.looks_like_x12(buffer_start(bufnr)) then
+        return M.filetype
+      end
+    end,
+    { priority = math.huge },
+  }
+  vim.filetype.add({ extension = extension, pattern = pattern })
+end
+
+local function register_autocommands()
+  -- Neovim 0.7: filetype.vim sources ftdetect/ after its own rules, so this
+  -- runs after `setf text` for *.txt; setting 'filetype' outright overrides it.
   local group = vim.api.nvim_create_augroup('claim_lsp_filetype', { clear = true })
-  local patterns = {}
-  for _, ext in ipairs(M.extensions) do
-    table.insert(patterns, '*.' .. ext)
-  end
   vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
     group = group,
-    pattern = patterns,
+    pattern = '*',
     callback = function(args)
-      vim.api.nvim_buf_set_option(args.buf, 'filetype', M.filetype)
-    end,
-  })
-  local sniffed = {}
-  for _, ext in ipairs(M.sniffed_extensions) do
-    table.insert(sniffed, '*.' .. ext)
-    table.insert(sniffed, '*.' .. ext:upper())
-  end
-  vim.api.nvim_create_autocmd('BufRead', {
-    group = group,
-    pattern = sniffed,
-    callback = function(args)
-      if detect_by_content(args.buf) then
+      if vim.api.nvim_buf_get_option(args.buf, 'filetype') ~= M.filetype and M.is_claim_file(args.buf) then
         vim.api.nvim_buf_set_option(args.buf, 'filetype', M.filetype)
       end
     end,
   })
+end
+
+--- Teaches Neovim the `x12-837` filetype, with the user's extensions and
+--- patterns. Called from ftdetect/ at startup and again by setup().
+function M.register_filetype()
+  if has_08 and vim.filetype and vim.filetype.add then
+    register_with_vim_filetype()
+  else
+    register_autocommands()
+  end
 end
 
 --- The workspace root for a buffer: the nearest folder with a root marker.
@@ -150,12 +190,14 @@ function M.server_settings()
   return settings
 end
 
-local function client_config(bufnr)
+--- The client configuration shared by every Neovim version; root_dir is
+--- filled in per buffer.
+local function base_config()
   local settings = M.server_settings()
   return {
-    name = 'claim-lsp',
+    name = M.name,
     cmd = M.config.cmd,
-    root_dir = M.root_dir(bufnr),
+    filetypes = { M.filetype },
     init_options = settings,
     settings = { claimLsp = settings },
     capabilities = M.config.capabilities,
@@ -169,11 +211,27 @@ local function client_config(bufnr)
   }
 end
 
+local function client_config(bufnr)
+  local config = base_config()
+  config.root_dir = M.root_dir(bufnr)
+  return config
+end
+
+--- The configuration given to vim.lsp.config on Neovim 0.11+.
+function M.lsp_config()
+  local config = base_config()
+  config.name = nil
+  config.root_dir = function(bufnr, on_dir)
+    on_dir(M.root_dir(bufnr))
+  end
+  return config
+end
+
 -- Neovim 0.7: one client per root directory, reused across buffers.
 local clients_by_root = {}
 
 --- Starts the server for a buffer, or attaches the running one. Returns the
---- client id.
+--- client id. setup() calls it for each claim buffer unless autostart is off.
 function M.start(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local config = client_config(bufnr)
@@ -192,12 +250,19 @@ function M.start(bufnr)
   return id
 end
 
---- The running claim-lsp clients.
-function M.clients()
+--- The running claim-lsp clients, or those attached to one buffer.
+function M.clients(bufnr)
   local found = {}
-  local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  local all
+  if vim.lsp.get_clients then
+    all = vim.lsp.get_clients({ bufnr = bufnr })
+  elseif bufnr then
+    all = vim.tbl_values(vim.lsp.buf_get_clients(bufnr))
+  else
+    all = vim.lsp.get_active_clients()
+  end
   for _, client in ipairs(all) do
-    if client.name == 'claim-lsp' then
+    if client.name == M.name then
       table.insert(found, client)
     end
   end
@@ -208,6 +273,10 @@ end
 function M.update_settings(settings)
   M.config.settings = settings or {}
   local server_settings = M.server_settings()
+  if has_011 and vim.lsp.config then
+    -- Clients started from now on get the new settings too.
+    vim.lsp.config[M.name] = M.lsp_config()
+  end
   for _, client in ipairs(M.clients()) do
     client.config.settings = { claimLsp = server_settings }
     if client.settings then
@@ -230,7 +299,27 @@ function M.setup(opts)
   end
   M.register_filetype()
 
+  -- Buffers opened before setup() (a plugin manager may load it late) are
+  -- looked at again with the user's extensions and patterns.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if
+      vim.api.nvim_buf_is_loaded(bufnr)
+      and vim.api.nvim_buf_get_option(bufnr, 'buftype') == ''
+      and vim.api.nvim_buf_get_option(bufnr, 'filetype') ~= M.filetype
+      and M.is_claim_file(bufnr)
+    then
+      vim.api.nvim_buf_set_option(bufnr, 'filetype', M.filetype)
+    end
+  end
+
   autostart_group = vim.api.nvim_create_augroup('claim_lsp_start', { clear = true })
+  if has_011 and vim.lsp.config and vim.lsp.enable then
+    -- Assignment, not vim.lsp.config(name, …): setup() replaces, it does not merge.
+    vim.lsp.config[M.name] = M.lsp_config()
+    -- vim.lsp.enable also attaches buffers that are already open.
+    vim.lsp.enable(M.name, M.config.autostart ~= false)
+    return M
+  end
   if not M.config.autostart then
     return M
   end
