@@ -230,3 +230,46 @@ async fn workspace_config_applies_and_its_problems_are_diagnostics_on_the_file()
     assert_eq!(find_rule(&published, "segment-count")["severity"], 2, "the file's level applies");
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// `configFile` names the policy file (relative to the workspace); one that cannot be
+/// read is said to the user and the editor's settings still apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configured_policy_file_is_read_instead_of_the_default() {
+    let folder = std::env::temp_dir().join(format!("claim-lsp-config-file-{}", std::process::id()));
+    std::fs::create_dir_all(folder.join("policies")).expect("workspace folder");
+    // The default file says warning: it must not be read when another is configured.
+    std::fs::write(folder.join(".claim-lsp.json"), r#"{"rules": {"segment-count": "warning"}}"#).expect("default");
+    std::fs::write(folder.join("policies/medicare.json"), r#"{"rules": {"segment-count": "hint"}}"#).expect("policy");
+    let root = tower_lsp::lsp_types::Url::from_directory_path(&folder).expect("folder uri");
+    let text = base_claim().replace("SE*", "SE*99");
+
+    for (config_file, expected_severity) in [("policies/medicare.json", 4), ("policies/missing.json", 1)] {
+        let (service, socket) = tower_lsp::LspService::new(claim_lsp::lsp::Backend::new);
+        let mut client = TestClient::from_parts(service, socket);
+        let options = json!({"configFile": config_file});
+        let params = json!({"capabilities": {}, "rootUri": root, "initializationOptions": options});
+        assert!(client.request("initialize", params).await.get("capabilities").is_some());
+        client.notify("initialized", json!({})).await;
+        // Messages about the settings are sent as `initialized` is handled.
+        let mut said = String::new();
+        while let Ok(Some(message)) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), client.from_server.recv()).await
+        {
+            if message.method() == "window/showMessage" {
+                said = message.params().map(ToString::to_string).unwrap_or_default();
+                break;
+            }
+        }
+        if config_file.contains("missing") {
+            // The message names the file as configured, never the full path.
+            assert!(said.contains("configFile policies/missing.json: cannot read it"), "{said}");
+            assert!(!said.contains(folder.to_str().unwrap_or("/")), "{said}");
+        } else {
+            assert_eq!(said, "", "no complaint about a file that is there");
+        }
+        client.open(URI, &text, 1).await;
+        let published = client.diagnostics(URI, Some(1)).await;
+        assert_eq!(find_rule(&published, "segment-count")["severity"], expected_severity, "{config_file}");
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+}

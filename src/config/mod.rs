@@ -84,7 +84,8 @@ impl Settings {
                     }
                 }
                 "mueFile" => settings.mue_file = reader.path("mueFile", value),
-                // Editor-side settings that the server does not use.
+                // `configFile` is read by the server before these settings (it names
+                // their file); the rest are the editor's own.
                 "server" | "trace" | "configFile" | "$schema" => {}
                 other => reader.warn(format!("unknown setting `{other}`; ignored")),
             }

@@ -6,7 +6,7 @@
 //! document (changes that arrive meanwhile are folded into the next round), and published
 //! only if no newer change arrived meanwhile.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ropey::Rope;
@@ -92,12 +92,26 @@ impl Backend {
             let state = lock(&self.state);
             (state.workspace.clone(), state.editor_settings.clone(), state.encoding)
         };
-        let config_path = workspace.as_ref().map(|folder| folder.join(CONFIG_FILE_NAME));
-        let config_text =
-            config_path.as_ref().and_then(|path| std::fs::read(path).ok()).map(|b| crate::cli::decode(&b));
-        let file = workspace.as_deref().zip(config_text.as_deref());
+        let configured = configured_file(&editor);
+        let config_path = config_path(workspace.as_deref(), configured.as_deref());
+        let mut read_problem = None;
+        let config_text = config_path.as_ref().and_then(|path| match std::fs::read(path) {
+            Ok(bytes) => Some(crate::cli::decode(&bytes)),
+            Err(error) => {
+                // The default file is optional; a file the user named is not.
+                if let Some(name) = &configured {
+                    read_problem =
+                        Some(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
+                }
+                None
+            }
+        });
+        // Relative paths inside the file are relative to the file's own folder.
+        let folder = config_path.as_deref().and_then(Path::parent);
+        let file = folder.zip(config_text.as_deref());
         let resolved = config::resolve(file, &editor);
         let (environment, mut messages) = Environment::load(resolved.settings);
+        messages.extend(read_problem);
         messages.extend(resolved.editor_warnings);
         lock(&self.state).environment = environment;
         let config_diagnostics = config_path.and_then(|path| Url::from_file_path(path).ok()).map(|uri| {
@@ -233,6 +247,22 @@ async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> 
     Some(analysis)
 }
 
+/// The `configFile` setting when the editor sets one (a name or path; relative to the
+/// workspace folder).
+fn configured_file(editor: &Value) -> Option<String> {
+    editor.get("configFile").and_then(Value::as_str).map(str::trim).filter(|name| !name.is_empty()).map(String::from)
+}
+
+/// Where the workspace configuration is read from: the configured file, else
+/// `.claim-lsp.json` in the workspace folder.
+fn config_path(workspace: Option<&Path>, configured: Option<&str>) -> Option<PathBuf> {
+    match configured.map(PathBuf::from) {
+        Some(path) if path.is_absolute() => Some(path),
+        Some(path) => workspace.map(|folder| folder.join(path)),
+        None => workspace.map(|folder| folder.join(CONFIG_FILE_NAME)),
+    }
+}
+
 /// A poisoned lock means a handler panicked mid-update; the store is still consistent
 /// per operation, so keep serving rather than take the editor's server down.
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -309,8 +339,12 @@ impl LanguageServer for Backend {
         if !lock(&self.state).can_watch_files {
             return;
         }
-        let watcher =
-            FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")), kind: None };
+        // The configured file's name when the editor names one (its folder may be outside
+        // the workspace, so the pattern matches the name anywhere).
+        let name = configured_file(&lock(&self.state).editor_settings)
+            .and_then(|path| Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| CONFIG_FILE_NAME.to_string());
+        let watcher = FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{name}")), kind: None };
         let options = DidChangeWatchedFilesRegistrationOptions { watchers: vec![watcher] };
         let registration = Registration {
             id: "claim-lsp-config".into(),
