@@ -97,10 +97,10 @@ local function same_list(a, b)
   return table.concat(a, '\n') == table.concat(b, '\n')
 end
 
---- Titles of the code actions the server offers on one line (0-based), with
---- that line's diagnostics as context, as Neovim's code action menu sends them.
---- Unused until the server offers fixes; see "Code actions" below.
-local function code_action_titles(bufnr, line)
+--- The code actions the server offers on one line (0-based), with that line's
+--- diagnostics as context, as Neovim's code action menu sends them. Returns a
+--- list of { action = ..., client_id = ... }.
+local function code_actions(bufnr, line)
   local diagnostics = {}
   for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = line })) do
     table.insert(diagnostics, {
@@ -114,19 +114,28 @@ local function code_action_titles(bufnr, line)
       code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
     })
   end
+  local first = diagnostics[1]
+  local at = first and first.range.start or { line = line, character = 0 }
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = { start = { line = line, character = 0 }, ['end'] = { line = line, character = 0 } },
+    range = { start = at, ['end'] = at },
     context = { diagnostics = diagnostics },
   }
   local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, WAIT_MS) or {}
-  local titles = {}
-  for _, response in pairs(responses) do
+  local actions = {}
+  for client_id, response in pairs(responses) do
     for _, action in ipairs(response.result or {}) do
-      table.insert(titles, action.title)
+      table.insert(actions, { action = action, client_id = client_id })
     end
   end
-  return titles
+  return actions
+end
+
+local function read_file(path)
+  local f = assert(io.open(path, 'rb'))
+  local text = f:read('*a')
+  f:close()
+  return text
 end
 
 local function open(path)
@@ -216,10 +225,51 @@ local ok, err = xpcall(function()
     'hover: ' .. vim.inspect(hover or hover_problem))
 
   -- ── Code actions ─────────────────────────────────────────────────────────
-  -- The place for the "Add JW wastage line" quick fix, once the server offers
-  -- it: ask code_action_titles(mistakes, <line>) for the line, check the title,
-  -- apply the edit and check the text and that the diagnostic goes away.
-  -- ────────────────────────────────────────────────────────────────────────
+  -- A Medicare drug line with neither JW nor JZ: the actions at it include "Add
+  -- JW wastage line"; applied through Neovim's own client, the buffer becomes
+  -- the expected fixed file (a new 2400 loop, LX renumbered, SE01 and CLM02
+  -- updated) and the finding goes away. The claim is copied to the scratch
+  -- folder so the repository's fixture is never the buffer being edited.
+  local repo_fixtures = assert(os.getenv('CLAIM_LSP_REPO_FIXTURES'), 'CLAIM_LSP_REPO_FIXTURES not set')
+  local jw_path = scratch .. '/jw-fix.837'
+  local source = read_file(repo_fixtures .. '/rules/missing-jw-jz/fires-jw-fix-several-lines.837')
+  local f = assert(io.open(jw_path, 'wb'))
+  f:write(source)
+  f:close()
+  local expected_text = read_file(repo_fixtures .. '/fixes/missing-jw-jz/fires-jw-fix-several-lines.1.837')
+  local jw = open(jw_path)
+  local flagged = vim.wait(WAIT_MS, function()
+    return #diagnostics_with_code(jw, 'missing-jw-jz') > 0
+  end, 50)
+  check(flagged, 'missing-jw-jz on the Medicare J2700 line', 'diagnostics: ' .. vim.inspect(codes(jw)))
+  if flagged then
+    local line = diagnostics_with_code(jw, 'missing-jw-jz')[1].lnum
+    local actions = code_actions(jw, line)
+    local titles, add_jw = {}, nil
+    for _, item in ipairs(actions) do
+      table.insert(titles, item.action.title)
+      if item.action.title:find('Add JW wastage line', 1, true) == 1 then
+        add_jw = item
+      end
+    end
+    check(add_jw ~= nil, 'code actions at the drug line include "Add JW wastage line"', vim.inspect(titles))
+    local has_jz = false
+    for _, title in ipairs(titles) do
+      has_jz = has_jz or title:find('Add JZ modifier', 1, true) == 1
+    end
+    check(has_jz, 'and "Add JZ modifier"', vim.inspect(titles))
+    if add_jw then
+      local client = vim.lsp.get_client_by_id(add_jw.client_id)
+      vim.lsp.util.apply_workspace_edit(add_jw.action.edit, client and client.offset_encoding or 'utf-16')
+      local buffer_text = table.concat(vim.api.nvim_buf_get_lines(jw, 0, -1, false), '\n') .. '\n'
+      check(buffer_text == expected_text, 'applying it makes the buffer equal the expected fixed file',
+        'buffer:\n' .. buffer_text)
+      check(vim.wait(WAIT_MS, function()
+        local errors = vim.diagnostic.get(jw, { severity = vim.diagnostic.severity.ERROR })
+        return #diagnostics_with_code(jw, 'missing-jw-jz') == 0 and #errors == 0
+      end, 50), 'after the fix: no missing-jw-jz and no error', 'diagnostics: ' .. vim.inspect(codes(jw)))
+    end
+  end
 
   local wrong = open(fixtures .. '/segment-count-wrong.837p')
 

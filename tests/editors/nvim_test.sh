@@ -35,6 +35,7 @@ mkdir -p "$scratch/xdg"
 # --clean keeps user config out; XDG dirs keep logs and state in the scratch dir.
 CLAIM_LSP_BIN=$bin \
 CLAIM_LSP_FIXTURES=$here/fixtures \
+CLAIM_LSP_REPO_FIXTURES=$root/fixtures \
 CLAIM_LSP_RESULT=$scratch/result \
 CLAIM_LSP_SCRATCH=$scratch \
 XDG_STATE_HOME=$scratch/xdg XDG_CACHE_HOME=$scratch/xdg XDG_DATA_HOME=$scratch/xdg \
