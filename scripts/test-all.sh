@@ -20,4 +20,7 @@ echo "== pyx12 on the JW-line and JZ fixes"
 bash tests/pyx12/check_fixes.sh
 
 echo "== editor tests"
-CLAIM_LSP_BIN="${CARGO_TARGET_DIR:-target}/release/claim-lsp" bash tests/editors/run.sh
+# An absolute path: the editor tests run from their own folders.
+target_dir=${CARGO_TARGET_DIR:-target}
+case $target_dir in /*) ;; *) target_dir=$PWD/$target_dir ;; esac
+CLAIM_LSP_BIN="$target_dir/release/claim-lsp" bash tests/editors/run.sh
