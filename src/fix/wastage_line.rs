@@ -70,6 +70,8 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
     }
 
     let last = at.line.segments.end.checked_sub(1)?;
+    // A loop cut off at the end of the file has no terminator to put the new loop after.
+    file.tree.segment(last)?.terminator()?;
     let after_line = file.segment_span(last).end;
     let edits = settle(file, vec![Edit::insert(after_line, loop_text)])?;
     let code = procedure.code_text(file);
