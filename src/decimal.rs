@@ -154,8 +154,9 @@ impl Decimal {
         } else {
             bottom = bottom.checked_mul(10_i128.checked_pow(down - up)?)?;
         }
-        let quotient = top / bottom;
-        let rounded = if (top % bottom) * 2 >= bottom { quotient.checked_add(1)? } else { quotient };
+        let (quotient, remainder) = (top / bottom, top % bottom);
+        // Half up, compared without doubling the remainder (which could overflow).
+        let rounded = if remainder >= bottom - remainder { quotient.checked_add(1)? } else { quotient };
         Some(Self { mantissa: rounded, scale })
     }
 
@@ -302,6 +303,8 @@ mod tests {
         let ml = d("2.5").scaled(d("1"), d("0.5"), 3).map(|v| v.to_string());
         assert_eq!(ml.as_deref(), Some("5"));
         assert!(d("1").scaled(d("1"), d("0"), 2).is_none());
+        let huge = d("9999999999999999999999.99999998").scaled(d("1"), d("999999999999999999999999999999"), 8);
+        assert_eq!(huge.map(|v| v.to_string()).as_deref(), Some("0.00000001"), "no overflow near the limits");
         assert_eq!(d("110").with_scale(2), "110.00");
         assert_eq!(d("110.5").with_scale(2), "110.50");
         assert_eq!(d("110.125").with_scale(2), "110.125", "never drops digits");

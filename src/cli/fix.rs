@@ -20,6 +20,8 @@ pub enum WriteRefused {
     /// The fixed text has a character the file's encoding cannot hold, or the file
     /// would not read back byte for byte.
     Encoding(&'static str),
+    /// The file has other hard links, which a rename would leave holding the old text.
+    HardLinked,
     Io(std::io::Error),
 }
 
@@ -28,6 +30,9 @@ impl std::fmt::Display for WriteRefused {
         match self {
             Self::ChangedOnDisk => write!(f, "the file changed on disk since it was read; not overwritten"),
             Self::Encoding(why) => write!(f, "{why}; not overwritten"),
+            Self::HardLinked => {
+                write!(f, "the file has other hard links that would keep the old text; not overwritten (use --diff)")
+            }
             Self::Io(error) => write!(f, "{error}"),
         }
     }
@@ -60,6 +65,11 @@ pub fn fix_bytes(original: &[u8], environment: &Environment) -> FixedFile {
 /// a temporary file beside it (with the original's permissions), which is renamed over
 /// the original after one last comparison.
 pub fn write_if_unchanged(path: &Path, original: &[u8], new: &[u8]) -> Result<(), WriteRefused> {
+    // Through a symbolic link, the file it points at is the one to replace.
+    let path = &std::fs::canonicalize(path).map_err(WriteRefused::Io)?;
+    if has_other_names(path) {
+        return Err(WriteRefused::HardLinked);
+    }
     let temporary = temporary_beside(path);
     let written = (|| {
         let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
@@ -88,6 +98,17 @@ pub fn write_if_unchanged(path: &Path, original: &[u8], new: &[u8]) -> Result<()
             Err(WriteRefused::Io(error))
         }
     }
+}
+
+#[cfg(unix)]
+fn has_other_names(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).is_ok_and(|metadata| metadata.nlink() > 1)
+}
+
+#[cfg(not(unix))]
+fn has_other_names(_: &Path) -> bool {
+    false
 }
 
 fn temporary_beside(path: &Path) -> PathBuf {
@@ -127,6 +148,24 @@ mod tests {
         assert_eq!(std::fs::read(&path).ok().as_deref(), Some(&b"what a person saved meanwhile"[..]));
         let leftovers = std::fs::read_dir(path.parent().unwrap_or(&path)).map(|d| d.count()).unwrap_or(0);
         assert_eq!(leftovers, 1, "the temporary file is removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed_and_a_hard_link_refused() {
+        let real = scratch("links");
+        std::fs::write(&real, b"old").ok();
+        let link = real.with_file_name("link.837");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&real, &link).ok();
+        assert!(write_if_unchanged(&link, b"old", b"new").is_ok());
+        assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()), "the link stays a link");
+        assert_eq!(std::fs::read(&real).ok().as_deref(), Some(&b"new"[..]));
+        let hard = real.with_file_name("hard.837");
+        let _ = std::fs::remove_file(&hard);
+        std::fs::hard_link(&real, &hard).ok();
+        assert!(matches!(write_if_unchanged(&hard, b"new", b"newer"), Err(WriteRefused::HardLinked)));
+        assert_eq!(std::fs::read(&real).ok().as_deref(), Some(&b"new"[..]));
     }
 
     #[test]

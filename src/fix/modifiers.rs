@@ -12,10 +12,16 @@ use crate::syntax::{SegmentIndex, Span};
 const FIRST_MODIFIER: usize = 2;
 const MODIFIER_SLOTS: usize = 4;
 
-/// The composite's components as written, split on the segment's component separator.
-fn components(file: &ClaimFile, service: SegmentIndex, composite: Span) -> Option<(Vec<&str>, char)> {
-    let separator = char::from(file.tree.segment(service)?.delimiters.component);
-    Some((composite.text(&file.text).split(separator).collect(), separator))
+/// The composite's components as written, split on the segment's component separator,
+/// with the span they cover: only the first repetition when the element repeats (the
+/// procedure is read from it; what follows the repetition separator is kept as it is).
+fn components(file: &ClaimFile, service: SegmentIndex, composite: Span) -> Option<(Vec<&str>, char, Span)> {
+    let delimiters = file.tree.segment(service)?.delimiters;
+    let separator = char::from(delimiters.component);
+    let text = composite.text(&file.text);
+    let first_len = delimiters.repetition.and_then(|r| text.find(char::from(r))).unwrap_or(text.len());
+    let first = Span::new(composite.start, composite.start + first_len);
+    Some((first.text(&file.text).split(separator).collect(), separator, first))
 }
 
 /// Writes components back, without empty components at the end.
@@ -28,8 +34,7 @@ fn joined(mut parts: Vec<&str>, separator: char) -> String {
 
 /// The edit that puts `modifier` in the first free slot; `None` when all four are taken.
 pub fn add(file: &ClaimFile, service: SegmentIndex, procedure: &Procedure, modifier: &str) -> Option<Edit> {
-    let composite = procedure.composite?;
-    let (mut parts, separator) = components(file, service, composite)?;
+    let (mut parts, separator, composite) = components(file, service, procedure.composite?)?;
     if parts.len() < FIRST_MODIFIER {
         return None;
     }
@@ -44,8 +49,10 @@ pub fn add(file: &ClaimFile, service: SegmentIndex, procedure: &Procedure, modif
 
 /// The edit that takes out the modifier written at `span`, closing the gap it leaves.
 pub fn remove(file: &ClaimFile, service: SegmentIndex, procedure: &Procedure, span: Span) -> Option<Edit> {
-    let composite = procedure.composite?;
-    let (parts, separator) = components(file, service, composite)?;
+    let (parts, separator, composite) = components(file, service, procedure.composite?)?;
+    if !(composite.start <= span.start && span.end <= composite.end) {
+        return None;
+    }
     // Which component the span is: count separators before it inside the composite.
     let before = file.text.get(composite.start..span.start)?;
     let index = before.matches(separator).count();
@@ -129,6 +136,7 @@ mod tests {
         assert_eq!(adding("HC:J2700::RT", "JZ").as_deref(), Some("HC:J2700:JZ:RT"));
         assert_eq!(adding("HC:J3490:::::OXACILLIN", "JW").as_deref(), Some("HC:J3490:JW::::OXACILLIN"));
         assert_eq!(adding("HC:J2700:A1:A2:A3:A4", "JZ"), None, "all four slots taken");
+        assert_eq!(adding("HC:J2700^X", "JZ").as_deref(), Some("HC:J2700:JZ^X"), "the first repetition only");
     }
 
     #[test]
@@ -138,5 +146,6 @@ mod tests {
         assert_eq!(removing("HC:97110:59:XU:GP", "59").as_deref(), Some("HC:97110:XU:GP"));
         assert_eq!(removing("HC:J2700:JZ", "JZ").as_deref(), Some("HC:J2700"));
         assert_eq!(removing("HC:J3490:JW:JZ:::OXACILLIN", "JZ").as_deref(), Some("HC:J3490:JW::::OXACILLIN"));
+        assert_eq!(removing("HC:J2700:JW:JZ^HC:J9999", "JZ").as_deref(), Some("HC:J2700:JW^HC:J9999"));
     }
 }

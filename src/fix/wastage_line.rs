@@ -16,6 +16,10 @@ use crate::rules::modifiers::WASTAGE;
 
 /// Decimals a scaled NDC quantity is written with at most (CTP04 is type R).
 const NDC_QUANTITY_SCALE: u32 = 3;
+/// Money is scaled to the cent at least.
+const CENTS: u32 = 2;
+/// 837I SV207, the line's non-covered charge: part of the line charge, scaled with it.
+const NON_COVERED_CHARGE: usize = 7;
 
 /// "Add JW wastage line" for the line, or `None` when the line cannot be copied
 /// (no readable units or charge, all four modifier slots taken, a segment cut off).
@@ -26,7 +30,13 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
     let charge_span = procedure.charge?;
     let charge = Decimal::parse(charge_span.text(&file.text)).filter(|c| !c.is_negative())?;
     let wasted_units = Decimal::ONE;
-    let wasted_charge = charge.scaled(wasted_units, units, charge.scale())?.with_scale(charge.scale());
+    // Money to the cent at least (40 over 3 units is 13.33), written like the charge
+    // when that is exact (120.00 over 4 is 30.00; 40 over 4 is 10).
+    let scale_money = |amount: Decimal| {
+        let scaled = amount.scaled(wasted_units, units, amount.scale().max(CENTS))?;
+        Some(scaled.with_scale(amount.scale()))
+    };
+    let wasted_charge = scale_money(charge)?;
 
     let mut loop_text = String::new();
     let mut push = |segment: usize, text: String| {
@@ -40,14 +50,20 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
         u64::try_from(index + 1).ok()
     })?;
     let lx01 = file.element_span(at.line.lx, 1)?;
-    push(at.line.lx, rewritten(file, at.line.lx, &[Edit::replace(lx01, (number + 1).to_string())])?);
+    push(at.line.lx, rewritten(file, at.line.lx, &[Edit::replace(lx01, number.checked_add(1)?.to_string())])?);
 
     // SV1/SV2: JW in the first free slot, the wasted units and their charge.
-    let service_edits = [
+    let mut service_edits = vec![
         modifiers::add(file, at.service, procedure, WASTAGE)?,
         Edit::replace(charge_span, wasted_charge.clone()),
         Edit::replace(procedure.quantity?, wasted_units.to_string()),
     ];
+    if procedure.segment_id == "SV2" {
+        if let Some(span) = file.element_span(at.service, NON_COVERED_CHARGE).filter(|span| !span.is_empty()) {
+            let non_covered = Decimal::parse(span.text(&file.text)).filter(|c| !c.is_negative())?;
+            service_edits.push(Edit::replace(span, scale_money(non_covered)?));
+        }
+    }
     push(at.service, rewritten(file, at.service, &service_edits)?);
 
     if let Some(date) = at.line.date_of_service {
@@ -85,4 +101,47 @@ pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &LineAt<'_>) -> Opt
     let edit = modifiers::add(file, at.service, at.procedure, crate::rules::modifiers::NO_WASTAGE)?;
     let code = at.procedure.code_text(file);
     context.fix(format!("Add JZ modifier to {code}: nothing was discarded"), vec![edit], false, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Analysis, Environment};
+    use crate::fix::{assists_at, edit, fixes_for};
+    use crate::rules::modifiers::testing::claim;
+
+    /// The fixes offered for the missing-jw-jz finding of a one-line Medicare claim.
+    fn offered(sv: &str, lx: &str) -> Vec<(String, String)> {
+        let text = claim("MB", &[(sv, "20260115")]).replace("LX*1~", &format!("LX*{lx}~"));
+        let environment = Environment::default();
+        let analysis = Analysis::of_text(text.clone(), &environment);
+        let Some(finding) = analysis.diagnostics.iter().find(|d| d.rule == "missing-jw-jz") else { return Vec::new() };
+        fixes_for(&analysis.file, &environment, finding)
+            .into_iter()
+            .map(|fix| (fix.title, edit::apply(&text, &fix.edits).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn money_is_scaled_to_the_cent_and_written_like_the_charge() {
+        let fixes = offered("SV1*HC:J2700*40*UN*3***1", "1");
+        assert!(fixes[0].1.contains("\nLX*2~\nSV1*HC:J2700:JW*13.33*UN*1***1~\n"), "{}", fixes[0].1);
+        let fixes = offered("SV1*HC:J2700*40*UN*4***1", "1");
+        assert!(fixes[0].1.contains("\nSV1*HC:J2700:JW*10*UN*1***1~\n"), "{}", fixes[0].1);
+    }
+
+    #[test]
+    fn a_line_number_at_the_limit_gets_no_wastage_line_but_jz_still_works() {
+        let fixes = offered("SV1*HC:J2700*40*UN*4***1", "18446744073709551615");
+        let titles: Vec<&str> = fixes.iter().map(|(title, _)| title.as_str()).collect();
+        assert_eq!(titles, vec!["Add JZ modifier to J2700: nothing was discarded"]);
+    }
+
+    #[test]
+    fn assists_find_nothing_outside_service_lines() {
+        let text = claim("CI", &[("SV1*HC:J2700*40*UN*4***1", "20260115")]);
+        let environment = Environment::default();
+        let analysis = Analysis::of_text(text.clone(), &environment);
+        let at = text.find("CLM*").unwrap_or(0);
+        assert!(assists_at(&analysis, &environment, crate::syntax::Span::new(at, at)).is_empty());
+    }
 }

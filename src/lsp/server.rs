@@ -453,13 +453,14 @@ impl LanguageServer for Backend {
         let only = params.context.only;
         let range = params.range;
         // Fixes re-read the file (a JW line, fix-all): off the async threads.
+        let document = uri.clone();
         let computed = tokio::task::spawn_blocking(move || {
             let rope = analysis.rope();
             let span = crate::syntax::Span::new(
                 convert::offset(rope, range.start, encoding),
                 convert::offset(rope, range.end, encoding),
             );
-            let target = Target { uri: &uri, version, encoding, document_changes };
+            let target = Target { uri: &document, version, encoding, document_changes };
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 code_actions::actions(&analysis, &environment, span, only.as_deref(), &target)
             }))
@@ -469,6 +470,9 @@ impl LanguageServer for Backend {
         .await
         .ok()
         .flatten();
-        Ok(computed.filter(|actions| !actions.is_empty()))
+        // Edits are positioned for the analysed text: if a change arrived meanwhile, a
+        // client without versioned edits would apply them to the wrong lines.
+        let current = lock(&self.state).documents.get(&uri).is_some_and(|d| d.generation == generation);
+        Ok(computed.filter(|actions| current && !actions.is_empty()))
     }
 }
