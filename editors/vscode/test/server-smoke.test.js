@@ -187,7 +187,7 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
           synchronization: { dynamicRegistration: true, didSave: true },
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, relatedInformation: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
         },
       },
     });
@@ -236,14 +236,32 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
     });
     assert.match(hoverText(hover).toLowerCase(), /oxacillin sodium/, `hover: ${JSON.stringify(hover)}`);
 
-    // An incremental edit fixing SE01 clears the diagnostic.
-    since = client.notifications.length;
+    // The quick fix for SE01, as the light bulb asks for it, applied as the
+    // editor applies a WorkspaceEdit (one incremental change), clears the finding.
+    assert.deepEqual(caps.codeActionProvider?.codeActionKinds, ['quickfix', 'source.fixAll'], 'code action kinds');
+    const current = asError.params.diagnostics.find((d) => d.code === 'segment-count');
+    const actions = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: current.range,
+      context: { diagnostics: [current], only: ['quickfix'] },
+    });
+    const fixSe01 = actions.find((a) => a.title.startsWith('Fix SE01'));
+    assert.ok(fixSe01, `a "Fix SE01" action: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.equal(fixSe01.kind, 'quickfix');
+    assert.equal(fixSe01.isPreferred, true, 'one clearly right fix is preferred');
+    assert.deepEqual(fixSe01.diagnostics, [current], 'the action carries the diagnostic it fixes');
+    const edits = fixSe01.edit.changes[uri];
     const count = String(seLine - stLine + 1);
-    const first = lines[seLine].indexOf('*') + 1;
-    const second = lines[seLine].indexOf('*', first);
+    assert.equal(edits.length, 1);
+    const [edit] = edits;
+    assert.equal(edit.range.start.line, seLine);
+    const seText = lines[seLine];
+    const seFixed = seText.slice(0, edit.range.start.character) + edit.newText + seText.slice(edit.range.end.character);
+    assert.equal(seFixed, `SE*${count}*0001~`, 'the edit touches SE01 only');
+    since = client.notifications.length;
     client.notify('textDocument/didChange', {
       textDocument: { uri, version: 2 },
-      contentChanges: [{ range: { start: { line: seLine, character: first }, end: { line: seLine, character: second } }, text: count }],
+      contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })),
     });
     const fixed = await client.waitFor('diagnostics after the fix', (m) =>
       publishedFor(uri, 2)(m) && !ruleIds(m).includes('segment-count'), since);
