@@ -131,6 +131,17 @@ local function code_actions(bufnr, line)
   return actions
 end
 
+--- The first place `needle` is written in a buffer: 0-based line and column.
+local function find_text(bufnr, needle)
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local col = l:find(needle, 1, true)
+    if col then
+      return i - 1, col - 1
+    end
+  end
+  error('no ' .. needle .. ' in the buffer')
+end
+
 local function read_file(path)
   local f = assert(io.open(path, 'rb'))
   local text = f:read('*a')
@@ -211,15 +222,7 @@ local ok, err = xpcall(function()
     'got: ' .. table.concat(rule_lines(mistakes), ', '))
 
   -- Hover on the J-code of the first service line.
-  local mistake_lines = vim.api.nvim_buf_get_lines(mistakes, 0, -1, false)
-  local jm_line, jm_col
-  for i, l in ipairs(mistake_lines) do
-    local col = l:find('J2700', 1, true)
-    if col then
-      jm_line, jm_col = i - 1, col - 1
-      break
-    end
-  end
+  local jm_line, jm_col = find_text(mistakes, 'J2700')
   local hover, hover_problem = hover_text(mistakes, jm_line, jm_col + 1)
   check(hover ~= nil and hover:lower():find('oxacillin', 1, true) ~= nil, 'hover on J2700 contains "oxacillin"',
     'hover: ' .. vim.inspect(hover or hover_problem))
@@ -300,15 +303,7 @@ local ok, err = xpcall(function()
 
   -- Hover on the J-code.
   local lines = vim.api.nvim_buf_get_lines(wrong, 0, -1, false)
-  local j_line, j_col
-  for i, l in ipairs(lines) do
-    local col = l:find('J2700', 1, true)
-    if col then
-      j_line, j_col = i - 1, col - 1
-      break
-    end
-  end
-  assert(j_line, 'fixture has no J2700')
+  local j_line, j_col = find_text(wrong, 'J2700')
   local text, hover_err = hover_text(wrong, j_line, j_col + 2)
   check(text ~= nil and text:lower():find('oxacillin sodium', 1, true) ~= nil,
     'hover on J2700 names oxacillin sodium', 'hover: ' .. vim.inspect(text or hover_err))
