@@ -7,7 +7,8 @@
 //! are typos or pieces of another transaction pasted in. Source: 837P 005010X222A1 and
 //! 837I 005010X223A2 segment tables (via pyx12's maps).
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixContext};
 use crate::model::TransactionKind;
 use crate::rules::{Report, Rule, RuleContext};
 use crate::syntax::SegmentTag;
@@ -17,7 +18,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "A segment id that the 837 guides do not define",
     check,
-    fix: None,
+    fix: Some(fix),
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -57,5 +58,17 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             };
             report.add(segment.id_span(), format!("{shown} is not defined by the 837 implementation guides"));
         }
+    }
+}
+
+/// "Remove empty segment": a lone terminator (`~~`) carries nothing, and SE01 does not
+/// count it, so deleting it is the one repair. Unknown ids are typos or pasted text: no
+/// single repair.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let Some(index) = context.segment_at(diagnostic.span.start) else { return };
+    let Some(segment) = context.file.tree.segment(index) else { return };
+    let lone_terminator = segment.terminator().is_some_and(|terminator| terminator == segment.span());
+    if lone_terminator && segment.span() == diagnostic.span {
+        fixes.extend(context.fix("Remove empty segment", vec![Edit::replace(segment.span(), "")], true, true));
     }
 }
