@@ -155,3 +155,47 @@ async fn clients_without_document_changes_get_plain_changes_and_fix_all_on_reque
     let none = actions_at(&mut client, "ISA", "ISA", &Value::Array(Vec::new()), None).await;
     assert!(none.is_empty(), "{none:?}");
 }
+
+/// A client that resolves edits gets the list without them (no settling, no fix-all
+/// run on every cursor move) and the chosen action's edit from `codeAction/resolve`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolving_client_gets_edits_only_for_the_action_it_picks() {
+    let text = fixture("rules/missing-jw-jz/fires-jw-fix-several-lines.837");
+    let expected = fixture("fixes/missing-jw-jz/fires-jw-fix-several-lines.1.837");
+    let capabilities = json!({
+        "workspace": {"workspaceEdit": {"documentChanges": true}},
+        "textDocument": {"codeAction": {"dataSupport": true, "resolveSupport": {"properties": ["edit"]}}}
+    });
+    let mut client = TestClient::start(capabilities, Value::Null).await;
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+
+    let actions = actions_at(&mut client, &text, "J2700", &published["diagnostics"], None).await;
+    let jw = titled(&actions, "Add JW wastage line").clone();
+    assert!(jw.get("edit").is_none(), "listed without its edit: {jw}");
+    assert!(jw.get("data").is_some(), "with what finds it again");
+    let resolved = client.request("codeAction/resolve", jw.clone()).await;
+    assert_eq!(resolved["title"], jw["title"]);
+    let change = &resolved["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    assert_eq!(apply(&text, change["edits"].as_array().expect("edits")), expected);
+
+    // Fix-all beside a safe quick fix: listed cheaply, computed on resolve.
+    let broken = text.replace("SE*35*0001~", "SE*34*0001~");
+    let params = json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": broken}]});
+    client.notify("textDocument/didChange", params).await;
+    let published = client.diagnostics(URI, Some(2)).await;
+    let actions = actions_at(&mut client, &broken, "*34*0001", &published["diagnostics"], None).await;
+    titled(&actions, "Fix SE01");
+    let all = titled(&actions, "Fix all safe problems in this file").clone();
+    assert_eq!(all["kind"], "source.fixAll");
+    let resolved = client.request("codeAction/resolve", all.clone()).await;
+    let fixed = apply(&broken, resolved["edit"]["documentChanges"][0]["edits"].as_array().expect("edits"));
+    assert_eq!(fixed, text, "fix-all puts SE01 back");
+
+    // An action listed for version 2 is not resolved once the text is at version 3.
+    let params = json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": text}]});
+    client.notify("textDocument/didChange", params).await;
+    let stale = client.request("codeAction/resolve", all).await;
+    assert!(stale.get("edit").is_none(), "{stale}");
+}

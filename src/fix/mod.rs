@@ -52,6 +52,9 @@ pub struct FixContext<'a> {
     /// Fix-all asks only for safe fixes: a rule whose fixes are all choices (and may be
     /// costly, like the JW line's re-read of the file) can return at once.
     pub only_safe: bool,
+    /// Only the titles are wanted now (the editor resolves the chosen fix's edits
+    /// later): costly steps such as settling totals may be skipped.
+    pub titles_only: bool,
 }
 
 /// The service line a finding sits on, with its claim and transaction.
@@ -65,7 +68,7 @@ pub struct LineAt<'a> {
 
 impl<'a> FixContext<'a> {
     pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
-        Self { file, environment, only_safe: false }
+        Self { file, environment, only_safe: false, titles_only: false }
     }
 
     pub fn codes(&self) -> &'a CodeTable {
@@ -113,6 +116,12 @@ pub fn fixes_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagn
     fixes_of(FixContext::new(file, environment), diagnostic)
 }
 
+/// The fixes for `diagnostic` as a list to choose from: titles and flags are right, the
+/// edits may lack their settling (SE01, LX, CLM02); [`fixes_for`] gives the edits to apply.
+pub fn fix_titles_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
+    fixes_of(FixContext { titles_only: true, ..FixContext::new(file, environment) }, diagnostic)
+}
+
 /// The safe fixes for `diagnostic` (what fix-all applies).
 pub fn safe_fixes_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
     let context = FixContext { only_safe: true, ..FixContext::new(file, environment) };
@@ -138,7 +147,15 @@ fn fixes_of(context: FixContext<'_>, diagnostic: &Diagnostic) -> Vec<Fix> {
 /// a wastage line or JZ (for payers that do not require them, where `missing-jw-jz`
 /// stays silent). Lines that carry a `missing-jw-jz` finding get these from the finding.
 pub fn assists_at(analysis: &Analysis, environment: &Environment, span: Span) -> Vec<Fix> {
-    let context = FixContext::new(&analysis.file, environment);
+    assists(FixContext::new(&analysis.file, environment), analysis, span)
+}
+
+/// [`assists_at`] as a list to choose from (see [`fix_titles_for`]).
+pub fn assist_titles_at(analysis: &Analysis, environment: &Environment, span: Span) -> Vec<Fix> {
+    assists(FixContext { titles_only: true, ..FixContext::new(&analysis.file, environment) }, analysis, span)
+}
+
+fn assists(context: FixContext<'_>, analysis: &Analysis, span: Span) -> Vec<Fix> {
     let Some(line) = context.line_at(span.start) else { return Vec::new() };
     let line_span = Span::new(
         analysis.file.segment_span(line.line.lx).start,

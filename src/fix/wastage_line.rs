@@ -89,7 +89,9 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
     // A loop cut off at the end of the file has no terminator to put the new loop after.
     file.tree.segment(last)?.terminator()?;
     let after_line = file.segment_span(last).end;
-    let edits = settle(file, vec![Edit::insert(after_line, loop_text)])?;
+    let insert = vec![Edit::insert(after_line, loop_text)];
+    // Settling reads the whole file again; a list of titles does not need it.
+    let edits = if context.titles_only { insert } else { settle(file, insert)? };
     let code = procedure.code_text(file);
     let title = format!("Add JW wastage line: 1 unit of {code} ({wasted_charge}) after line {number}");
     Some(Fix { title, edits, preferred, safe: false })

@@ -13,16 +13,17 @@ use ropey::Rope;
 use serde_json::Value;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, Diagnostic,
-    DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher,
-    GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
-    InitializedParams, MarkupContent, MarkupKind, MessageType, NumberOrString, Registration, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
+    Diagnostic, DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent, MarkupKind,
+    MessageType, NumberOrString, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Url,
 };
 use tower_lsp::{Client, LanguageServer};
 
-use super::code_actions::{self, Target};
+use super::code_actions::{self, ResolveData, Target};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
 use crate::analysis::{Analysis, Environment};
@@ -51,6 +52,8 @@ struct State {
     can_watch_files: bool,
     /// Whether the client applies versioned `documentChanges` in workspace edits.
     document_changes: bool,
+    /// Whether the client resolves a code action's `edit` when the user picks it.
+    resolves_edits: bool,
 }
 
 /// What reloading settings produced for the user: messages, and diagnostics for the
@@ -72,6 +75,7 @@ impl Backend {
             pending: None,
             can_watch_files: false,
             document_changes: false,
+            resolves_edits: false,
         };
         Self { client, state: Arc::new(Mutex::new(state)), publish: Arc::new(tokio::sync::Mutex::new(())) }
     }
@@ -309,6 +313,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|w| w.document_changes)
                 .unwrap_or(false);
+            state.resolves_edits = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
         }
         let outcome = self.reload_settings();
         lock(&self.state).pending = Some(outcome);
@@ -320,6 +331,7 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL]),
+                    resolve_provider: Some(true),
                     ..CodeActionOptions::default()
                 })),
                 ..ServerCapabilities::default()
@@ -444,10 +456,11 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let (generation, version, encoding, document_changes, environment) = {
+        let (generation, version, encoding, document_changes, resolves_edits, environment) = {
             let state = lock(&self.state);
             let Some(document) = state.documents.get(&uri) else { return Ok(None) };
-            (document.generation, document.version, state.encoding, state.document_changes, state.environment.clone())
+            let flags = (state.document_changes, state.resolves_edits);
+            (document.generation, document.version, state.encoding, flags.0, flags.1, state.environment.clone())
         };
         let Some(analysis) = analysis_for(&self.state, &uri, generation).await else { return Ok(None) };
         let only = params.context.only;
@@ -460,7 +473,7 @@ impl LanguageServer for Backend {
                 convert::offset(rope, range.start, encoding),
                 convert::offset(rope, range.end, encoding),
             );
-            let target = Target { uri: &document, version, encoding, document_changes };
+            let target = Target { uri: &document, version, encoding, document_changes, resolves_edits };
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 code_actions::actions(&analysis, &environment, span, only.as_deref(), &target)
             }))
@@ -474,5 +487,38 @@ impl LanguageServer for Backend {
         // client without versioned edits would apply them to the wrong lines.
         let current = lock(&self.state).documents.get(&uri).is_some_and(|d| d.generation == generation);
         Ok(computed.filter(|actions| current && !actions.is_empty()))
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        let Some(data) = action.data.clone().and_then(|d| serde_json::from_value::<ResolveData>(d).ok()) else {
+            return Ok(action);
+        };
+        let (generation, encoding, document_changes, environment) = {
+            let state = lock(&self.state);
+            // An action listed for an older version is not resolved: its finding may
+            // have moved or gone, and its edit would not fit the text.
+            let Some(document) = state.documents.get(&data.uri).filter(|d| d.version == data.version) else {
+                return Ok(action);
+            };
+            (document.generation, state.encoding, state.document_changes, state.environment.clone())
+        };
+        let Some(analysis) = analysis_for(&self.state, &data.uri, generation).await else { return Ok(action) };
+        let fallback = action.clone();
+        let uri = data.uri.clone();
+        let document_uri = data.uri.clone();
+        let resolved = tokio::task::spawn_blocking(move || {
+            let target = Target { uri: &uri, version: data.version, encoding, document_changes, resolves_edits: false };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                code_actions::resolve(&analysis, &environment, action, &data, &target)
+            }))
+            .map_err(|_| tracing::error!("resolving a code action failed; answered without an edit"))
+            .ok()
+        })
+        .await
+        .ok()
+        .flatten();
+        // As for the list: edits computed for a text that changed meanwhile are dropped.
+        let current = lock(&self.state).documents.get(&document_uri).is_some_and(|d| d.generation == generation);
+        Ok(resolved.filter(|_| current).unwrap_or(fallback))
     }
 }

@@ -229,7 +229,7 @@ local ok, err = xpcall(function()
 
   -- ── Code actions ─────────────────────────────────────────────────────────
   -- A Medicare drug line with neither JW nor JZ: the actions at it include "Add
-  -- JW wastage line"; applied through Neovim's own client, the buffer becomes
+  -- JW wastage line"; picked in Neovim's own code action menu, the buffer becomes
   -- the expected fixed file (a new 2400 loop, LX renumbered, SE01 and CLM02
   -- updated) and the finding goes away. The claim is copied to the scratch
   -- folder so the repository's fixture is never the buffer being edited.
@@ -262,11 +262,34 @@ local ok, err = xpcall(function()
     end
     check(has_jz, 'and "Add JZ modifier"', vim.inspect(titles))
     if add_jw then
-      local client = vim.lsp.get_client_by_id(add_jw.client_id)
-      vim.lsp.util.apply_workspace_edit(add_jw.action.edit, client and client.offset_encoding or 'utf-16')
-      local buffer_text = table.concat(vim.api.nvim_buf_get_lines(jw, 0, -1, false), '\n') .. '\n'
-      check(buffer_text == expected_text, 'applying it makes the buffer equal the expected fixed file',
-        'buffer:\n' .. buffer_text)
+      -- Neovim's own code action menu, with the user's pick made by a stand-in for
+      -- vim.ui.select: Neovim asks the server, resolves the picked action's edit
+      -- (the list comes without edits) and applies it.
+      local offered, original_select = {}, vim.ui.select
+      vim.ui.select = function(items, opts, on_choice)
+        local pick
+        for i, item in ipairs(items) do
+          local title = opts and opts.format_item and opts.format_item(item) or tostring(item)
+          table.insert(offered, title)
+          if not pick and title:find('Add JW wastage line', 1, true) == 1 then
+            pick = i
+          end
+        end
+        on_choice(pick and items[pick] or nil, pick)
+      end
+      local jw_line, jw_col = find_text(jw, 'J2700')
+      vim.api.nvim_win_set_buf(0, jw)
+      vim.api.nvim_win_set_cursor(0, { jw_line + 1, jw_col })
+      vim.lsp.buf.code_action()
+      local buffer_text = function()
+        return table.concat(vim.api.nvim_buf_get_lines(jw, 0, -1, false), '\n') .. '\n'
+      end
+      local applied = vim.wait(WAIT_MS, function()
+        return buffer_text() == expected_text
+      end, 50)
+      vim.ui.select = original_select
+      check(applied, 'picked in Neovim\'s code action menu, it makes the buffer equal the expected fixed file',
+        'offered: ' .. vim.inspect(offered) .. '\nbuffer:\n' .. buffer_text())
       check(vim.wait(WAIT_MS, function()
         local errors = vim.diagnostic.get(jw, { severity = vim.diagnostic.severity.ERROR })
         return #diagnostics_with_code(jw, 'missing-jw-jz') == 0 and #errors == 0
