@@ -160,7 +160,8 @@ fn main() {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let server = runtime.block_on(server_latencies(&text, edits, hovers, &targets));
-    let code_action = runtime.block_on(code_action_latency(&damaged, runs, code_action_at));
+    let code_action = runtime.block_on(code_action_latency(&damaged, runs, code_action_at, false));
+    let (listed, resolved) = runtime.block_on(resolving_code_action_latency(&damaged, runs, code_action_at));
 
     println!();
     println!("| measurement | best | median | worst | throughput (best / median) |");
@@ -197,7 +198,9 @@ fn main() {
     for (name, summary) in [
         ("JW-line fix on a drug line (fixes_for, incl. settling SE01/LX/CLM02), direct", &jw_fix),
         ("fix-all on the batch with a wrong SE01 (2 rounds), direct", &fix_all),
-        ("textDocument/codeAction on the drug line, via server", &code_action),
+        ("textDocument/codeAction on the drug line, edits included, via server", &code_action),
+        ("textDocument/codeAction on the drug line, resolving client (titles only), via server", &listed),
+        ("codeAction/resolve of the JW line, via server", &resolved),
     ] {
         println!("| {name}, {runs}× | {} | {} | {} | |", ms(summary.best), ms(summary.median), ms(summary.worst));
     }
@@ -313,7 +316,21 @@ async fn server_latencies(
 
 /// `textDocument/codeAction` at a drug line of the damaged batch, through the server:
 /// the quick fixes of the finding there, the JW line included.
-async fn code_action_latency(text: &str, runs: usize, at: Place) -> Summary {
+async fn code_action_latency(text: &str, runs: usize, at: Place, resolving: bool) -> Summary {
+    code_action_rounds(text, runs, at, resolving).await.0
+}
+
+/// The list for a client that resolves edits, then resolving the JW line.
+async fn resolving_code_action_latency(text: &str, runs: usize, at: Place) -> (Summary, Summary) {
+    code_action_rounds(text, runs, at, true).await
+}
+
+async fn code_action_rounds(text: &str, runs: usize, at: Place, resolving: bool) -> (Summary, Summary) {
+    let capabilities = if resolving {
+        json!({ "textDocument": { "codeAction": { "dataSupport": true, "resolveSupport": { "properties": ["edit"] } } } })
+    } else {
+        json!({})
+    };
     let (mut service, socket) = LspService::new(Backend::new);
     tokio::spawn(async move {
         let mut socket = socket;
@@ -330,7 +347,7 @@ async fn code_action_latency(text: &str, runs: usize, at: Place) -> Summary {
         builder.finish()
     };
     let messages = [
-        send("initialize", json!({ "capabilities": {} }), true),
+        send("initialize", json!({ "capabilities": capabilities }), true),
         send("initialized", json!({}), false),
         send(
             "textDocument/didOpen",
@@ -343,6 +360,7 @@ async fn code_action_latency(text: &str, runs: usize, at: Place) -> Summary {
     }
     let position = json!({ "line": at.line, "character": at.character });
     let mut times = Vec::new();
+    let mut resolve_times = Vec::new();
     for _ in 0..runs {
         let request = send(
             "textDocument/codeAction",
@@ -357,12 +375,22 @@ async fn code_action_latency(text: &str, runs: usize, at: Place) -> Summary {
         let response = service.ready().await.expect("ready").call(request).await.expect("codeAction");
         times.push(start.elapsed());
         let actions = response.and_then(|r| r.into_parts().1.ok()).unwrap_or(Value::Null);
-        let offered = actions.as_array().is_some_and(|actions| {
-            actions.iter().any(|a| a["title"].as_str().is_some_and(|t| t.starts_with("Add JW wastage line")))
+        let jw = actions.as_array().and_then(|actions| {
+            actions.iter().find(|a| a["title"].as_str().is_some_and(|t| t.starts_with("Add JW wastage line")))
         });
-        assert!(offered, "no JW-line action: {actions}");
+        let Some(jw) = jw.cloned() else { panic!("no JW-line action: {actions}") };
+        assert_eq!(jw.get("edit").is_none(), resolving, "edits listed only for a client that cannot resolve");
+        if resolving {
+            let request = send("codeAction/resolve", jw, true);
+            let start = Instant::now();
+            let response = service.ready().await.expect("ready").call(request).await.expect("resolve");
+            resolve_times.push(start.elapsed());
+            let resolved = response.and_then(|r| r.into_parts().1.ok()).unwrap_or(Value::Null);
+            assert!(resolved.get("edit").is_some(), "resolved without an edit: {resolved}");
+        }
     }
-    summarize(times)
+    let resolved = if resolve_times.is_empty() { summarize(vec![Duration::ZERO]) } else { summarize(resolve_times) };
+    (summarize(times), resolved)
 }
 
 /// Waits for the publishDiagnostics of `version`; returns when it arrived.
