@@ -103,7 +103,10 @@ impl Backend {
             Ok(bytes) => Some(crate::cli::decode(&bytes)),
             Err(error) => {
                 // The default file is optional; a file the user named is not.
-                if let Some(name) = &configured {
+                // Only the file name goes into the message, as for the data files: a
+                // full path can name a client or a patient.
+                if configured.is_some() {
+                    let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
                     read_problem =
                         Some(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
                 }
