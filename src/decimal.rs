@@ -169,7 +169,7 @@ impl Decimal {
                 let written = Self { mantissa, scale };
                 let text = written.to_string();
                 let fraction_digits = text.split_once('.').map_or(0, |(_, f)| f.len());
-                let missing = scale as usize - fraction_digits;
+                let missing = (scale as usize).saturating_sub(fraction_digits);
                 match (fraction_digits, missing) {
                     (_, 0) => text,
                     (0, _) => format!("{text}.{}", "0".repeat(missing)),

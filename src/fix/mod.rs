@@ -89,14 +89,19 @@ impl<'a> FixContext<'a> {
             .find(|transaction| transaction.segments.contains(&segment) || transaction.se == Some(segment))
     }
 
+    /// The claim (CLM through its last line) holding byte `offset`, with its transaction.
+    pub fn claim_at(&self, offset: usize) -> Option<(&'a Transaction, &'a Claim)> {
+        let segment = self.segment_at(offset)?;
+        let transaction = self.file.transactions().find(|transaction| transaction.segments.contains(&segment))?;
+        Some((transaction, transaction.claims.iter().find(|claim| claim.segments.contains(&segment))?))
+    }
+
     /// The billed service line (one with SV1 or SV2) holding byte `offset`.
     pub fn line_at(&self, offset: usize) -> Option<LineAt<'a>> {
         let segment = self.segment_at(offset)?;
-        let file = self.file;
-        let transaction = file.transactions().find(|transaction| transaction.segments.contains(&segment))?;
-        let claim = transaction.claims.iter().find(|claim| claim.segments.contains(&segment))?;
+        let (transaction, claim) = self.claim_at(offset)?;
         let line = claim.lines.iter().find(|line| line.segments.contains(&segment))?;
-        Some(LineAt { transaction, claim, line, procedure: line.procedure(file)?, service: line.service? })
+        Some(LineAt { transaction, claim, line, procedure: line.procedure(self.file)?, service: line.service? })
     }
 
     /// A fix whose edits are trimmed to the bytes that change; `None` when nothing does.

@@ -61,8 +61,7 @@ pub(crate) fn repair(file: &ClaimFile, claim: &Claim) -> Option<Edit> {
 }
 
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
-    let Some(segment) = context.segment_at(diagnostic.span.start) else { return };
-    let Some((_, claim)) = context.file.claims().find(|(_, claim)| claim.clm == segment) else { return };
+    let Some((_, claim)) = context.claim_at(diagnostic.span.start) else { return };
     let Some(edit) = repair(context.file, claim) else { return };
     let title = format!("Fix CLM02: {}, the sum of the line charges", edit.text);
     fixes.extend(context.fix(title, vec![edit], true, true));

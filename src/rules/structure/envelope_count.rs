@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, FixContext};
+use crate::model::{FunctionalGroup, Interchange};
 use crate::rules::{Report, Rule, RuleContext};
 
 pub static RULE: Rule = Rule {
@@ -20,16 +21,26 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for interchange in &file.interchanges {
         if let Some(iea) = interchange.iea {
-            let groups = interchange.groups.iter().filter(|g| g.gs.is_some()).count();
+            let groups = group_count(interchange);
             compare(context, report, iea, "IEA01", groups, ("functional group", "functional groups"), "GS");
         }
         for group in &interchange.groups {
             if let Some(ge) = group.ge {
-                let transactions = group.transactions.iter().filter(|t| t.st.is_some()).count();
+                let transactions = transaction_count(group);
                 compare(context, report, ge, "GE01", transactions, ("transaction set", "transaction sets"), "ST");
             }
         }
     }
+}
+
+/// IEA01: the functional groups (GS) of the interchange.
+fn group_count(interchange: &Interchange) -> usize {
+    interchange.groups.iter().filter(|g| g.gs.is_some()).count()
+}
+
+/// GE01: the transaction sets (ST) of the group.
+fn transaction_count(group: &FunctionalGroup) -> usize {
+    group.transactions.iter().filter(|t| t.st.is_some()).count()
 }
 
 fn compare(
@@ -60,13 +71,13 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     let Some(count_span) = file.element_span(trailer, 1).filter(|span| *span == diagnostic.span) else { return };
     for interchange in &file.interchanges {
         let expected = if interchange.iea == Some(trailer) {
-            Some(("IEA01", interchange.groups.iter().filter(|g| g.gs.is_some()).count()))
+            Some(("IEA01", group_count(interchange)))
         } else {
             interchange
                 .groups
                 .iter()
                 .find(|group| group.ge == Some(trailer))
-                .map(|group| ("GE01", group.transactions.iter().filter(|t| t.st.is_some()).count()))
+                .map(|group| ("GE01", transaction_count(group)))
         };
         if let Some((element, count)) = expected {
             let title = format!("Fix {element}: {count}");

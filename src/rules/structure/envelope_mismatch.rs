@@ -32,18 +32,25 @@ const TRANSACTION: Envelope = Envelope { header: "ST", trailer: "SE", header_pos
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
+    for (envelope, header, trailer) in envelopes(file) {
+        pair(file, report, envelope, header, trailer);
+    }
+}
+
+/// Every header/trailer pair of the file, in order: interchanges, groups, transactions.
+fn envelopes(file: &ClaimFile) -> Vec<(&'static Envelope, Option<SegmentIndex>, Option<SegmentIndex>)> {
+    let mut pairs = Vec::new();
     for interchange in &file.interchanges {
-        pair(file, report, &INTERCHANGE, interchange.isa, interchange.iea);
+        pairs.push((&INTERCHANGE, interchange.isa, interchange.iea));
         for group in &interchange.groups {
             // A group the model made up for a file without GS/GE says nothing here.
             if group.gs.is_some() || group.ge.is_some() {
-                pair(file, report, &GROUP, group.gs, group.ge);
+                pairs.push((&GROUP, group.gs, group.ge));
             }
-            for transaction in &group.transactions {
-                pair(file, report, &TRANSACTION, transaction.st, transaction.se);
-            }
+            pairs.extend(group.transactions.iter().map(|t| (&TRANSACTION, t.st, t.se)));
         }
     }
+    pairs
 }
 
 fn pair(
@@ -95,15 +102,9 @@ fn shown(value: &str) -> &str {
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let file = context.file;
     let Some(trailer) = context.segment_at(diagnostic.span.start) else { return };
-    let mut pairs = Vec::new();
-    for interchange in &file.interchanges {
-        pairs.push((&INTERCHANGE, interchange.isa, interchange.iea));
-        for group in &interchange.groups {
-            pairs.push((&GROUP, group.gs, group.ge));
-            pairs.extend(group.transactions.iter().map(|t| (&TRANSACTION, t.st, t.se)));
-        }
-    }
-    let Some((envelope, Some(header), _)) = pairs.into_iter().find(|(_, _, t)| *t == Some(trailer)) else { return };
+    let Some((envelope, Some(header), _)) = envelopes(file).into_iter().find(|(_, _, t)| *t == Some(trailer)) else {
+        return;
+    };
     let Some(span) = file.element_span(trailer, envelope.trailer_position) else { return };
     let expected = file.value(header, envelope.header_position);
     if expected.is_empty() {

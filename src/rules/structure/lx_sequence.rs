@@ -47,8 +47,7 @@ pub(crate) fn repairs(file: &ClaimFile, claim: &Claim) -> Vec<Edit> {
 }
 
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
-    let Some(segment) = context.segment_at(diagnostic.span.start) else { return };
-    let Some((_, claim)) = context.file.claims().find(|(_, claim)| claim.segments.contains(&segment)) else { return };
+    let Some((_, claim)) = context.claim_at(diagnostic.span.start) else { return };
     let title = format!("Renumber LX: lines 1 to {} of this claim", claim.lines.len());
     fixes.extend(context.fix(title, repairs(context.file, claim), true, true));
 }
