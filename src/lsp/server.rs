@@ -270,6 +270,21 @@ fn config_path(workspace: Option<&Path>, configured: Option<&str>) -> Option<Pat
     }
 }
 
+/// Runs work that reads the whole file (fixes settle totals, fix-all re-checks) on a
+/// blocking thread; a panic there answers nothing and logs `failure`, never the text.
+async fn off_the_async_threads<T: Send + 'static>(
+    failure: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let outcome =
+        tokio::task::spawn_blocking(move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok()).await;
+    let value = outcome.ok().flatten();
+    if value.is_none() {
+        tracing::error!("{failure}");
+    }
+    value
+}
+
 /// A poisoned lock means a handler panicked mid-update; the store is still consistent
 /// per operation, so keep serving rather than take the editor's server down.
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -468,24 +483,17 @@ impl LanguageServer for Backend {
         let Some(analysis) = analysis_for(&self.state, &uri, generation).await else { return Ok(None) };
         let only = params.context.only;
         let range = params.range;
-        // Fixes re-read the file (a JW line, fix-all): off the async threads.
         let document = uri.clone();
-        let computed = tokio::task::spawn_blocking(move || {
+        let computed = off_the_async_threads("code actions failed; answered none", move || {
             let rope = analysis.rope();
             let span = crate::syntax::Span::new(
                 convert::offset(rope, range.start, encoding),
                 convert::offset(rope, range.end, encoding),
             );
             let target = Target { uri: &document, version, encoding, document_changes, resolves_edits };
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                code_actions::actions(&analysis, &environment, span, only.as_deref(), &target)
-            }))
-            .map_err(|_| tracing::error!("code actions failed; answered none"))
-            .ok()
+            code_actions::actions(&analysis, &environment, span, only.as_deref(), &target)
         })
-        .await
-        .ok()
-        .flatten();
+        .await;
         // Edits are positioned for the analysed text: if a change arrived meanwhile, a
         // client without versioned edits would apply them to the wrong lines.
         let current = lock(&self.state).documents.get(&uri).is_some_and(|d| d.generation == generation);
@@ -509,17 +517,11 @@ impl LanguageServer for Backend {
         let fallback = action.clone();
         let uri = data.uri.clone();
         let document_uri = data.uri.clone();
-        let resolved = tokio::task::spawn_blocking(move || {
+        let resolved = off_the_async_threads("resolving a code action failed; answered without an edit", move || {
             let target = Target { uri: &uri, version: data.version, encoding, document_changes, resolves_edits: false };
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                code_actions::resolve(&analysis, &environment, action, &data, &target)
-            }))
-            .map_err(|_| tracing::error!("resolving a code action failed; answered without an edit"))
-            .ok()
+            code_actions::resolve(&analysis, &environment, action, &data, &target)
         })
-        .await
-        .ok()
-        .flatten();
+        .await;
         // As for the list: edits computed for a text that changed meanwhile are dropped.
         let current = lock(&self.state).documents.get(&document_uri).is_some_and(|d| d.generation == generation);
         Ok(resolved.filter(|_| current).unwrap_or(fallback))
