@@ -12,7 +12,7 @@ fn main() {
         eprintln!("usage: rule_timing FILE");
         std::process::exit(2);
     };
-    let text = claim_lsp::cli::decode(&std::fs::read(&path).unwrap_or_default());
+    let text = claim_lsp::text::decode(&std::fs::read(&path).unwrap_or_default());
     let started = Instant::now();
     let file = ClaimFile::parse(text);
     println!("{:>10.2} ms  parse + model", started.elapsed().as_secs_f64() * 1e3);

@@ -36,7 +36,7 @@ impl Environment {
         let code_file = settings.hcpcs_file.as_deref().and_then(|path| {
             let name = file_name(path);
             match std::fs::read(path) {
-                Ok(bytes) => match CodeTable::from_anweb(&crate::cli::decode(&bytes)) {
+                Ok(bytes) => match CodeTable::from_anweb(&crate::text::decode(&bytes)) {
                     Ok(table) => Some(Arc::new(table)),
                     Err(error) => {
                         messages
@@ -55,7 +55,7 @@ impl Environment {
         let mue = settings.mue_file.as_deref().and_then(|path| {
             let name = file_name(path);
             match std::fs::read(path) {
-                Ok(bytes) => match MueTable::from_csv(&crate::cli::decode(&bytes)) {
+                Ok(bytes) => match MueTable::from_csv(&crate::text::decode(&bytes)) {
                     Ok(table) => Some(Arc::new(table)),
                     Err(error) => {
                         messages.push(format!("mueFile {name}: {error}; MUE limits are not checked"));

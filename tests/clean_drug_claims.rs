@@ -19,7 +19,7 @@ fn clean_drug_claims_raise_no_diagnostic() {
     let mut failures = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).expect("fixture readable");
-        let analysis = Analysis::of_text(claim_lsp::cli::decode(&bytes), &Environment::default());
+        let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &Environment::default());
         assert!(analysis.file.claims().count() >= 4, "{}: expected several claims", path.display());
         for diagnostic in &analysis.diagnostics {
             let at = analysis.rope().byte_to_line(diagnostic.span.start) + 1;

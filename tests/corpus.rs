@@ -32,7 +32,7 @@ fn corpus_files() -> Vec<String> {
 
 fn read_text(relative: &str) -> String {
     let bytes = std::fs::read(corpus_dir().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
-    claim_lsp::cli::decode(&bytes)
+    claim_lsp::text::decode(&bytes)
 }
 
 fn analyse(relative: &str) -> Analysis {

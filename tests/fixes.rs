@@ -119,7 +119,7 @@ fn every_fix_on_its_rule_fixtures() {
         let environment = environment_for(&folder);
         for file in claim_files(&folder).iter().filter(|f| stem(f).starts_with("fires")) {
             let bytes = std::fs::read(file).expect("fixture readable");
-            let analysis = Analysis::of_text(claim_lsp::cli::decode(&bytes), &environment);
+            let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
             let mut offered = Vec::new();
             for diagnostic in analysis.diagnostics.iter().filter(|d| d.rule == rule.id) {
                 for fix in fix::fixes_for(&analysis.file, &environment, diagnostic) {
@@ -155,7 +155,7 @@ fn drug_lines_without_jw_or_jz_offer_the_wastage_repairs_without_a_finding() {
     assert!(!files.is_empty(), "no assist fixtures");
     for file in &files {
         let bytes = std::fs::read(file).expect("fixture readable");
-        let analysis = Analysis::of_text(claim_lsp::cli::decode(&bytes), &environment);
+        let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
         let mut offered = Vec::new();
         let file_ref = &analysis.file;
         for (_, claim) in file_ref.claims() {
@@ -217,7 +217,7 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
     eprintln!("fix-all checked on {} files", files.len());
     for file in &files {
         let environment = file.parent().map(environment_for).unwrap_or_default();
-        let text = claim_lsp::cli::decode(&std::fs::read(file).expect("fixture readable"));
+        let text = claim_lsp::text::decode(&std::fs::read(file).expect("fixture readable"));
         let once = fix::fix_all(&text, &environment);
         let name = file.strip_prefix(fixtures_root()).unwrap_or(file).display().to_string();
         if !once.settled {
@@ -252,7 +252,7 @@ fn fix_all_on_the_demo_files_gives_the_expected_text() {
     assert!(!files.is_empty(), "no demo files");
     for file in &files {
         let environment = environment_for(file.parent().unwrap_or(file));
-        let text = claim_lsp::cli::decode(&std::fs::read(file).expect("demo readable"));
+        let text = claim_lsp::text::decode(&std::fs::read(file).expect("demo readable"));
         let all = fix::fix_all(&text, &environment);
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("demo");
         let listing: String = all.applied.iter().map(|(rule, title)| format!("{title} (fixes {rule})\n")).collect();
@@ -316,7 +316,7 @@ mod damaged_files {
         all_claim_files()
             .iter()
             .filter_map(|path| std::fs::read(path).ok())
-            .map(|bytes| claim_lsp::cli::decode(&bytes))
+            .map(|bytes| claim_lsp::text::decode(&bytes))
             .filter(|text| text.len() < 200_000)
             .collect()
     });

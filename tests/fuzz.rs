@@ -125,7 +125,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_survive(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
-        let text = claim_lsp::cli::decode(&bytes);
+        let text = claim_lsp::text::decode(&bytes);
         check_text(&text)?;
     }
 

@@ -25,7 +25,7 @@ fn rule_fixtures_match_their_expected_findings() {
         let environment = environment_for(&folder);
         for file in claim_files(&folder) {
             let bytes = std::fs::read(&file).expect("fixture readable");
-            let analysis = Analysis::of_text(claim_lsp::cli::decode(&bytes), &environment);
+            let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
             let rendered = render(&analysis);
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let hits = analysis.diagnostics.iter().filter(|d| d.rule == rule).count();

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use super::args::{CheckOptions, Format};
 use super::fix::{fix_bytes, write_if_unchanged};
-use super::input::{decode, looks_like_x12};
 use super::render::{self, FileFindings};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
 use crate::analysis::Environment;
 use crate::config::{self, CONFIG_FILE_NAME};
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
+use crate::text::{decode, looks_like_x12};
 
 /// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
 /// count only when they start with an ISA.

@@ -8,9 +8,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::input::{decode, detect, encode};
 use crate::analysis::Environment;
 use crate::fix::{fix_all, FixAll};
+use crate::text::{decode, detect, encode};
 
 /// Why a fixed file was not written.
 #[derive(Debug)]
@@ -179,7 +179,7 @@ mod tests {
         let fixed = fix_bytes(&utf16, &Environment::default());
         let bytes = fixed.bytes.unwrap_or_default();
         assert_eq!(bytes.get(..2), Some(&[0xFF, 0xFE][..]));
-        assert_eq!(crate::cli::decode(&bytes), fixed.all.text);
+        assert_eq!(crate::text::decode(&bytes), fixed.all.text);
         assert_ne!(fixed.all.text, text);
     }
 }

@@ -5,11 +5,11 @@ mod check;
 mod diff;
 mod explain;
 pub mod fix;
-mod input;
 mod render;
 
 pub use args::{Command, Format, USAGE};
-pub use input::{decode, detect, encode, Encoding};
+
+use crate::lsp::ServeOutcome;
 
 /// Exit codes pipelines can rely on.
 pub const EXIT_CLEAN: i32 = 0;
@@ -27,7 +27,11 @@ pub fn run(arguments: Vec<String>) -> i32 {
             println!("claim-lsp {}", env!("CARGO_PKG_VERSION"));
             EXIT_CLEAN
         }
-        Ok(Command::Serve) => crate::lsp::serve_stdio(),
+        Ok(Command::Serve) => match crate::lsp::serve_stdio() {
+            ServeOutcome::Clean => EXIT_CLEAN,
+            ServeOutcome::Unclean => EXIT_ERRORS,
+            ServeOutcome::FailedToStart => EXIT_USAGE,
+        },
         Ok(Command::Check(options)) => check::run(&options),
         Ok(Command::Explain(options)) => explain::run(&options),
         Err(message) => {

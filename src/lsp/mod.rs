@@ -23,8 +23,19 @@ pub fn log_filter() -> EnvFilter {
     }
 }
 
+/// How a server run ended, for the caller to turn into an exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServeOutcome {
+    /// `exit` after a successful `shutdown`, as the protocol asks.
+    Clean,
+    /// The client left without `shutdown`, or the input ended.
+    Unclean,
+    /// The server could not start.
+    FailedToStart,
+}
+
 /// Runs the server on stdin/stdout until the client exits; logs go to stderr.
-pub fn serve_stdio() -> i32 {
+pub fn serve_stdio() -> ServeOutcome {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(log_filter())
         .with_writer(std::io::stderr)
@@ -34,10 +45,10 @@ pub fn serve_stdio() -> i32 {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("claim-lsp: cannot start the async runtime: {error}");
-            return crate::cli::EXIT_USAGE;
+            return ServeOutcome::FailedToStart;
         }
     };
-    let code = runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
         let service = exit::ExitWatch::new(service);
         let signals = std::sync::Arc::clone(&service.signals);
@@ -48,12 +59,12 @@ pub fn serve_stdio() -> i32 {
         }
         let clean = signals.shut_down.load(std::sync::atomic::Ordering::SeqCst);
         if clean {
-            crate::cli::EXIT_CLEAN
+            ServeOutcome::Clean
         } else {
-            crate::cli::EXIT_ERRORS
+            ServeOutcome::Unclean
         }
     });
     // The stdin reader blocks in a thread that would keep a normal runtime drop waiting.
     runtime.shutdown_background();
-    code
+    outcome
 }

@@ -100,7 +100,7 @@ impl Backend {
         let config_path = config_path(workspace.as_deref(), configured.as_deref());
         let mut read_problem = None;
         let config_text = config_path.as_ref().and_then(|path| match std::fs::read(path) {
-            Ok(bytes) => Some(crate::cli::decode(&bytes)),
+            Ok(bytes) => Some(crate::text::decode(&bytes)),
             Err(error) => {
                 // The default file is optional; a file the user named is not.
                 // Only the file name goes into the message, as for the data files: a

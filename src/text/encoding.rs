@@ -61,7 +61,7 @@ pub fn encode(text: &str, encoding: Encoding) -> Option<Vec<u8>> {
 }
 
 /// True when bytes look like an X12 interchange: `ISA` first, after a BOM or spaces.
-pub(super) fn looks_like_x12(text: &str) -> bool {
+pub fn looks_like_x12(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').trim_start().starts_with("ISA")
 }
 
