@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::diagnostic::Severity;
 use claim_lsp::rules::structure;
 

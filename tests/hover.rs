@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::ide::hover::hover;
 
 struct Case {
@@ -94,7 +95,8 @@ fn a_newer_hcpcs_file_from_settings_replaces_the_table_and_a_broken_one_keeps_it
 
     let settings = |file: &str| {
         let value = serde_json::json!({"codeTables": {"hcpcsFile": file}});
-        let (settings, warnings) = claim_lsp::config::Settings::from_json(&value, Some(&folder));
+        let (settings, warnings) =
+            claim_lsp::config::Settings::from_json(&value, Some(&folder), claim_lsp::rules::scope_of);
         assert!(warnings.is_empty(), "{warnings:?}");
         settings
     };

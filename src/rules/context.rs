@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::analysis::Environment;
+use super::Rule;
 use crate::calendar::CalendarDate;
 use crate::codes::{CodeTable, HcpcsCode};
-use crate::config::{MueTable, PayerPolicy, RuleLevel, Settings};
+use crate::config::Environment;
+use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
@@ -158,30 +159,35 @@ impl<'a> RuleContext<'a> {
     }
 }
 
-/// Collects one rule's findings with its id and effective severity.
+/// Collects one rule's findings with its id and the severity [`super::severity`] gives.
 pub struct Report<'a> {
-    rule: &'static str,
-    severity: Severity,
+    rule: &'static Rule,
+    settings: &'a Settings,
+    /// The severity of a finding no claim owns (decided once).
+    file_severity: Option<Severity>,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Report<'a> {
-    pub fn new(rule: &'static str, severity: Severity, out: &'a mut Vec<Diagnostic>) -> Self {
-        Self { rule, severity, out }
+    pub fn new(rule: &'static Rule, settings: &'a Settings, out: &'a mut Vec<Diagnostic>) -> Self {
+        Self { rule, settings, file_severity: super::severity(rule, settings, None), out }
     }
 
+    /// Reports a finding of a file- or transaction-level rule.
     pub fn add(&mut self, span: Span, message: impl Into<String>) {
-        self.out.push(Diagnostic { rule: self.rule, severity: self.severity, span, message: message.into() });
+        if let Some(severity) = self.file_severity {
+            self.push(severity, span, message.into());
+        }
     }
 
-    /// Reports under a claim's payer policy: the payer's level for this rule wins over
-    /// the global one, and `off` drops the finding.
+    /// Reports a finding on a claim under its payer policy; the rule may be off there.
     pub fn add_for(&mut self, policy: &PayerPolicy, span: Span, message: impl Into<String>) {
-        let severity = match policy.rules.get(self.rule) {
-            Some(RuleLevel::Off) => return,
-            Some(RuleLevel::On(severity)) => *severity,
-            None => self.severity,
-        };
-        self.out.push(Diagnostic { rule: self.rule, severity, span, message: message.into() });
+        if let Some(severity) = super::severity(self.rule, self.settings, Some(policy)) {
+            self.push(severity, span, message.into());
+        }
+    }
+
+    fn push(&mut self, severity: Severity, span: Span, message: String) {
+        self.out.push(Diagnostic { rule: self.rule.id, severity, span, message });
     }
 }

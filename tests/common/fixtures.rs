@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::config::Settings;
 use claim_lsp::text::{line_column, PositionEncoding};
 
@@ -38,7 +39,7 @@ pub(crate) fn environment_for(folder: &Path) -> Environment {
     let settings_path = folder.join("settings.json");
     let Ok(text) = std::fs::read_to_string(&settings_path) else { return Environment::default() };
     let value: serde_json::Value = serde_json::from_str(&text).expect("fixture settings.json is valid JSON");
-    let (settings, warnings) = Settings::from_json(&value, Some(folder));
+    let (settings, warnings) = Settings::from_json(&value, Some(folder), claim_lsp::rules::scope_of);
     assert!(warnings.is_empty(), "{}: {warnings:?}", settings_path.display());
     let (environment, messages) = Environment::load(settings);
     assert!(messages.is_empty(), "{}: {messages:?}", settings_path.display());

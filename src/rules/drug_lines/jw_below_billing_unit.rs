@@ -14,7 +14,7 @@ use super::{billed_lines, dose, BilledLine};
 use crate::codes::Quantity;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-below-billing-unit",
@@ -22,6 +22,9 @@ pub static RULE: Rule = Rule {
     summary: "A JW line's discarded amount is already covered by rounding up the administered line",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 /// The administered lines' total units and total mass, when every one of them has a

@@ -14,7 +14,7 @@ use crate::calendar::CalendarDate;
 use crate::config::MueAdjudication;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-over-limit",
@@ -22,6 +22,9 @@ pub static RULE: Rule = Rule {
     summary: "Units exceed a configured unit limit or an MUE from the user's MUE table",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn units_word(units: Decimal) -> &'static str {

@@ -6,8 +6,8 @@
 //! Source: 837P guide SV101-3..6, 837I guide SV202-3..6 (procedure modifiers).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-modifier",
@@ -15,6 +15,9 @@ pub static RULE: Rule = Rule {
     summary: "The same modifier twice on one line",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -41,7 +44,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::WASTAGE;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-without-administered-line",
@@ -16,6 +16,9 @@ pub static RULE: Rule = Rule {
     summary: "A JW (discarded amount) line has no administered line for the same code and date",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -46,7 +49,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     const RULE: &str = "jw-without-administered-line";

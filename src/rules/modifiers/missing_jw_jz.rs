@@ -12,10 +12,11 @@
 //! (Pub. 100-04) ch. 17 §40.
 
 use super::{ModifiedLine, NO_WASTAGE, WASTAGE};
+use crate::config::PayerPolicy;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{wastage_line, Fix, FixContext, LineAt};
+use crate::edit::{wastage_line, Fix, FixContext, LineAt};
 use crate::model::{Claim, ClaimFile, TransactionKind};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "missing-jw-jz",
@@ -23,7 +24,16 @@ pub static RULE: Rule = Rule {
     summary: "A separately payable single-dose drug line has neither JW nor JZ",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: Some(warning_where_required),
 };
+
+/// A payer that requires JW/JZ (Medicare Part B through the built-in policy) rejects or
+/// returns a line without them: a warning there, a hint elsewhere.
+fn warning_where_required(policy: &PayerPolicy) -> Option<Severity> {
+    (policy.wastage_modifiers_required == Some(true)).then_some(Severity::Warning)
+}
 
 /// CMS pricing indicator for drugs paid separately (ASP-based).
 const SEPARATELY_PAYABLE_DRUG: &str = "51";
@@ -113,7 +123,7 @@ fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &ModifiedLine<'_>) -> bool {
 mod tests {
     use serde_json::json;
 
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::config::Settings;
     use crate::diagnostic::Severity;
     use crate::rules::modifiers::testing::{claim, findings};
@@ -121,7 +131,7 @@ mod tests {
     const RULE: &str = "missing-jw-jz";
 
     fn environment(settings: serde_json::Value) -> Environment {
-        let (settings, warnings) = Settings::from_json(&settings, None);
+        let (settings, warnings) = Settings::from_json(&settings, None, crate::rules::scope_of);
         assert!(warnings.is_empty(), "{warnings:?}");
         Environment { settings, ..Environment::default() }
     }

@@ -36,10 +36,7 @@ use crate::calendar::CalendarDate;
 use crate::model::{Claim, ClaimFile, ElementPosition, Procedure, ServiceLine};
 use crate::syntax::Span;
 
-/// JW: drug amount discarded, not administered to any patient.
-pub const WASTAGE: &str = "JW";
-/// JZ: zero drug amount discarded.
-pub const NO_WASTAGE: &str = "JZ";
+pub use crate::codes::{NO_WASTAGE, WASTAGE};
 
 /// One modifier as written on a line, with where it sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,7 +147,8 @@ pub fn conflicting_pair<'f>(
 pub(crate) mod testing {
     //! Builds small 837P files around service lines and runs one rule over them.
 
-    use crate::analysis::{Analysis, Environment};
+    use crate::analysis::Analysis;
+    use crate::config::Environment;
     use crate::diagnostic::Diagnostic;
 
     /// An 837P with one claim to payer class `sbr09`; each line is `(sv1, date)`.

@@ -8,8 +8,8 @@
 
 use super::conflicting_pair;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-ga-gz",
@@ -17,6 +17,9 @@ pub static RULE: Rule = Rule {
     summary: "GA (waiver issued) and GZ (no waiver) on one line",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -9,8 +9,8 @@
 
 use crate::codes::CodeStatus;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{Edit, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-not-effective",
@@ -18,6 +18,9 @@ pub static RULE: Rule = Rule {
     summary: "A modifier was discontinued before, or added after, the date of service",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -68,7 +71,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

@@ -11,8 +11,8 @@
 
 use super::layout::{gap_before, rewritten};
 use super::{modifiers, settle, Edit, Fix, FixContext, LineAt};
+use crate::codes::{NO_WASTAGE, WASTAGE};
 use crate::decimal::Decimal;
-use crate::rules::modifiers::WASTAGE;
 
 /// Decimals a scaled NDC quantity is written with at most (CTP04 is type R).
 const NDC_QUANTITY_SCALE: u32 = 3;
@@ -100,15 +100,17 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
 /// "Add JZ modifier": nothing of the single-dose container was discarded.
 pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &LineAt<'_>) -> Option<Fix> {
     let file = context.file;
-    let edit = modifiers::add(file, at.service, at.procedure, crate::rules::modifiers::NO_WASTAGE)?;
+    let edit = modifiers::add(file, at.service, at.procedure, NO_WASTAGE)?;
     let code = at.procedure.code_text(file);
     context.fix(format!("Add JZ modifier to {code}: nothing was discarded"), vec![edit], false, false)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::{Analysis, Environment};
-    use crate::fix::{assists_at, edit, fixes_for};
+    use crate::analysis::Analysis;
+    use crate::config::Environment;
+    use crate::edit;
+    use crate::ide::fixes::{assists_at, fixes_for};
     use crate::rules::modifiers::testing::claim;
 
     /// The fixes offered for the missing-jw-jz finding of a one-line Medicare claim.

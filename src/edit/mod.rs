@@ -1,32 +1,32 @@
-//! Fixes: the repair a rule offers for what it found, as byte edits on the text.
+//! The vocabulary of changes: byte edits, a fix (titled edits a rule offers for its
+//! finding), what a fix function reads, and the builders rules repair with — modifiers,
+//! the JW wastage line, and the control totals (SE01, LX01, CLM02) a change must keep true.
 //!
 //! Each rule that can repair its finding has a `fix` function beside its `check` (see
-//! `rules::Rule::fix`). Fixes are computed on request — for the diagnostics under the
-//! editor's cursor, or for a whole file by [`fix_all`] — never while checking, so a clean
-//! 10 MB batch pays nothing for them.
+//! `rules::Rule::fix`); `ide::fixes` asks for them on request — for the diagnostics under
+//! the editor's cursor, or for a whole file — never while checking, so a clean 10 MB batch
+//! pays nothing for them.
 //!
 //! The building blocks here keep the user's bytes: the file's own delimiters, its line
 //! breaks and indentation (new segments copy the gaps of the segments they copy), and
 //! edits trimmed to the bytes that change. A fix that adds or removes segments or
 //! charges is [`settle`]d: SE01, LX01 and CLM02 that were right before stay right.
 
-mod all;
-pub mod edit;
+mod byte_edit;
 mod layout;
 pub mod modifiers;
 mod settle;
+pub mod totals;
 pub mod wastage_line;
 
-pub use all::{fix_all, FixAll};
-pub use edit::Edit;
+pub use byte_edit::{apply, compose, normalized, trimmed, Edit};
 pub use settle::settle;
 
-use crate::analysis::{Analysis, Environment};
 use crate::codes::CodeTable;
+use crate::config::Environment;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
-use crate::rules;
-use crate::syntax::{SegmentIndex, Span};
+use crate::syntax::SegmentIndex;
 
 /// One way to repair a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,76 +109,8 @@ impl<'a> FixContext<'a> {
         if self.only_safe && !safe {
             return None;
         }
-        let edits: Vec<Edit> = edits.into_iter().filter_map(|edit| edit::trimmed(&self.file.text, edit)).collect();
-        let edits = edit::normalized(&self.file.text, edits)?;
+        let edits: Vec<Edit> = edits.into_iter().filter_map(|edit| trimmed(&self.file.text, edit)).collect();
+        let edits = normalized(&self.file.text, edits)?;
         (!edits.is_empty()).then(|| Fix { title: title.into(), edits, preferred, safe })
     }
-}
-
-/// The fixes the rule that made `diagnostic` offers for it. A fix function that panics
-/// offers nothing; the editor and the pipeline go on.
-pub fn fixes_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
-    fixes_of(FixContext::new(file, environment), diagnostic)
-}
-
-/// The fixes for `diagnostic` as a list to choose from: titles and flags are right, the
-/// edits may lack their settling (SE01, LX, CLM02); [`fixes_for`] gives the edits to apply.
-pub fn fix_titles_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
-    fixes_of(FixContext { titles_only: true, ..FixContext::new(file, environment) }, diagnostic)
-}
-
-/// The safe fixes for `diagnostic` (what fix-all applies).
-pub fn safe_fixes_for(file: &ClaimFile, environment: &Environment, diagnostic: &Diagnostic) -> Vec<Fix> {
-    let context = FixContext { only_safe: true, ..FixContext::new(file, environment) };
-    let mut fixes = fixes_of(context, diagnostic);
-    fixes.retain(|fix| fix.safe);
-    fixes
-}
-
-fn fixes_of(context: FixContext<'_>, diagnostic: &Diagnostic) -> Vec<Fix> {
-    let Some(fix) = rules::ALL.iter().find(|rule| rule.id == diagnostic.rule).and_then(|rule| rule.fix) else {
-        return Vec::new();
-    };
-    let mut fixes = Vec::new();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fix(&context, diagnostic, &mut fixes)));
-    if outcome.is_err() {
-        tracing::error!(rule = diagnostic.rule, "fix failed on this file; no fix offered");
-        return Vec::new();
-    }
-    fixes
-}
-
-/// Repairs offered where no rule complains: on a drug line with neither JW nor JZ, add
-/// a wastage line or JZ (for payers that do not require them, where `missing-jw-jz`
-/// stays silent). Lines that carry a `missing-jw-jz` finding get these from the finding.
-pub fn assists_at(analysis: &Analysis, environment: &Environment, span: Span) -> Vec<Fix> {
-    assists(FixContext::new(&analysis.file, environment), analysis, span)
-}
-
-/// [`assists_at`] as a list to choose from (see [`fix_titles_for`]).
-pub fn assist_titles_at(analysis: &Analysis, environment: &Environment, span: Span) -> Vec<Fix> {
-    assists(FixContext { titles_only: true, ..FixContext::new(&analysis.file, environment) }, analysis, span)
-}
-
-fn assists(context: FixContext<'_>, analysis: &Analysis, span: Span) -> Vec<Fix> {
-    let Some(line) = context.line_at(span.start) else { return Vec::new() };
-    let line_span = Span::new(
-        analysis.file.segment_span(line.line.lx).start,
-        analysis.file.segment_span(line.line.segments.end.saturating_sub(1)).end,
-    );
-    let flagged = analysis.diagnostics.iter().any(|diagnostic| {
-        diagnostic.rule == rules::modifiers::missing_jw_jz::RULE.id && line_span.touches(diagnostic.span.start)
-    });
-    if flagged {
-        return Vec::new();
-    }
-    let mut fixes = Vec::new();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rules::modifiers::missing_jw_jz::assists(&context, &line, &mut fixes);
-    }));
-    if outcome.is_err() {
-        tracing::error!("drug-line assist failed on this file; none offered");
-        return Vec::new();
-    }
-    fixes
 }
