@@ -25,7 +25,7 @@ pub use settle::settle;
 use crate::codes::CodeTable;
 use crate::config::Environment;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
+use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
 use crate::syntax::SegmentIndex;
 
 /// One way to repair a finding.
@@ -55,15 +55,6 @@ pub struct FixContext<'a> {
     /// Only the titles are wanted now (the editor resolves the chosen fix's edits
     /// later): costly steps such as settling totals may be skipped.
     pub titles_only: bool,
-}
-
-/// The service line a finding sits on, with its claim and transaction.
-pub struct LineAt<'a> {
-    pub transaction: &'a Transaction,
-    pub claim: &'a Claim,
-    pub line: &'a ServiceLine,
-    pub procedure: &'a Procedure,
-    pub service: SegmentIndex,
 }
 
 impl<'a> FixContext<'a> {
@@ -97,11 +88,11 @@ impl<'a> FixContext<'a> {
     }
 
     /// The billed service line (one with SV1 or SV2) holding byte `offset`.
-    pub fn line_at(&self, offset: usize) -> Option<LineAt<'a>> {
+    pub fn line_at(&self, offset: usize) -> Option<BilledLine<'a>> {
         let segment = self.segment_at(offset)?;
         let (transaction, claim) = self.claim_at(offset)?;
         let line = claim.lines.iter().find(|line| line.segments.contains(&segment))?;
-        Some(LineAt { transaction, claim, line, procedure: line.procedure(self.file)?, service: line.service? })
+        BilledLine::of(self.file, transaction, claim, line)
     }
 
     /// A fix whose edits are trimmed to the bytes that change; `None` when nothing does.

@@ -10,9 +10,10 @@
 //! following LX are renumbered, SE01 and CLM02 updated.
 
 use super::layout::{gap_before, rewritten};
-use super::{modifiers, settle, Edit, Fix, FixContext, LineAt};
+use super::{modifiers, settle, Edit, Fix, FixContext};
 use crate::codes::{NO_WASTAGE, WASTAGE};
 use crate::decimal::Decimal;
+use crate::model::BilledLine;
 
 /// Decimals a scaled NDC quantity is written with at most (CTP04 is type R).
 const NDC_QUANTITY_SCALE: u32 = 3;
@@ -23,7 +24,7 @@ const NON_COVERED_CHARGE: usize = 7;
 
 /// "Add JW wastage line" for the line, or `None` when the line cannot be copied
 /// (no readable units or charge, all four modifier slots taken, a segment cut off).
-pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option<Fix> {
+pub fn add(context: &FixContext<'_>, at: &BilledLine<'_>, preferred: bool) -> Option<Fix> {
     let file = context.file;
     let procedure = at.procedure;
     let units = Decimal::parse(procedure.quantity?.text(&file.text)).filter(|u| !u.is_zero() && !u.is_negative())?;
@@ -98,7 +99,7 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
 }
 
 /// "Add JZ modifier": nothing of the single-dose container was discarded.
-pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &LineAt<'_>) -> Option<Fix> {
+pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &BilledLine<'_>) -> Option<Fix> {
     let file = context.file;
     let edit = modifiers::add(file, at.service, at.procedure, NO_WASTAGE)?;
     let code = at.procedure.code_text(file);

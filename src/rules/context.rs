@@ -4,14 +4,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use super::Rule;
-use crate::calendar::CalendarDate;
 use crate::codes::{CodeTable, HcpcsCode};
 use crate::config::Environment;
 use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
-use crate::rules::modifiers::ModifiedLine;
+use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
 use crate::syntax::{SegmentIndex, Span};
 
 pub struct RuleContext<'a> {
@@ -22,20 +20,15 @@ pub struct RuleContext<'a> {
     /// The policy of every claim, by its CLM segment index, in file order; computed
     /// once because every drug-line rule asks for it on every claim.
     policies: OnceLock<Vec<(SegmentIndex, Arc<PayerPolicy>)>>,
-    /// Every claim's lines with their modifiers, read once for all modifier rules.
-    modified: OnceLock<Vec<(SegmentIndex, Vec<ModifiedLine<'a>>)>>,
     /// Every billed service line with its code's table entry, read once for all
     /// drug-line rules.
     lines: OnceLock<Vec<LineFacts<'a>>>,
 }
 
-/// A service line that has an SV1 or SV2, with what every drug-line rule asks first,
-/// kept small and side by side: every drug-line rule passes over every line.
+/// A billed line with what every drug-line and modifier rule asks first, kept side by
+/// side: every such rule passes over every line. Reads as its [`BilledLine`].
 pub struct LineFacts<'a> {
-    pub transaction: &'a Transaction,
-    pub claim: &'a Claim,
-    pub line: &'a ServiceLine,
-    pub procedure: &'a Procedure,
+    pub billed: BilledLine<'a>,
     /// The code and its span when the composite's qualifier is `HC`.
     pub hcpcs: Option<(&'a str, Span)>,
     /// The table's entry for that code.
@@ -44,7 +37,14 @@ pub struct LineFacts<'a> {
     pub units: Option<Decimal>,
     /// Whether a 2410 loop gives an NDC.
     pub has_ndc: bool,
-    pub date_of_service: Option<CalendarDate>,
+}
+
+impl<'a> std::ops::Deref for LineFacts<'a> {
+    type Target = BilledLine<'a>;
+
+    fn deref(&self) -> &BilledLine<'a> {
+        &self.billed
+    }
 }
 
 impl<'a> RuleContext<'a> {
@@ -55,7 +55,6 @@ impl<'a> RuleContext<'a> {
             codes: environment.codes(),
             mue: environment.mue.as_deref(),
             policies: OnceLock::new(),
-            modified: OnceLock::new(),
             lines: OnceLock::new(),
         }
     }
@@ -85,29 +84,16 @@ impl<'a> RuleContext<'a> {
         let file = self.file;
         let codes = self.codes;
         self.lines.get_or_init(|| {
-            file.claims()
-                .flat_map(|(transaction, claim)| {
-                    claim.lines.iter().filter_map(move |line| {
-                        let procedure = line.procedure(file)?;
-                        let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-                        let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
-                        let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
-                        let units =
-                            Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
-                        let has_ndc = line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
-                        let date_of_service = line.date_of_service(file, claim);
-                        Some(LineFacts {
-                            transaction,
-                            claim,
-                            line,
-                            procedure,
-                            hcpcs,
-                            record,
-                            units,
-                            has_ndc,
-                            date_of_service,
-                        })
-                    })
+            file.billed_lines()
+                .map(|billed| {
+                    let procedure = billed.procedure;
+                    let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
+                    let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
+                    let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
+                    let units =
+                        Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
+                    let has_ndc = billed.line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
+                    LineFacts { billed, hcpcs, record, units, has_ndc }
                 })
                 .collect()
         })
@@ -119,30 +105,6 @@ impl<'a> RuleContext<'a> {
         let start = lines.partition_point(|line| line.claim.clm < claim.clm);
         let end = lines.partition_point(|line| line.claim.clm <= claim.clm);
         lines.get(start..end).unwrap_or(&[])
-    }
-
-    /// Reads every claim's modifier lines now (on a thread of the caller's choosing).
-    pub fn prepare_modifier_lines(&self) {
-        self.all_modified_lines();
-    }
-
-    fn all_modified_lines(&self) -> &[(SegmentIndex, Vec<ModifiedLine<'a>>)] {
-        let file = self.file;
-        self.modified.get_or_init(|| {
-            file.claims()
-                .map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim)))
-                .collect()
-        })
-    }
-
-    /// A claim's service lines with their modifiers (see `rules::modifiers`).
-    pub fn modified_lines(&self, claim: &Claim) -> &[ModifiedLine<'a>] {
-        let all = self.all_modified_lines();
-        let index = all.partition_point(|(clm, _)| *clm < claim.clm);
-        match all.get(index) {
-            Some((clm, lines)) if *clm == claim.clm => lines,
-            _ => &[],
-        }
     }
 
     /// The payer policy for a claim, from its SBR09 payer class and 2010BB payer id.

@@ -108,7 +108,6 @@ fn check_on_two_threads(
     std::thread::scope(|scope| {
         let other = scope.spawn(|| {
             context.prepare_policies();
-            context.prepare_modifier_lines();
             run(&mut take())
         });
         context.lines();

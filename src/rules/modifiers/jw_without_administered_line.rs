@@ -25,7 +25,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        let lines = context.modified_lines(claim);
+        let lines = context.claim_lines(claim);
         for wastage_line in lines {
             let Some(jw) = wastage_line.modifier(WASTAGE) else { continue };
             if wastage_line.code.is_empty() {

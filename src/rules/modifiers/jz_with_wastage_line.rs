@@ -25,7 +25,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        let lines = context.modified_lines(claim);
+        let lines = context.claim_lines(claim);
         for line in lines {
             // A line with both is jw-jz-same-line's finding.
             let Some(jz) = line.modifier(NO_WASTAGE).filter(|_| !line.has(WASTAGE)) else { continue };

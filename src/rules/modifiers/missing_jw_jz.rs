@@ -11,11 +11,12 @@
 //! Source: CMS MLN "JW and JZ modifier policy" FAQ; Medicare Claims Processing Manual
 //! (Pub. 100-04) ch. 17 §40.
 
-use super::{ModifiedLine, NO_WASTAGE, WASTAGE};
+use super::{NO_WASTAGE, WASTAGE};
 use crate::config::PayerPolicy;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::edit::{wastage_line, Fix, FixContext, LineAt};
-use crate::model::{Claim, ClaimFile, TransactionKind};
+use crate::edit::{wastage_line, Fix, FixContext};
+use crate::model::{BilledLine, Claim, ClaimFile, TransactionKind};
+use crate::rules::LineFacts;
 use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
@@ -45,7 +46,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         if policy.wastage_modifiers_required == Some(false) || is_fqhc_or_rhc_claim(file, claim, transaction.kind) {
             continue;
         }
-        let lines = context.modified_lines(claim);
+        let lines = context.claim_lines(claim);
         for line in lines {
             if line.has(WASTAGE) || line.has(NO_WASTAGE) || policy.multi_dose_codes.contains(line.code) {
                 continue;
@@ -85,7 +86,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 /// The same repairs on any drug line with neither JW nor JZ, for payers that do not
 /// require the modifiers (no finding there to hang them on).
-pub(crate) fn assists(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut Vec<Fix>) {
+pub(crate) fn assists(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &mut Vec<Fix>) {
     let file = context.file;
     let procedure = line.procedure;
     let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
@@ -95,12 +96,12 @@ pub(crate) fn assists(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut V
     }
 }
 
-fn offer(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut Vec<Fix>) {
+fn offer(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &mut Vec<Fix>) {
     fixes.extend(wastage_line::add(context, line, false));
     fixes.extend(wastage_line::add_no_wastage_modifier(context, line));
 }
 
-fn has_wastage_line(line: &ModifiedLine<'_>, lines: &[ModifiedLine<'_>]) -> bool {
+fn has_wastage_line(line: &LineFacts<'_>, lines: &[LineFacts<'_>]) -> bool {
     lines.iter().any(|other| other.same_code_and_date(line) && other.has(WASTAGE))
 }
 
@@ -115,7 +116,7 @@ fn is_fqhc_or_rhc_claim(file: &ClaimFile, claim: &Claim, kind: TransactionKind) 
 }
 
 /// 837P SV105, the line's own place of service, when it says FQHC or RHC.
-fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &ModifiedLine<'_>) -> bool {
+fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &LineFacts<'_>) -> bool {
     line.procedure.segment_id == "SV1" && line.line.service.is_some_and(|sv1| matches!(file.value(sv1, 5), "50" | "72"))
 }
 

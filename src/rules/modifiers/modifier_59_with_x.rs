@@ -30,7 +30,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+        for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &[DISTINCT], &SPECIFIC) else { continue };
             let (distinct, specific) = if first.text == DISTINCT { (first, second) } else { (second, first) };
             report.add_for(

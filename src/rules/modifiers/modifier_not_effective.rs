@@ -27,7 +27,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+        for line in context.claim_lines(claim) {
             let Some(date) = line.date_of_service else { continue };
             for modifier in line.modifiers.iter() {
                 let Some(record) = context.codes.modifier(modifier.text) else { continue };

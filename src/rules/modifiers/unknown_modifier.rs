@@ -31,7 +31,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     };
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+        for line in context.claim_lines(claim) {
             for modifier in line.modifiers.iter().filter(|m| !known(m.text)) {
                 let upper = modifier.text.to_ascii_uppercase();
                 let hint = if upper != modifier.text && known(&upper) {

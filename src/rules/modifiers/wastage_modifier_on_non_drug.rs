@@ -28,7 +28,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+        for line in context.claim_lines(claim) {
             let why = match (codes::shape(line.code), context.codes.procedure(line.code)) {
                 (CodeShape::Cpt, _) => "a CPT code, not a drug",
                 (_, Some(code)) if !code.is_drug() => "not a drug or biological in the CMS HCPCS table",
