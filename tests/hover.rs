@@ -2,6 +2,9 @@
 //! values in `fixtures/hover/drug-lines.837`. Each case names a needle in the file and
 //! the cursor's place in it; the full markdown is kept in `fixtures/hover/expected/`.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use std::path::Path;
 
 use claim_lsp::analysis::Analysis;
@@ -64,15 +67,8 @@ fn hovers_explain_codes_modifiers_elements_and_qualifiers() {
             }
         }
         let snapshot = root.join("expected").join(format!("{}.md", case.name));
-        if std::env::var_os("UPDATE_EXPECT").is_some() {
-            std::fs::write(&snapshot, &doc.markdown).expect("write snapshot");
-        } else if std::fs::read_to_string(&snapshot).ok().as_deref() != Some(doc.markdown.as_str()) {
-            failures.push(format!(
-                "{}: differs from {} (UPDATE_EXPECT=1 to refresh):\n{}",
-                case.name,
-                snapshot.display(),
-                doc.markdown
-            ));
+        if let Err(difference) = fixtures::expect(&snapshot, &doc.markdown) {
+            failures.push(format!("{}: {difference}", case.name));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -55,13 +55,20 @@ pub(crate) fn claim_files(folder: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Compares with the expectation file, or writes it under `UPDATE_EXPECT=1`.
+/// Compares with the expectation file, or writes it under `UPDATE_EXPECT=1`: the one
+/// way every test here keeps an expected output. A missing file is a failure, never an
+/// empty expectation.
 pub(crate) fn expect(path: &Path, actual: &str) -> Result<(), String> {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(path, actual).map_err(|e| e.to_string())?;
+        std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    let expected = match std::fs::read_to_string(path) {
+        Ok(expected) => expected,
+        Err(error) => {
+            return Err(format!("{}: cannot read the expectation ({error}); UPDATE_EXPECT=1 writes it", path.display()))
+        }
+    };
     if expected == actual {
         Ok(())
     } else {
