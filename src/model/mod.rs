@@ -12,7 +12,7 @@ mod subject;
 mod x12_line;
 
 pub use billing::{
-    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, LineNumber, Terms, CHARGE_TERMS,
+    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, FieldNames, LineNumber, Modifier, Terms, CHARGE_TERMS,
     X12_TERMS,
 };
 pub use claim::{Claim, HierarchicalLevel, LevelCode};

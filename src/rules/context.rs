@@ -69,10 +69,10 @@ impl<'a> LineFacts<'a> {
     /// The line's modifiers as written, in order.
     pub fn modifiers(&self) -> impl Iterator<Item = LineModifier<'a>> + 'a {
         let source = self.source;
-        self.line.modifiers.iter().map(move |field| LineModifier {
-            text: field.text(source),
-            span: field.span,
-            element: field.name,
+        let line = self.line;
+        line.modifiers.iter().map(move |modifier| {
+            let field = line.modifier_field(modifier);
+            LineModifier { text: field.text(source), span: field.span, element: field.name }
         })
     }
 
@@ -140,7 +140,7 @@ impl<'a> RuleContext<'a> {
                 .iter()
                 .map(|line| {
                     let code = line.code_text(source);
-                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|field| (code, field.span));
+                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|span| (code, span));
                     let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
                     let units = line
                         .units

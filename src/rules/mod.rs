@@ -31,12 +31,23 @@ pub struct Rule {
     /// Whether it reports per claim (a payer's policy may set its level) or per file or
     /// transaction (only the top-level `rules` setting applies).
     pub scope: RuleScope,
-    /// It reads only the syntax tree, never the claim model, so it can run while the
-    /// model is still being built.
-    pub reads_tree_only: bool,
+    /// What it reads, so that a large file's analysis can run it as soon as that exists.
+    pub reads: Reads,
     /// Its default severity under a payer's policy, where that differs from
     /// `default_severity` (a payer that requires JW/JZ makes a missing one a warning).
     pub default_for_policy: Option<fn(&PayerPolicy) -> Option<Severity>>,
+}
+
+/// What a rule reads. Each is built from the one before; a rule runs as soon as what it
+/// reads is there, while the next is being built on the other core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// The syntax tree only.
+    Tree,
+    /// The 837 claim model (envelopes, claims, lines).
+    Model,
+    /// The format-neutral billing view (drug lines, modifiers).
+    Billing,
 }
 
 /// Every rule, group by group: structure, drug lines, modifiers.

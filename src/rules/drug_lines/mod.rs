@@ -28,7 +28,6 @@ pub static RULES: &[&crate::rules::Rule] = &[
 ];
 
 use crate::decimal::Decimal;
-use crate::model::Field;
 use crate::rules::{LineFacts, RuleContext};
 use crate::syntax::Span;
 
@@ -49,8 +48,4 @@ impl LineFacts<'_> {
         self.units
     }
 
-    /// Where a finding about the unit count lands, with its name (`SV104`, the units column).
-    fn units_field(&self) -> Field {
-        self.line.units_place
-    }
 }

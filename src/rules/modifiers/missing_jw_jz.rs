@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{wastage_line, Fix, FixContext};
 use crate::model::{BilledClaim, BilledLine};
 use crate::rules::LineFacts;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "missing-jw-jz",
@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
     default_for_policy: Some(warning_where_required),
 };
 
