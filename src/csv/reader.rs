@@ -82,9 +82,12 @@ pub(super) fn read(text: &str) -> Records {
             rows: Vec::new(),
         };
     }
-    let mut reader = Reader { bytes, delimiter, position: start };
+    let mut reader = Reader { bytes, delimiter, position: start, columns: 0 };
     let header = reader.record();
-    let mut rows = Vec::new();
+    reader.columns = header.cells.len();
+    // One row per line at most (quoted line breaks only make fewer): sized once, the row
+    // list never moves while it grows.
+    let mut rows = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count().saturating_add(1));
     while reader.position < bytes.len() {
         let row = reader.record();
         if !is_blank(bytes, &row) {
@@ -131,6 +134,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
     delimiter: u8,
     position: usize,
+    /// The header's cell count: the room each row's cells start with.
+    columns: usize,
 }
 
 impl Reader<'_> {
@@ -139,8 +144,8 @@ impl Reader<'_> {
         let start = self.position;
         let line_end = find_byte(self.bytes, start, b'\n').unwrap_or(self.bytes.len());
         let line = self.bytes.get(start..line_end).unwrap_or_default();
-        let mut cells = Vec::new();
-        let end = if line.contains(&b'"') {
+        let mut cells = Vec::with_capacity(self.columns);
+        let end = if memchr::memchr(b'"', line).is_some() {
             self.quoted_record(&mut cells)
         } else {
             self.plain_record(start, line_end, &mut cells)
@@ -152,11 +157,9 @@ impl Reader<'_> {
     fn plain_record(&mut self, start: usize, line_end: usize, cells: &mut Vec<Cell>) -> usize {
         let end = record_end(self.bytes, start, line_end);
         let mut cell_start = start;
-        for (offset, &byte) in self.bytes.get(start..end).unwrap_or_default().iter().enumerate() {
-            if byte == self.delimiter {
-                cells.push(Cell { span: Span::new(cell_start, start + offset), quoted: false });
-                cell_start = start + offset + 1;
-            }
+        for offset in memchr::memchr_iter(self.delimiter, self.bytes.get(start..end).unwrap_or_default()) {
+            cells.push(Cell { span: Span::new(cell_start, start + offset), quoted: false });
+            cell_start = start + offset + 1;
         }
         cells.push(Cell { span: Span::new(cell_start, end), quoted: false });
         end
@@ -233,7 +236,7 @@ fn record_end(bytes: &[u8], start: usize, line_end: usize) -> usize {
 }
 
 fn find_byte(bytes: &[u8], from: usize, needle: u8) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&b| b == needle).map(|offset| from + offset)
+    memchr::memchr(needle, bytes.get(from..)?).map(|offset| from + offset)
 }
 
 #[cfg(test)]
