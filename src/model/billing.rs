@@ -23,6 +23,9 @@ pub struct Billing {
     pub lines: Vec<BilledLine>,
     /// How the format names its places in messages.
     pub terms: Terms,
+    /// Line indices by position in the file (a charge file's claims need not be
+    /// contiguous rows).
+    by_position: Vec<usize>,
 }
 
 /// A value in the file: where it is and what the format calls that place.
@@ -225,9 +228,18 @@ pub fn unit_code(text: &str) -> Option<&'static str> {
 }
 
 impl Billing {
+    pub fn new(claims: Vec<BilledClaim>, lines: Vec<BilledLine>, terms: Terms) -> Self {
+        let mut by_position: Vec<usize> = (0..lines.len()).collect();
+        // An 837's lines are in file order already: sorting is a no-op check there.
+        by_position.sort_by_key(|i| lines.get(*i).map(|line| line.extent.start));
+        Self { claims, lines, terms, by_position }
+    }
+
     /// The line whose extent holds byte `offset`, with its index.
     pub fn line_at(&self, offset: usize) -> Option<(usize, &BilledLine)> {
-        let index = self.lines.partition_point(|line| line.extent.end < offset);
+        let extent = |i: &usize| self.lines.get(*i).map_or(Span::default(), |line| line.extent);
+        let at = self.by_position.partition_point(|i| extent(i).end < offset);
+        let index = *self.by_position.get(at)?;
         let line = self.lines.get(index)?;
         (line.extent.start <= offset && offset <= line.extent.end).then_some((index, line))
     }

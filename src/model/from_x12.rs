@@ -44,7 +44,7 @@ impl Billing {
                 lines: start..lines.len(),
             });
         }
-        Billing { claims, lines, terms: X12_TERMS }
+        Billing::new(claims, lines, X12_TERMS)
     }
 }
 
