@@ -79,6 +79,18 @@ mod tests {
         }
     }
 
+    /// The semicolon fixture keeps its BOM and CRLF line ends (a re-save that drops them
+    /// would stop testing them).
+    #[test]
+    fn the_semicolon_fixture_has_a_bom_and_crlf() {
+        let text = fixture("semicolon-bom-crlf.csv");
+        let table = parse(&text);
+        assert!(text.starts_with('\u{feff}'));
+        assert_eq!(table.header.span.start, 3);
+        assert_eq!(table.columns.column(ChargeField::Claim), Some(0), "the BOM is not part of the first name");
+        assert!(table.rows.iter().all(|row| row.line_end.text(&text) == "\r\n"));
+    }
+
     #[test]
     fn the_modifiers_column_splits_into_modifiers_in_place() {
         let text = fixture("modifiers-column.csv");
