@@ -32,11 +32,7 @@ async fn marker_values_never_reach_the_log() {
     std::env::set_var("CLAIM_LSP_LOG", "trace");
     let captured = Captured::default();
     let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(claim_lsp::lsp::log_filter())
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+    tracing::subscriber::set_global_default(claim_lsp::lsp::logger(move || writer.clone())).expect("one logger");
 
     let base =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/claims/clean-837p.837")).expect("base");

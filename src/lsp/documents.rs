@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ropey::Rope;
-use tower_lsp::lsp_types::{TextDocumentContentChangeEvent, Url};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
 use crate::analysis::Analysis;
@@ -34,33 +34,33 @@ pub enum ChangeRejected {
 
 #[derive(Default)]
 pub struct DocumentStore {
-    documents: HashMap<Url, StoredDocument>,
+    documents: HashMap<Uri, StoredDocument>,
     /// Generations are unique across documents and reopenings, so a check started for a
     /// closed document can never pass for the one opened after it.
     last_generation: u64,
 }
 
 impl DocumentStore {
-    pub fn open(&mut self, uri: Url, text: &str, version: i32) {
+    pub fn open(&mut self, uri: Uri, text: &str, version: i32) {
         let generation = self.next_generation();
         let checking = self.documents.get(&uri).is_some_and(|d| d.checking);
         let document = StoredDocument { rope: Rope::from_str(text), version, generation, analysis: None, checking };
         self.documents.insert(uri, document);
     }
 
-    pub fn close(&mut self, uri: &Url) {
+    pub fn close(&mut self, uri: &Uri) {
         self.documents.remove(uri);
     }
 
-    pub fn get(&self, uri: &Url) -> Option<&StoredDocument> {
+    pub fn get(&self, uri: &Uri) -> Option<&StoredDocument> {
         self.documents.get(uri)
     }
 
-    pub fn get_mut(&mut self, uri: &Url) -> Option<&mut StoredDocument> {
+    pub fn get_mut(&mut self, uri: &Uri) -> Option<&mut StoredDocument> {
         self.documents.get_mut(uri)
     }
 
-    pub fn uris(&self) -> Vec<Url> {
+    pub fn uris(&self) -> Vec<Uri> {
         self.documents.keys().cloned().collect()
     }
 
@@ -68,7 +68,7 @@ impl DocumentStore {
     /// left, positions in the negotiated encoding. Returns the new generation.
     pub fn change(
         &mut self,
-        uri: &Url,
+        uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         encoding: PositionEncoding,
@@ -99,7 +99,7 @@ impl DocumentStore {
 
     /// Marks a document changed without a text change (new settings): its analysis is
     /// stale.
-    pub fn invalidate(&mut self, uri: &Url) {
+    pub fn invalidate(&mut self, uri: &Uri) {
         let generation = self.next_generation();
         if let Some(document) = self.documents.get_mut(uri) {
             document.generation = generation;

@@ -1,5 +1,5 @@
-//! Ends the server on `exit` even while stdin stays open: tower-lsp 0.20 keeps reading
-//! until end of input (its issue #399), which leaves some editors waiting on us.
+//! Ends the server on `exit` even while stdin stays open (some editors never close it),
+//! and remembers whether a `shutdown` came first, for the exit code.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,8 +9,8 @@ use std::task::{Context, Poll};
 
 use tokio::sync::Notify;
 use tower::Service;
-use tower_lsp::jsonrpc::{Request, Response};
-use tower_lsp::ExitedError;
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::ExitedError;
 
 /// Forwards every message, and signals when `exit` arrives; remembers `shutdown` so
 /// the process can exit 0 after a clean shutdown and 1 otherwise, as LSP asks.
