@@ -220,6 +220,100 @@ proptest! {
     }
 }
 
+/// A valid request for the framing property: its id, and a text that may itself hold
+/// header-like bytes (inside a JSON string they are not a header).
+fn request_body(id: u32, text: &str) -> String {
+    json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"text": text}}).to_string()
+}
+
+const JUNK: &[&str] = &[
+    "{",
+    "}",
+    "[]",
+    "\"",
+    ":",
+    "x",
+    "Content-Type: a\r\n",
+    "\r\n",
+    "\r\n\r\n",
+    "Content-Lengt",
+    "h: 12",
+    "\u{ff}",
+    "\u{1d504}",
+    "null",
+    "{\"jsonrpc\":\"2.0\"}",
+    " ",
+    "99",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever junk comes between valid frames, and however the bytes are split into
+    /// reads, the framing never panics, always moves on, and reads every valid message
+    /// in order. (Junk never holds a whole `Content-Length:`: that is a header.)
+    #[test]
+    fn framing_recovers_every_valid_message_after_junk(
+        items in prop::collection::vec(
+            prop_oneof![
+                2 => (0u32..1000, prop::sample::select(&["", "Content-Length: 5\r\n\r\n{}", "ü𝔄", "\\\"}"][..]))
+                    .prop_map(|(id, text)| (Some(id), request_body(id, text).into_bytes())),
+                1 => prop::collection::vec(prop::sample::select(JUNK), 1..6).prop_map(|parts| (None, parts.concat().into_bytes())),
+                1 => prop::collection::vec(any::<u8>(), 1..40).prop_map(|bytes| (None, bytes)),
+            ],
+            0..12,
+        ),
+        chunk in 1usize..200,
+    ) {
+        use claim_lsp::lsp::framing::{FrameReader, Framed, Incoming};
+        let mut input = Vec::new();
+        let mut expected = Vec::new();
+        for (id, bytes) in &items {
+            match id {
+                Some(id) => {
+                    input.extend(format!("Content-Length: {}\r\n\r\n", bytes.len()).into_bytes());
+                    expected.push(*id);
+                }
+                None => prop_assume!(!String::from_utf8_lossy(bytes).to_ascii_lowercase().contains("content-length:")),
+            }
+            input.extend_from_slice(bytes);
+        }
+        let mut reader = FrameReader::default();
+        let mut buffer = Vec::new();
+        let mut read = Vec::new();
+        let mut chunks = input.chunks(chunk).peekable();
+        loop {
+            let at_end = chunks.peek().is_none();
+            let consumed = match reader.next(&buffer, at_end) {
+                Framed::Message { message, consumed } => {
+                    if let Incoming::Request(request) = *message {
+                        let id = request.id().map(ToString::to_string).unwrap_or_default();
+                        read.push(id.parse::<u32>().unwrap_or(u32::MAX));
+                    }
+                    prop_assert!(consumed > 0);
+                    consumed
+                }
+                Framed::Rejected { consumed, .. } => {
+                    prop_assert!(consumed > 0);
+                    consumed
+                }
+                Framed::Incomplete { consumed } => {
+                    if consumed == 0 {
+                        match chunks.next() {
+                            Some(bytes) => buffer.extend_from_slice(bytes),
+                            None => break,
+                        }
+                    }
+                    consumed
+                }
+            };
+            prop_assert!(consumed <= buffer.len());
+            buffer.drain(..consumed);
+        }
+        prop_assert_eq!(read, expected);
+    }
+}
+
 /// The client's side of an edit, written independently of the server's conversion:
 /// lines end at `\r\n`, `\n` or `\r`; a column past the end of its line means the end
 /// of the line, a line past the last means the end of the text, a column inside a

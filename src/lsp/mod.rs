@@ -5,13 +5,14 @@
 mod code_actions;
 mod convert;
 mod documents;
-mod exit;
+pub mod framing;
 mod server;
+mod transport;
 
 pub use documents::{DocumentStore, StoredDocument};
 pub use server::Backend;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 use tracing::{Level, Metadata};
 use tracing_subscriber::filter::{filter_fn, EnvFilter, FilterExt};
 use tracing_subscriber::fmt::MakeWriter;
@@ -62,9 +63,23 @@ pub enum ServeOutcome {
     FailedToStart,
 }
 
+/// The environment variable that sets the largest message the server reads, in bytes
+/// (default `framing::DEFAULT_MAX_BODY`, 2 GiB).
+pub const MAX_MESSAGE_ENV: &str = "CLAIM_LSP_MAX_MESSAGE_BYTES";
+
 /// Runs the server on stdin/stdout until the client exits; logs go to stderr.
 pub fn serve_stdio() -> ServeOutcome {
     let _ = tracing::subscriber::set_global_default(logger(std::io::stderr));
+    let max_body = match std::env::var(MAX_MESSAGE_ENV) {
+        Err(_) => framing::DEFAULT_MAX_BODY,
+        Ok(value) => match value.trim().parse() {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                eprintln!("claim-lsp: {MAX_MESSAGE_ENV} must be a number of bytes");
+                return ServeOutcome::FailedToStart;
+            }
+        },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -72,25 +87,16 @@ pub fn serve_stdio() -> ServeOutcome {
             return ServeOutcome::FailedToStart;
         }
     };
-    let outcome = runtime.block_on(async {
+    let ending = runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        let service = exit::ExitWatch::new(service);
-        let signals = std::sync::Arc::clone(&service.signals);
-        let server = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
-        tokio::select! {
-            () = server => {}
-            () = signals.exit.notified() => {}
-        }
-        let clean = signals.shut_down.load(std::sync::atomic::Ordering::SeqCst);
-        if clean {
-            ServeOutcome::Clean
-        } else {
-            ServeOutcome::Unclean
-        }
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket, max_body).await
     });
     // The stdin reader blocks in a thread that would keep a normal runtime drop waiting.
     runtime.shutdown_background();
-    outcome
+    match ending {
+        transport::Ending::CleanExit => ServeOutcome::Clean,
+        transport::Ending::Unclean => ServeOutcome::Unclean,
+    }
 }
 
 #[cfg(test)]
