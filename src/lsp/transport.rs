@@ -7,18 +7,19 @@
 //! reports whether a successful `shutdown` came first, for the exit code.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tower::Service;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_lsp_server::ls_types::{MessageType, ShowMessageParams};
 use tower_lsp_server::{ClientSocket, ExitedError};
 
@@ -182,11 +183,22 @@ where
     if !ready(service).await {
         return false;
     }
+    let id = request.id().cloned();
     let mut handler = service.call(request);
     let outgoing = outgoing.clone();
     let shut_down = Arc::clone(shut_down);
-    let finish = move |result: Result<Option<Response>, ExitedError>| {
-        let Ok(Some(response)) = result else { return };
+    let finish = move |result: Handled| {
+        let response = match result {
+            Handled::Answered(Ok(Some(response))) => response,
+            Handled::Answered(_) => return,
+            // A handler that panics answers an error (requests only) and the session
+            // goes on; the panic's text is not logged (it could quote a value).
+            Handled::Panicked => {
+                tracing::error!("a handler failed; answered with an internal error");
+                let Some(id) = id else { return };
+                Response::from_error(id, Error::internal_error())
+            }
+        };
         // Only a `shutdown` that succeeded makes a later `exit` clean.
         if method == Method::Shutdown && response.is_ok() {
             shut_down.store(true, Ordering::SeqCst);
@@ -194,16 +206,32 @@ where
         send(&outgoing, &response);
     };
     if method == Method::Initialize {
-        finish(handler.await);
+        finish(run_to_end(handler).await);
         return true;
     }
     match poll_once(&mut handler).await {
         Some(result) => finish(result),
         None => {
-            tokio::spawn(async move { finish(handler.await) });
+            tokio::spawn(async move { finish(run_to_end(handler).await) });
         }
     }
     true
+}
+
+/// What became of a handler.
+enum Handled {
+    Answered(Result<Option<Response>, ExitedError>),
+    Panicked,
+}
+
+async fn run_to_end<F>(handler: F) -> Handled
+where
+    F: Future<Output = Result<Option<Response>, ExitedError>> + Unpin,
+{
+    match AssertUnwindSafe(handler).catch_unwind().await {
+        Ok(result) => Handled::Answered(result),
+        Err(_) => Handled::Panicked,
+    }
 }
 
 /// Waits until the service takes a request; `false` if it has exited. The service says
@@ -221,11 +249,18 @@ where
     }
 }
 
-/// Polls a future once: its result if it finished, else `None` (it keeps its state).
-async fn poll_once<F: Future + Unpin>(future: &mut F) -> Option<F::Output> {
-    std::future::poll_fn(|context: &mut Context<'_>| match Pin::new(&mut *future).poll(context) {
-        Poll::Ready(output) => Poll::Ready(Some(output)),
-        Poll::Pending => Poll::Ready(None),
+/// Polls a handler once: what became of it if it finished, else `None` (it keeps its
+/// state and is finished elsewhere).
+async fn poll_once<F>(handler: &mut F) -> Option<Handled>
+where
+    F: Future<Output = Result<Option<Response>, ExitedError>> + Unpin,
+{
+    std::future::poll_fn(|context: &mut Context<'_>| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *handler).poll(context))) {
+            Ok(Poll::Ready(result)) => Poll::Ready(Some(Handled::Answered(result))),
+            Ok(Poll::Pending) => Poll::Ready(None),
+            Err(_) => Poll::Ready(Some(Handled::Panicked)),
+        }
     })
     .await
 }
@@ -257,4 +292,67 @@ async fn write_all<O: AsyncWrite + Unpin>(mut output: O, mut queue: UnboundedRec
         }
     }
     let _ = output.flush().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use serde_json::{json, Value};
+    use tokio::io::AsyncReadExt;
+    use tower_lsp_server::LspService;
+
+    type Answer = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
+
+    /// A service whose `boom` handler panics on its first poll and `slow-boom` on a later one.
+    fn service(request: Request) -> Answer {
+        let id = request.id().cloned();
+        match request.method() {
+            "boom" => Box::pin(async { panic!("handler bug") }),
+            "slow-boom" => Box::pin(async {
+                tokio::task::yield_now().await;
+                panic!("handler bug")
+            }),
+            "shutdown" => Box::pin(async move { Ok(id.map(|id| Response::from_ok(id, Value::Null))) }),
+            _ => Box::pin(async { Ok(None) }),
+        }
+    }
+
+    fn frame(message: &Value) -> Vec<u8> {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_handler_answers_an_internal_error_and_the_session_goes_on() {
+        let mut input = Vec::new();
+        for message in [
+            json!({"jsonrpc": "2.0", "id": 1, "method": "boom"}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "slow-boom"}),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+        ] {
+            input.extend(frame(&message));
+        }
+        let (mut client, server_side) = tokio::io::duplex(1 << 16);
+        let (_, socket) = LspService::new(super::super::Backend::new);
+        let (output, mut from_server) = tokio::io::duplex(1 << 16);
+        let session = tokio::spawn(serve(server_side, output, tower::service_fn(service), socket, 1 << 20));
+        tokio::io::AsyncWriteExt::write_all(&mut client, &input).await.expect("written");
+        let mut received = String::new();
+        while ["\"id\":1", "\"id\":2", "\"id\":3"].iter().any(|id| !received.contains(id)) {
+            let mut chunk = [0u8; 4096];
+            let read = tokio::time::timeout(Duration::from_secs(10), from_server.read(&mut chunk))
+                .await
+                .expect("answers in time")
+                .expect("readable");
+            assert!(read > 0, "the server closed its output after:\n{received}");
+            received.push_str(&String::from_utf8_lossy(&chunk[..read]));
+        }
+        assert_eq!(received.matches("-32603").count(), 2, "{received}");
+        tokio::io::AsyncWriteExt::write_all(&mut client, &frame(&json!({"jsonrpc": "2.0", "method": "exit"})))
+            .await
+            .expect("written");
+        let ending = tokio::time::timeout(Duration::from_secs(10), session).await.expect("ends").expect("no panic");
+        assert_eq!(ending, Ending::CleanExit);
+    }
 }
