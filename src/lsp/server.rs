@@ -28,7 +28,7 @@ use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
 use crate::analysis::{Analysis, Environment};
 use crate::config::{self, CONFIG_FILE_NAME};
-use crate::text::PositionEncoding;
+use crate::text::{read_capped, PositionEncoding, ReadRefused, CONFIG_LIMIT};
 
 pub struct Backend {
     client: Client,
@@ -99,23 +99,24 @@ impl Backend {
         let configured = configured_file(&editor);
         let config_path = config_path(workspace.as_deref(), configured.as_deref());
         let mut read_problem = None;
-        let config_text = config_path.as_ref().and_then(|path| match std::fs::read(path) {
+        let config_text = config_path.as_ref().and_then(|path| match read_capped(path, CONFIG_LIMIT) {
             Ok(bytes) => Some(crate::text::decode(&bytes)),
-            Err(error) => {
-                // The default file is optional; a file the user named is not.
-                // Only the file name goes into the message, as for the data files: a
-                // full path can name a client or a patient.
+            Err(refused) => {
+                // The default file is optional (absent is fine); a file the user named
+                // is not, and neither is a default file that is there but unreadable
+                // (a FIFO, a giant). Only the file name goes into the message, as for
+                // the data files: a full path can name a client or a patient.
+                let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
+                let absent = matches!(&refused, ReadRefused::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
                 if configured.is_some() {
-                    let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
-                    read_problem =
-                        Some(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
+                    read_problem = Some(format!("configFile {name}: {refused}; using the editor's settings"));
+                } else if !absent {
+                    read_problem = Some(format!("{name}: {refused}; using the editor's settings"));
                 }
                 None
             }
         });
-        // Relative paths inside the file are relative to the file's own folder.
-        let folder = config_path.as_deref().and_then(Path::parent);
-        let file = folder.zip(config_text.as_deref());
+        let file = config_path.as_deref().zip(config_text.as_deref());
         let resolved = config::resolve(file, &editor);
         let (environment, mut messages) = Environment::load(resolved.settings);
         messages.extend(read_problem);
