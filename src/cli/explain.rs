@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::ExplainOptions;
 use super::{finish_output, EXIT_CLEAN, EXIT_USAGE};
-use crate::analysis::Environment;
+use crate::config::Environment;
 use crate::config::Settings;
 use crate::ide::code_docs;
 

@@ -26,9 +26,9 @@ use tower_lsp::{Client, LanguageServer};
 use super::code_actions::{self, ResolveData, Target};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
-use crate::analysis::{Analysis, Environment};
-use crate::config::{self, CONFIG_FILE_NAME};
-use crate::text::{read_capped, PositionEncoding, ReadRefused, CONFIG_LIMIT};
+use crate::analysis::{load_settings, Analysis};
+use crate::config::{ConfigFileChoice, Environment, SettingsSources, CONFIG_FILE_NAME};
+use crate::text::PositionEncoding;
 
 pub struct Backend {
     client: Client,
@@ -98,34 +98,28 @@ impl Backend {
         };
         let configured = configured_file(&editor);
         let config_path = config_path(workspace.as_deref(), configured.as_deref());
-        let mut read_problem = None;
-        let config_text = config_path.as_ref().and_then(|path| match read_capped(path, CONFIG_LIMIT) {
-            Ok(bytes) => Some(crate::text::decode(&bytes)),
-            Err(refused) => {
-                // The default file is optional (absent is fine); a file the user named
-                // is not, and neither is a default file that is there but unreadable
-                // (a FIFO, a giant). Only the file name goes into the message, as for
-                // the data files: a full path can name a client or a patient.
-                let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
-                let absent = matches!(&refused, ReadRefused::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
-                if configured.is_some() {
-                    read_problem = Some(format!("configFile {name}: {refused}; using the editor's settings"));
-                } else if !absent {
-                    read_problem = Some(format!("{name}: {refused}; using the editor's settings"));
-                }
-                None
-            }
+        let choice = config_path.clone().map(|path| match configured {
+            Some(_) => ConfigFileChoice::Named(path),
+            None => ConfigFileChoice::Default(path),
         });
-        let file = config_path.as_deref().zip(config_text.as_deref());
-        let resolved = config::resolve(file, &editor);
-        let (environment, mut messages) = Environment::load(resolved.settings);
-        messages.extend(read_problem);
-        messages.extend(resolved.editor_warnings);
-        lock(&self.state).environment = environment;
+        let loaded = load_settings(SettingsSources { config_file: choice, editor: &editor, hcpcs_file: None });
+        let mut messages = loaded.messages;
+        if let Some((path, error)) = &loaded.unreadable {
+            // Only the file name goes into the message, as for the data files: a full
+            // path can name a client or a patient.
+            // A default file that is there but unusable (a FIFO, a giant) is said too.
+            let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
+            let setting = if configured.is_some() { "configFile " } else { "" };
+            messages.push(format!("{setting}{name}: {error}; using the editor's settings"));
+        }
+        lock(&self.state).environment = loaded.environment;
+        let (config_text, problems) = match loaded.config_file {
+            Some((_, text, problems)) => (Some(text), problems),
+            None => (None, Vec::new()),
+        };
         let config_diagnostics = config_path.and_then(|path| Url::from_file_path(path).ok()).map(|uri| {
             let rope = Rope::from_str(config_text.as_deref().unwrap_or_default());
-            let diagnostics = resolved
-                .file_problems
+            let diagnostics = problems
                 .iter()
                 .map(|problem| Diagnostic {
                     range: convert::range(&rope, problem.span, encoding),
