@@ -2,7 +2,8 @@
 # Runs every fuzz target under fuzz/ for MINUTES minutes each (fractions allowed:
 # `scripts/fuzz.sh 0.5` is CI's 30 seconds a target). Needs a nightly toolchain;
 # installs cargo-fuzz from crates.io when it is missing. Seeds: fixtures/corpus,
-# fixtures/claims and every input that ever failed (fuzz/regressions/TARGET). A new
+# fixtures/claims, fixtures/charges and every input that ever failed
+# (fuzz/regressions/TARGET). A new
 # failure is copied to fuzz/regressions/TARGET/ (commit it) and the script fails.
 #
 #   scripts/fuzz.sh [MINUTES] [TARGET...]
@@ -40,7 +41,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$work" "$regressions" "fuzz/artifacts/$target"
     echo "== fuzz: $target for ${seconds}s"
     started=$(date +%s)
-    if cargo +nightly fuzz run "${build[@]}" "$target" "$work" fixtures/corpus fixtures/claims "$regressions" -- \
+    if cargo +nightly fuzz run "${build[@]}" "$target" "$work" fixtures/corpus fixtures/claims fixtures/charges "$regressions" -- \
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=32768 -print_final_stats=1 \
         >"fuzz/artifacts/$target/last-run.log" 2>&1; then
         echo "   $target: no finding in $(( $(date +%s) - started ))s ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "fuzz/artifacts/$target/last-run.log" | grep -o '[0-9]*$' || echo '?') runs)"

@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
     let analysis = Analysis::of_text(text.clone(), &environment);
     for diagnostic in &analysis.diagnostics {
         let span = diagnostic.span;
-        assert!(span.start <= span.end && span.end <= text.len(), "[{}] span {span:?} out of the text", diagnostic.rule);
+        assert!(
+            span.start <= span.end && span.end <= text.len(),
+            "[{}] span {span:?} out of the text",
+            diagnostic.rule
+        );
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "[{}] {span:?}", diagnostic.rule);
     }
     for offset in (0..=text.len() + 1).step_by(13) {
