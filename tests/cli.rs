@@ -332,15 +332,13 @@ fn fix_refuses_read_only_files_unless_forced_and_keeps_owner_and_mode() {
 fn config_with_a_utf8_bom_is_read_and_problems_name_the_file() {
     let claim = scratch("bom-config-claim.837", wrong_se01().as_bytes());
     let config = scratch("team-settings.json", "\u{feff}{\"rules\": {\"segment-count\": \"off\"}}".as_bytes());
-    let output =
-        claim_lsp(&["check", "--config", config.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
+    let output = claim_lsp(&["check", "--config", config.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("not valid JSON"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "segment-count is off: {}", stdout(&output));
 
     let broken = scratch("team-broken.json", b"{\"rules\": {,}}");
-    let output =
-        claim_lsp(&["check", "--config", broken.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
+    let output = claim_lsp(&["check", "--config", broken.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("team-broken.json is not valid JSON"), "{stderr}");
     assert!(!stderr.contains(".claim-lsp.json"), "{stderr}");
@@ -352,8 +350,7 @@ fn a_config_full_of_bad_keys_gives_a_short_summary() {
     let key = "k".repeat(10_000);
     let rules: Vec<String> = (0..90).map(|i| format!("\"{key}{i}\": \"off\"")).collect();
     let config = scratch("many-warnings.json", format!("{{\"rules\": {{{}}}}}", rules.join(",")).as_bytes());
-    let output =
-        claim_lsp(&["check", "--config", config.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
+    let output = claim_lsp(&["check", "--config", config.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.len() < 20_000, "{} bytes of warnings for a {} byte file", stderr.len(), key.len() * 90);
     assert!(stderr.contains("70 more problems in these settings are not shown"), "{stderr}");
