@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let mut fixes: Vec<_> = analysis
         .diagnostics
         .iter()
-        .flat_map(|diagnostic| claim_lsp::ide::fixes::fixes_for(&analysis.file, &environment, diagnostic))
+        .flat_map(|diagnostic| claim_lsp::ide::fixes::fixes_for(&analysis, &environment, diagnostic))
         .collect();
     for offset in (0..=text.len()).step_by(17) {
         fixes.extend(claim_lsp::ide::fixes::assists_at(&analysis, &environment, Span::new(offset, offset)));
