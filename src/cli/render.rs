@@ -1,5 +1,6 @@
 //! Output: rustc/ruff-style lines with a source excerpt, or JSON for tools.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use ropey::Rope;
@@ -17,7 +18,7 @@ pub(super) struct FileFindings {
 /// Longest stretch of a source line shown; 837 files often have no line breaks at all.
 const EXCERPT_WIDTH: usize = 100;
 
-pub(super) fn human(findings: &[FileFindings]) {
+pub(super) fn human(out: &mut impl Write, findings: &[FileFindings]) -> io::Result<()> {
     let mut counts = [0usize; 4];
     for finding in findings {
         let rope = Rope::from_str(finding.analysis.text());
@@ -25,7 +26,8 @@ pub(super) fn human(findings: &[FileFindings]) {
             counts[diagnostic.severity as usize] += 1;
             let start = line_column(&rope, diagnostic.span.start, PositionEncoding::Utf32);
             let end = line_column(&rope, diagnostic.span.end, PositionEncoding::Utf32);
-            println!(
+            writeln!(
+                out,
                 "{}:{}:{}: {}[{}] {}",
                 finding.path.display(),
                 start.line + 1,
@@ -33,7 +35,7 @@ pub(super) fn human(findings: &[FileFindings]) {
                 diagnostic.severity.as_str(),
                 diagnostic.rule,
                 diagnostic.message
-            );
+            )?;
             let line: String = rope
                 .get_line(start.line)
                 .map(|l| l.chars().filter(|c| *c != '\n' && *c != '\r').collect())
@@ -41,14 +43,15 @@ pub(super) fn human(findings: &[FileFindings]) {
             let underline_end = if end.line == start.line { end.column } else { line.chars().count() };
             let (excerpt, caret_at, caret_len) = excerpt(&line, start.column, underline_end.max(start.column + 1));
             let gutter = (start.line + 1).to_string();
-            println!("{:width$} |", "", width = gutter.len());
-            println!("{gutter} | {excerpt}");
-            println!("{:width$} | {}{}", "", " ".repeat(caret_at), "^".repeat(caret_len), width = gutter.len());
+            writeln!(out, "{:width$} |", "", width = gutter.len())?;
+            writeln!(out, "{gutter} | {excerpt}")?;
+            writeln!(out, "{:width$} | {}{}", "", " ".repeat(caret_at), "^".repeat(caret_len), width = gutter.len())?;
         }
     }
     let [errors, warnings, infos, hints] = counts;
     let files = findings.len();
-    println!(
+    writeln!(
+        out,
         "{} error{}, {} warning{}, {} info, {} hint{} in {files} file{}",
         errors,
         plural(errors),
@@ -58,7 +61,7 @@ pub(super) fn human(findings: &[FileFindings]) {
         hints,
         plural(hints),
         plural(files)
-    );
+    )
 }
 
 fn plural(count: usize) -> &'static str {
@@ -101,14 +104,14 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
 }
 
-pub(super) fn json(findings: &[FileFindings]) {
-    let mut out = Vec::new();
+pub(super) fn json(out: &mut impl Write, findings: &[FileFindings]) -> io::Result<()> {
+    let mut items = Vec::new();
     for finding in findings {
         let rope = Rope::from_str(finding.analysis.text());
         for diagnostic in &finding.analysis.diagnostics {
             let start = line_column(&rope, diagnostic.span.start, PositionEncoding::Utf32);
             let end = line_column(&rope, diagnostic.span.end, PositionEncoding::Utf32);
-            out.push(JsonDiagnostic {
+            items.push(JsonDiagnostic {
                 path: finding.path.display().to_string(),
                 line: start.line + 1,
                 column: start.column + 1,
@@ -120,10 +123,8 @@ pub(super) fn json(findings: &[FileFindings]) {
             });
         }
     }
-    match serde_json::to_string_pretty(&out) {
-        Ok(text) => println!("{text}"),
-        Err(error) => eprintln!("claim-lsp: cannot write JSON: {error}"),
-    }
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
 }
 
 #[cfg(test)]

@@ -107,8 +107,10 @@ impl Backend {
         if let Some((path, error)) = &loaded.unreadable {
             // Only the file name goes into the message, as for the data files: a full
             // path can name a client or a patient.
+            // A default file that is there but unusable (a FIFO, a giant) is said too.
             let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
-            messages.push(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
+            let setting = if configured.is_some() { "configFile " } else { "" };
+            messages.push(format!("{setting}{name}: {error}; using the editor's settings"));
         }
         lock(&self.state).environment = loaded.environment;
         let (config_text, problems) = match loaded.config_file {
