@@ -102,10 +102,11 @@ impl Backend {
         let config_text = config_path.as_ref().and_then(|path| match std::fs::read(path) {
             Ok(bytes) => Some(crate::text::decode(&bytes)),
             Err(error) => {
-                // The default file is optional; a file the user named is not.
+                // The default file is optional, also when a client sends its name as
+                // the setting's default (VS Code does); a file the user named is not.
                 // Only the file name goes into the message, as for the data files: a
                 // full path can name a client or a patient.
-                if configured.is_some() {
+                if configured.as_deref().is_some_and(|name| name != CONFIG_FILE_NAME) {
                     let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
                     read_problem =
                         Some(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
