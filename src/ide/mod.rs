@@ -1,4 +1,7 @@
 //! Editor features as plain data (markdown text, byte ranges); only `lsp` knows LSP types.
 
 pub mod code_docs;
+pub mod folding;
 pub mod hover;
+pub mod semantic_tokens;
+pub mod symbols;
