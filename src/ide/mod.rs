@@ -3,5 +3,6 @@
 pub mod code_docs;
 pub mod folding;
 pub mod hover;
+pub mod inlay_hints;
 pub mod semantic_tokens;
 pub mod symbols;
