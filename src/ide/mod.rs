@@ -2,7 +2,9 @@
 
 pub mod code_docs;
 pub mod folding;
+pub mod formatting;
 pub mod hover;
 pub mod inlay_hints;
+pub mod navigation;
 pub mod semantic_tokens;
 pub mod symbols;
