@@ -193,6 +193,11 @@ impl CodeTable {
         self.order.iter().filter_map(|code| self.procedures.get(code))
     }
 
+    /// Level II modifiers, in no particular order.
+    pub fn modifiers(&self) -> impl Iterator<Item = &HcpcsModifier> {
+        self.modifiers.values()
+    }
+
     pub fn successors(&self) -> impl Iterator<Item = &Successor> {
         self.successors.values()
     }
@@ -271,6 +276,11 @@ pub struct CptModifier {
 }
 
 pub fn cpt_modifier(code: &str) -> Option<&'static CptModifier> {
+    cpt_modifiers().iter().find(|modifier| modifier.code == code.trim())
+}
+
+/// Every Level I modifier we describe, in file order.
+pub fn cpt_modifiers() -> &'static [CptModifier] {
     static MODIFIERS: OnceLock<Vec<CptModifier>> = OnceLock::new();
     MODIFIERS
         .get_or_init(|| {
@@ -284,8 +294,6 @@ pub fn cpt_modifier(code: &str) -> Option<&'static CptModifier> {
                 })
                 .collect()
         })
-        .iter()
-        .find(|modifier| modifier.code == code.trim())
 }
 
 /// Billing notes for a code (`data/notes/<CODE>.md`): modifiers, documentation, denials,

@@ -1,6 +1,7 @@
 //! Editor features as plain data (markdown text, byte ranges); only `lsp` knows LSP types.
 
 pub mod code_docs;
+pub mod completion;
 pub mod folding;
 pub mod formatting;
 pub mod hover;
