@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use claim_lsp::analysis::Environment;
+use claim_lsp::config::Environment;
 use claim_lsp::model::ClaimFile;
 use claim_lsp::rules::{Report, RuleContext, ALL};
 
@@ -24,7 +24,7 @@ fn main() {
     for rule in ALL.iter() {
         let mut out = Vec::new();
         let started = Instant::now();
-        let mut report = Report::new(rule.id, rule.default_severity, &mut out);
+        let mut report = Report::new(rule, &environment.settings, &mut out);
         (rule.check)(&context, &mut report);
         timings.push((started.elapsed().as_secs_f64() * 1e3, rule.id, out.len()));
     }

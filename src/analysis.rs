@@ -1,12 +1,11 @@
 //! One analysis of one text: the parsed file, every rule's findings, and a rope of the
 //! same text for position conversion. The CLI and the server both go through here.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use ropey::Rope;
 
-use crate::codes::CodeTable;
-use crate::config::{MueTable, Settings};
+use crate::config::{self, Environment, LoadedSettings, SettingsSources};
 use crate::diagnostic::Diagnostic;
 use crate::model::ClaimFile;
 use crate::rules::{self, Rule};
@@ -18,67 +17,10 @@ pub struct Analysis {
     rope: OnceLock<Rope>,
 }
 
-/// What every analysis needs besides the text: settings and the data files they name.
-#[derive(Clone, Default)]
-pub struct Environment {
-    pub settings: Settings,
-    /// A user's newer HCPCS file; `None` uses the built-in 2026 table.
-    pub code_file: Option<Arc<CodeTable>>,
-    /// A user's CMS MUE table; `None` means no MUE limits are known.
-    pub mue: Option<Arc<MueTable>>,
-}
-
-impl Environment {
-    /// Loads the files the settings name. A file that cannot be read or parsed gives a
-    /// message and leaves the built-in table (or no MUE limits) in place.
-    pub fn load(settings: Settings) -> (Environment, Vec<String>) {
-        let mut messages = Vec::new();
-        let code_file = settings.hcpcs_file.as_deref().and_then(|path| {
-            let name = file_name(path);
-            match std::fs::read(path) {
-                Ok(bytes) => match CodeTable::from_anweb(&crate::text::decode(&bytes)) {
-                    Ok(table) => Some(Arc::new(table)),
-                    Err(error) => {
-                        messages
-                            .push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
-                        None
-                    }
-                },
-                Err(error) => {
-                    messages.push(format!(
-                        "codeTables.hcpcsFile {name}: cannot read ({error}); using the built-in HCPCS 2026 table"
-                    ));
-                    None
-                }
-            }
-        });
-        let mue = settings.mue_file.as_deref().and_then(|path| {
-            let name = file_name(path);
-            match std::fs::read(path) {
-                Ok(bytes) => match MueTable::from_csv(&crate::text::decode(&bytes)) {
-                    Ok(table) => Some(Arc::new(table)),
-                    Err(error) => {
-                        messages.push(format!("mueFile {name}: {error}; MUE limits are not checked"));
-                        None
-                    }
-                },
-                Err(error) => {
-                    messages.push(format!("mueFile {name}: cannot read ({error}); MUE limits are not checked"));
-                    None
-                }
-            }
-        });
-        (Environment { settings, code_file, mue }, messages)
-    }
-
-    pub fn codes(&self) -> &CodeTable {
-        self.code_file.as_deref().unwrap_or_else(|| crate::codes::builtin())
-    }
-}
-
-/// Only the file name goes into messages: full paths can name patients or clients.
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(|| "(file)".to_string(), |n| n.to_string_lossy().into_owned())
+/// Loads settings for the server and the CLI alike (see [`config::load`]), checking the
+/// rule ids they name against the rules.
+pub fn load_settings(sources: SettingsSources<'_>) -> LoadedSettings {
+    config::load(sources, rules::scope_of)
 }
 
 impl Analysis {
@@ -98,7 +40,7 @@ impl Analysis {
         // A large file: the rules that read only the syntax tree run on a second core
         // while this one builds the claim structure; then the rest run on both.
         let (tree_rules, model_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            rules::ALL.iter().copied().partition(|rule| rules::reads_tree_only(rule));
+            rules::ALL.iter().copied().partition(|rule| rule.reads_tree_only);
         let mut file = ClaimFile::unstructured(text);
         let (structure, mut diagnostics) = std::thread::scope(|scope| {
             let early = scope.spawn(|| rules::check_on_this_thread(&file, environment, &tree_rules));

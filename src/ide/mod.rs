@@ -2,6 +2,8 @@
 
 pub mod code_docs;
 pub mod completion;
+mod fix_all;
+pub mod fixes;
 pub mod folding;
 pub mod formatting;
 pub mod hover;
@@ -9,3 +11,5 @@ pub mod inlay_hints;
 pub mod navigation;
 pub mod semantic_tokens;
 pub mod symbols;
+
+pub use fix_all::{fix_all, FixAll};

@@ -2,11 +2,13 @@
 //! views over the syntax tree. Nothing is copied out of the text: every view holds
 //! segment indices, and values are read from the text on demand.
 
+mod billed_line;
 mod build;
 mod claim;
 mod envelope;
 mod service_line;
 
+pub use billed_line::{BilledLine, LineModifier, LineModifiers};
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
@@ -89,6 +91,13 @@ impl ClaimFile {
 
     pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {
         self.interchanges.iter().flat_map(|i| &i.groups).flat_map(|g| &g.transactions)
+    }
+
+    /// Every billed line of the file, in order.
+    pub fn billed_lines(&self) -> impl Iterator<Item = BilledLine<'_>> {
+        self.claims().flat_map(move |(transaction, claim)| {
+            claim.lines.iter().filter_map(move |line| BilledLine::of(self, transaction, claim, line))
+        })
     }
 
     pub fn claims(&self) -> impl Iterator<Item = (&Transaction, &Claim)> {

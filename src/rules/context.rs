@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::analysis::Environment;
-use crate::calendar::CalendarDate;
+use super::Rule;
 use crate::codes::{CodeTable, HcpcsCode};
-use crate::config::{MueTable, PayerPolicy, RuleLevel, Settings};
+use crate::config::Environment;
+use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
-use crate::rules::modifiers::ModifiedLine;
+use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
 use crate::syntax::{SegmentIndex, Span};
 
 pub struct RuleContext<'a> {
@@ -21,20 +20,15 @@ pub struct RuleContext<'a> {
     /// The policy of every claim, by its CLM segment index, in file order; computed
     /// once because every drug-line rule asks for it on every claim.
     policies: OnceLock<Vec<(SegmentIndex, Arc<PayerPolicy>)>>,
-    /// Every claim's lines with their modifiers, read once for all modifier rules.
-    modified: OnceLock<Vec<(SegmentIndex, Vec<ModifiedLine<'a>>)>>,
     /// Every billed service line with its code's table entry, read once for all
     /// drug-line rules.
     lines: OnceLock<Vec<LineFacts<'a>>>,
 }
 
-/// A service line that has an SV1 or SV2, with what every drug-line rule asks first,
-/// kept small and side by side: every drug-line rule passes over every line.
+/// A billed line with what every drug-line and modifier rule asks first, kept side by
+/// side: every such rule passes over every line. Reads as its [`BilledLine`].
 pub struct LineFacts<'a> {
-    pub transaction: &'a Transaction,
-    pub claim: &'a Claim,
-    pub line: &'a ServiceLine,
-    pub procedure: &'a Procedure,
+    pub billed: BilledLine<'a>,
     /// The code and its span when the composite's qualifier is `HC`.
     pub hcpcs: Option<(&'a str, Span)>,
     /// The table's entry for that code.
@@ -43,7 +37,14 @@ pub struct LineFacts<'a> {
     pub units: Option<Decimal>,
     /// Whether a 2410 loop gives an NDC.
     pub has_ndc: bool,
-    pub date_of_service: Option<CalendarDate>,
+}
+
+impl<'a> std::ops::Deref for LineFacts<'a> {
+    type Target = BilledLine<'a>;
+
+    fn deref(&self) -> &BilledLine<'a> {
+        &self.billed
+    }
 }
 
 impl<'a> RuleContext<'a> {
@@ -54,7 +55,6 @@ impl<'a> RuleContext<'a> {
             codes: environment.codes(),
             mue: environment.mue.as_deref(),
             policies: OnceLock::new(),
-            modified: OnceLock::new(),
             lines: OnceLock::new(),
         }
     }
@@ -84,29 +84,16 @@ impl<'a> RuleContext<'a> {
         let file = self.file;
         let codes = self.codes;
         self.lines.get_or_init(|| {
-            file.claims()
-                .flat_map(|(transaction, claim)| {
-                    claim.lines.iter().filter_map(move |line| {
-                        let procedure = line.procedure(file)?;
-                        let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-                        let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
-                        let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
-                        let units =
-                            Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
-                        let has_ndc = line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
-                        let date_of_service = line.date_of_service(file, claim);
-                        Some(LineFacts {
-                            transaction,
-                            claim,
-                            line,
-                            procedure,
-                            hcpcs,
-                            record,
-                            units,
-                            has_ndc,
-                            date_of_service,
-                        })
-                    })
+            file.billed_lines()
+                .map(|billed| {
+                    let procedure = billed.procedure;
+                    let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
+                    let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
+                    let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
+                    let units =
+                        Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
+                    let has_ndc = billed.line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
+                    LineFacts { billed, hcpcs, record, units, has_ndc }
                 })
                 .collect()
         })
@@ -118,30 +105,6 @@ impl<'a> RuleContext<'a> {
         let start = lines.partition_point(|line| line.claim.clm < claim.clm);
         let end = lines.partition_point(|line| line.claim.clm <= claim.clm);
         lines.get(start..end).unwrap_or(&[])
-    }
-
-    /// Reads every claim's modifier lines now (on a thread of the caller's choosing).
-    pub fn prepare_modifier_lines(&self) {
-        self.all_modified_lines();
-    }
-
-    fn all_modified_lines(&self) -> &[(SegmentIndex, Vec<ModifiedLine<'a>>)] {
-        let file = self.file;
-        self.modified.get_or_init(|| {
-            file.claims()
-                .map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim)))
-                .collect()
-        })
-    }
-
-    /// A claim's service lines with their modifiers (see `rules::modifiers`).
-    pub fn modified_lines(&self, claim: &Claim) -> &[ModifiedLine<'a>] {
-        let all = self.all_modified_lines();
-        let index = all.partition_point(|(clm, _)| *clm < claim.clm);
-        match all.get(index) {
-            Some((clm, lines)) if *clm == claim.clm => lines,
-            _ => &[],
-        }
     }
 
     /// The payer policy for a claim, from its SBR09 payer class and 2010BB payer id.
@@ -158,30 +121,35 @@ impl<'a> RuleContext<'a> {
     }
 }
 
-/// Collects one rule's findings with its id and effective severity.
+/// Collects one rule's findings with its id and the severity [`super::severity`] gives.
 pub struct Report<'a> {
-    rule: &'static str,
-    severity: Severity,
+    rule: &'static Rule,
+    settings: &'a Settings,
+    /// The severity of a finding no claim owns (decided once).
+    file_severity: Option<Severity>,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Report<'a> {
-    pub fn new(rule: &'static str, severity: Severity, out: &'a mut Vec<Diagnostic>) -> Self {
-        Self { rule, severity, out }
+    pub fn new(rule: &'static Rule, settings: &'a Settings, out: &'a mut Vec<Diagnostic>) -> Self {
+        Self { rule, settings, file_severity: super::severity(rule, settings, None), out }
     }
 
+    /// Reports a finding of a file- or transaction-level rule.
     pub fn add(&mut self, span: Span, message: impl Into<String>) {
-        self.out.push(Diagnostic { rule: self.rule, severity: self.severity, span, message: message.into() });
+        if let Some(severity) = self.file_severity {
+            self.push(severity, span, message.into());
+        }
     }
 
-    /// Reports under a claim's payer policy: the payer's level for this rule wins over
-    /// the global one, and `off` drops the finding.
+    /// Reports a finding on a claim under its payer policy; the rule may be off there.
     pub fn add_for(&mut self, policy: &PayerPolicy, span: Span, message: impl Into<String>) {
-        let severity = match policy.rules.get(self.rule) {
-            Some(RuleLevel::Off) => return,
-            Some(RuleLevel::On(severity)) => *severity,
-            None => self.severity,
-        };
-        self.out.push(Diagnostic { rule: self.rule, severity, span, message: message.into() });
+        if let Some(severity) = super::severity(self.rule, self.settings, Some(policy)) {
+            self.push(severity, span, message.into());
+        }
+    }
+
+    fn push(&mut self, severity: Severity, span: Span, message: String) {
+        self.out.push(Diagnostic { rule: self.rule.id, severity, span, message });
     }
 }

@@ -10,8 +10,8 @@ use super::billed_lines;
 use crate::codes::CodeStatus;
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{Edit, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "code-not-effective",
@@ -19,6 +19,9 @@ pub static RULE: Rule = Rule {
     summary: "The code is not valid on the line's date of service",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

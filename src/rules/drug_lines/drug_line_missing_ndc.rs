@@ -9,7 +9,7 @@
 
 use super::billed_lines;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "drug-line-missing-ndc",
@@ -17,6 +17,9 @@ pub static RULE: Rule = Rule {
     summary: "A drug line without a 2410 NDC loop for a payer that requires NDCs",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

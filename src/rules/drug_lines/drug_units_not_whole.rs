@@ -8,8 +8,8 @@
 use super::{billed_lines, dose};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{Edit, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "drug-units-not-whole",
@@ -17,6 +17,9 @@ pub static RULE: Rule = Rule {
     summary: "A drug line bills a fraction of a billing unit",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -10,11 +10,12 @@
 //! the administered lines' units × unit size hold both the administered and the
 //! discarded amount, the JW line is wrong. Source: 837P/837I guides, loop 2410 CTP.
 
-use super::{billed_lines, dose, BilledLine};
+use super::{billed_lines, dose};
 use crate::codes::Quantity;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::LineFacts;
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-below-billing-unit",
@@ -22,11 +23,14 @@ pub static RULE: Rule = Rule {
     summary: "A JW line's discarded amount is already covered by rounding up the administered line",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 /// The administered lines' total units and total mass, when every one of them has a
 /// whole unit count and a single mass NDC quantity.
-fn administered(file: &ClaimFile, lines: &[&BilledLine<'_>]) -> Option<(u64, Quantity)> {
+fn administered(file: &ClaimFile, lines: &[&LineFacts<'_>]) -> Option<(u64, Quantity)> {
     let mut units = 0u64;
     let mut masses = Vec::new();
     for line in lines {
@@ -44,7 +48,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let Some(discarded) = dose::line_mass(file, &wastage_line.line.drugs) else { continue };
         let date = wastage_line.line.date_of_service(file, wastage_line.claim);
         // Only the same claim's lines can be the administered ones.
-        let given: Vec<&BilledLine<'_>> = context
+        let given: Vec<&LineFacts<'_>> = context
             .claim_lines(wastage_line.claim)
             .iter()
             .filter(|line| {

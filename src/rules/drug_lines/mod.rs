@@ -32,16 +32,12 @@ use crate::model::{ClaimFile, ElementPosition};
 use crate::rules::{LineFacts, RuleContext};
 use crate::syntax::Span;
 
-/// A service line with its procedure and code entry, the unit every drug-line rule
-/// starts from; read once per check by the rule context.
-type BilledLine<'f> = LineFacts<'f>;
-
 /// Every service line of the file that has an `SV1` or `SV2`.
-fn billed_lines<'c, 'f>(context: &'c RuleContext<'f>) -> impl Iterator<Item = &'c BilledLine<'f>> {
+fn billed_lines<'c, 'f>(context: &'c RuleContext<'f>) -> impl Iterator<Item = &'c LineFacts<'f>> {
     context.lines().iter()
 }
 
-impl BilledLine<'_> {
+impl LineFacts<'_> {
     /// The HCPCS/CPT code when the composite's qualifier is `HC`; other qualifiers (HIPPS,
     /// ABC codes, jurisdiction codes) and revenue-code-only 837I lines have none.
     fn hcpcs(&self, _file: &ClaimFile) -> Option<(&str, Span)> {

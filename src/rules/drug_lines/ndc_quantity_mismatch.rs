@@ -12,7 +12,7 @@
 use super::{billed_lines, dose};
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "ndc-quantity-mismatch",
@@ -20,6 +20,9 @@ pub static RULE: Rule = Rule {
     summary: "The 2410 CTP quantity converts to a different number of units than SV104/SV205",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -9,7 +9,7 @@
 use super::billed_lines;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SegmentIndex;
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,9 @@ pub static RULE: Rule = Rule {
     summary: "A code the payer's policy lists for prior authorization, on a claim without REF*G1",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn has_number(file: &ClaimFile, reference: Option<SegmentIndex>) -> bool {

@@ -7,7 +7,7 @@
 use super::billed_lines;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-invalid",
@@ -15,6 +15,9 @@ pub static RULE: Rule = Rule {
     summary: "The line's unit count (SV104/SV205) is missing, zero, negative or not a number",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -9,12 +9,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{billed_lines, BilledLine};
+use super::billed_lines;
 use crate::calendar::CalendarDate;
 use crate::config::MueAdjudication;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::LineFacts;
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-over-limit",
@@ -22,6 +23,9 @@ pub static RULE: Rule = Rule {
     summary: "Units exceed a configured unit limit or an MUE from the user's MUE table",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn units_word(units: Decimal) -> &'static str {
@@ -35,7 +39,7 @@ fn units_word(units: Decimal) -> &'static str {
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     // Units per claim, code and date of service, for MUEs applied per date of service.
-    let mut per_date: BTreeMap<(usize, String, CalendarDate), (Vec<&BilledLine<'_>>, Decimal)> = BTreeMap::new();
+    let mut per_date: BTreeMap<(usize, String, CalendarDate), (Vec<&LineFacts<'_>>, Decimal)> = BTreeMap::new();
     for line in billed_lines(context) {
         let Some((code, _)) = line.hcpcs(file) else { continue };
         let Some(units) = line.units(file) else { continue };

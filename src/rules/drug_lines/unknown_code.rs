@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use super::billed_lines;
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-code",
@@ -20,6 +20,9 @@ pub static RULE: Rule = Rule {
     summary: "The procedure code is not a HCPCS Level II code in the CMS file nor shaped like a CPT code",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -11,11 +11,13 @@
 //! Source: CMS MLN "JW and JZ modifier policy" FAQ; Medicare Claims Processing Manual
 //! (Pub. 100-04) ch. 17 §40.
 
-use super::{ModifiedLine, NO_WASTAGE, WASTAGE};
+use super::{NO_WASTAGE, WASTAGE};
+use crate::config::PayerPolicy;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{wastage_line, Fix, FixContext, LineAt};
-use crate::model::{Claim, ClaimFile, TransactionKind};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{wastage_line, Fix, FixContext};
+use crate::model::{BilledLine, Claim, ClaimFile, TransactionKind};
+use crate::rules::LineFacts;
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "missing-jw-jz",
@@ -23,7 +25,16 @@ pub static RULE: Rule = Rule {
     summary: "A separately payable single-dose drug line has neither JW nor JZ",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: Some(warning_where_required),
 };
+
+/// A payer that requires JW/JZ (Medicare Part B through the built-in policy) rejects or
+/// returns a line without them: a warning there, a hint elsewhere.
+fn warning_where_required(policy: &PayerPolicy) -> Option<Severity> {
+    (policy.wastage_modifiers_required == Some(true)).then_some(Severity::Warning)
+}
 
 /// CMS pricing indicator for drugs paid separately (ASP-based).
 const SEPARATELY_PAYABLE_DRUG: &str = "51";
@@ -35,7 +46,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         if policy.wastage_modifiers_required == Some(false) || is_fqhc_or_rhc_claim(file, claim, transaction.kind) {
             continue;
         }
-        let lines = context.modified_lines(claim);
+        let lines = context.claim_lines(claim);
         for line in lines {
             if line.has(WASTAGE) || line.has(NO_WASTAGE) || policy.multi_dose_codes.contains(line.code) {
                 continue;
@@ -75,7 +86,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 /// The same repairs on any drug line with neither JW nor JZ, for payers that do not
 /// require the modifiers (no finding there to hang them on).
-pub(crate) fn assists(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut Vec<Fix>) {
+pub(crate) fn assists(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &mut Vec<Fix>) {
     let file = context.file;
     let procedure = line.procedure;
     let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
@@ -85,12 +96,12 @@ pub(crate) fn assists(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut V
     }
 }
 
-fn offer(context: &FixContext<'_>, line: &LineAt<'_>, fixes: &mut Vec<Fix>) {
+fn offer(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &mut Vec<Fix>) {
     fixes.extend(wastage_line::add(context, line, false));
     fixes.extend(wastage_line::add_no_wastage_modifier(context, line));
 }
 
-fn has_wastage_line(line: &ModifiedLine<'_>, lines: &[ModifiedLine<'_>]) -> bool {
+fn has_wastage_line(line: &LineFacts<'_>, lines: &[LineFacts<'_>]) -> bool {
     lines.iter().any(|other| other.same_code_and_date(line) && other.has(WASTAGE))
 }
 
@@ -105,7 +116,7 @@ fn is_fqhc_or_rhc_claim(file: &ClaimFile, claim: &Claim, kind: TransactionKind) 
 }
 
 /// 837P SV105, the line's own place of service, when it says FQHC or RHC.
-fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &ModifiedLine<'_>) -> bool {
+fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &LineFacts<'_>) -> bool {
     line.procedure.segment_id == "SV1" && line.line.service.is_some_and(|sv1| matches!(file.value(sv1, 5), "50" | "72"))
 }
 
@@ -113,7 +124,7 @@ fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &ModifiedLine<'_>) -> bool {
 mod tests {
     use serde_json::json;
 
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::config::Settings;
     use crate::diagnostic::Severity;
     use crate::rules::modifiers::testing::{claim, findings};
@@ -121,7 +132,7 @@ mod tests {
     const RULE: &str = "missing-jw-jz";
 
     fn environment(settings: serde_json::Value) -> Environment {
-        let (settings, warnings) = Settings::from_json(&settings, None);
+        let (settings, warnings) = Settings::from_json(&settings, None, crate::rules::scope_of);
         assert!(warnings.is_empty(), "{warnings:?}");
         Environment { settings, ..Environment::default() }
     }

@@ -9,8 +9,8 @@
 
 use crate::codes::CodeStatus;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{Edit, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-not-effective",
@@ -18,13 +18,16 @@ pub static RULE: Rule = Rule {
     summary: "A modifier was discontinued before, or added after, the date of service",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+        for line in context.claim_lines(claim) {
             let Some(date) = line.date_of_service else { continue };
             for modifier in line.modifiers.iter() {
                 let Some(record) = context.codes.modifier(modifier.text) else { continue };
@@ -68,7 +71,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

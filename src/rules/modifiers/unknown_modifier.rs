@@ -11,7 +11,7 @@
 
 use crate::codes;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-modifier",
@@ -19,6 +19,9 @@ pub static RULE: Rule = Rule {
     summary: "A modifier is neither in the CMS HCPCS modifier table nor a known CPT modifier",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads_tree_only: false,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -28,7 +31,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     };
     for (transaction, claim) in file.claims() {
         let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+        for line in context.claim_lines(claim) {
             for modifier in line.modifiers.iter().filter(|m| !known(m.text)) {
                 let upper = modifier.text.to_ascii_uppercase();
                 let hint = if upper != modifier.text && known(&upper) {
@@ -59,7 +62,7 @@ fn is_ambulance_trip(code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

@@ -10,9 +10,10 @@
 //! following LX are renumbered, SE01 and CLM02 updated.
 
 use super::layout::{gap_before, rewritten};
-use super::{modifiers, settle, Edit, Fix, FixContext, LineAt};
+use super::{modifiers, settle, Edit, Fix, FixContext};
+use crate::codes::{NO_WASTAGE, WASTAGE};
 use crate::decimal::Decimal;
-use crate::rules::modifiers::WASTAGE;
+use crate::model::BilledLine;
 
 /// Decimals a scaled NDC quantity is written with at most (CTP04 is type R).
 const NDC_QUANTITY_SCALE: u32 = 3;
@@ -23,7 +24,7 @@ const NON_COVERED_CHARGE: usize = 7;
 
 /// "Add JW wastage line" for the line, or `None` when the line cannot be copied
 /// (no readable units or charge, all four modifier slots taken, a segment cut off).
-pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option<Fix> {
+pub fn add(context: &FixContext<'_>, at: &BilledLine<'_>, preferred: bool) -> Option<Fix> {
     let file = context.file;
     let procedure = at.procedure;
     let units = Decimal::parse(procedure.quantity?.text(&file.text)).filter(|u| !u.is_zero() && !u.is_negative())?;
@@ -98,17 +99,19 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
 }
 
 /// "Add JZ modifier": nothing of the single-dose container was discarded.
-pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &LineAt<'_>) -> Option<Fix> {
+pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &BilledLine<'_>) -> Option<Fix> {
     let file = context.file;
-    let edit = modifiers::add(file, at.service, at.procedure, crate::rules::modifiers::NO_WASTAGE)?;
+    let edit = modifiers::add(file, at.service, at.procedure, NO_WASTAGE)?;
     let code = at.procedure.code_text(file);
     context.fix(format!("Add JZ modifier to {code}: nothing was discarded"), vec![edit], false, false)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::{Analysis, Environment};
-    use crate::fix::{assists_at, edit, fixes_for};
+    use crate::analysis::Analysis;
+    use crate::config::Environment;
+    use crate::edit;
+    use crate::ide::fixes::{assists_at, fixes_for};
     use crate::rules::modifiers::testing::claim;
 
     /// The fixes offered for the missing-jw-jz finding of a one-line Medicare claim.

@@ -99,13 +99,13 @@ pub fn removals_of_pair(context: &FixContext<'_>, at: Span, pair: &[&str], fixes
 #[cfg(test)]
 mod tests {
     use super::{add, remove};
-    use crate::fix::edit::apply;
+    use crate::edit::apply;
     use crate::model::ClaimFile;
 
     /// Applies `change` to the SV1 of a one-line claim and returns the new SV101.
     fn composite_after(
         sv101: &str,
-        change: impl Fn(&ClaimFile, usize, &crate::model::Procedure) -> Option<crate::fix::Edit>,
+        change: impl Fn(&ClaimFile, usize, &crate::model::Procedure) -> Option<crate::edit::Edit>,
     ) -> Option<String> {
         let text = crate::rules::modifiers::testing::claim("MB", &[(&format!("SV1*{sv101}*40*UN*4***1"), "20260115")]);
         let file = ClaimFile::parse(text);

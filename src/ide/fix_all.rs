@@ -6,9 +6,10 @@
 //! SE01), so rounds go on until a check finds nothing safe to fix: running fix-all on
 //! its own output changes nothing.
 
-use super::edit::{self, Edit};
-use super::safe_fixes_for;
-use crate::analysis::{Analysis, Environment};
+use super::fixes::safe_fixes_for;
+use crate::analysis::Analysis;
+use crate::config::Environment;
+use crate::edit::{self, Edit};
 
 /// Rounds after which fix-all stops even if fixes keep coming (they should not: every
 /// safe fix removes its finding).

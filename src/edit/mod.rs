@@ -1,0 +1,107 @@
+//! The vocabulary of changes: byte edits, a fix (titled edits a rule offers for its
+//! finding), what a fix function reads, and the builders rules repair with — modifiers,
+//! the JW wastage line, and the control totals (SE01, LX01, CLM02) a change must keep true.
+//!
+//! Each rule that can repair its finding has a `fix` function beside its `check` (see
+//! `rules::Rule::fix`); `ide::fixes` asks for them on request — for the diagnostics under
+//! the editor's cursor, or for a whole file — never while checking, so a clean 10 MB batch
+//! pays nothing for them.
+//!
+//! The building blocks here keep the user's bytes: the file's own delimiters, its line
+//! breaks and indentation (new segments copy the gaps of the segments they copy), and
+//! edits trimmed to the bytes that change. A fix that adds or removes segments or
+//! charges is [`settle`]d: SE01, LX01 and CLM02 that were right before stay right.
+
+mod byte_edit;
+mod layout;
+pub mod modifiers;
+mod settle;
+pub mod totals;
+pub mod wastage_line;
+
+pub use byte_edit::{apply, compose, normalized, trimmed, Edit};
+pub use settle::settle;
+
+use crate::codes::CodeTable;
+use crate::config::Environment;
+use crate::diagnostic::Diagnostic;
+use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
+use crate::syntax::SegmentIndex;
+
+/// One way to repair a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the editor lists; starts with the words users learn ("Add JW wastage line").
+    pub title: String,
+    /// Edits on the analysed text, sorted and not overlapping.
+    pub edits: Vec<Edit>,
+    /// The one clearly right repair (the editor may apply it on a single key).
+    pub preferred: bool,
+    /// Applied by "fix all": the repair has one right answer and needs no fact the file
+    /// does not state (a count, a total, a rounding rule), never a clinical choice.
+    pub safe: bool,
+}
+
+/// A rule's fix function: reads the finding and pushes the fixes it can offer.
+pub type FixFn = fn(&FixContext<'_>, &Diagnostic, &mut Vec<Fix>);
+
+/// What a fix function reads.
+pub struct FixContext<'a> {
+    pub file: &'a ClaimFile,
+    pub environment: &'a Environment,
+    /// Fix-all asks only for safe fixes: a rule whose fixes are all choices (and may be
+    /// costly, like the JW line's re-read of the file) can return at once.
+    pub only_safe: bool,
+    /// Only the titles are wanted now (the editor resolves the chosen fix's edits
+    /// later): costly steps such as settling totals may be skipped.
+    pub titles_only: bool,
+}
+
+impl<'a> FixContext<'a> {
+    pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
+        Self { file, environment, only_safe: false, titles_only: false }
+    }
+
+    pub fn codes(&self) -> &'a CodeTable {
+        self.environment.codes()
+    }
+
+    /// The segment holding byte `offset`.
+    pub fn segment_at(&self, offset: usize) -> Option<SegmentIndex> {
+        self.file.tree.segment_at(offset)
+    }
+
+    /// The transaction holding byte `offset`, from ST through SE.
+    pub fn transaction_at(&self, offset: usize) -> Option<&'a Transaction> {
+        let segment = self.segment_at(offset)?;
+        // The model's `segments` stop before SE.
+        self.file
+            .transactions()
+            .find(|transaction| transaction.segments.contains(&segment) || transaction.se == Some(segment))
+    }
+
+    /// The claim (CLM through its last line) holding byte `offset`, with its transaction.
+    pub fn claim_at(&self, offset: usize) -> Option<(&'a Transaction, &'a Claim)> {
+        let segment = self.segment_at(offset)?;
+        let transaction = self.file.transactions().find(|transaction| transaction.segments.contains(&segment))?;
+        Some((transaction, transaction.claims.iter().find(|claim| claim.segments.contains(&segment))?))
+    }
+
+    /// The billed service line (one with SV1 or SV2) holding byte `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<BilledLine<'a>> {
+        let segment = self.segment_at(offset)?;
+        let (transaction, claim) = self.claim_at(offset)?;
+        let line = claim.lines.iter().find(|line| line.segments.contains(&segment))?;
+        BilledLine::of(self.file, transaction, claim, line)
+    }
+
+    /// A fix whose edits are trimmed to the bytes that change; `None` when nothing does.
+    pub fn fix(&self, title: impl Into<String>, edits: Vec<Edit>, preferred: bool, safe: bool) -> Option<Fix> {
+        if self.only_safe && !safe {
+            return None;
+        }
+        let edits: Vec<Edit> = edits.into_iter().filter_map(|edit| trimmed(&self.file.text, edit)).collect();
+        let edits = normalized(&self.file.text, edits)?;
+        (!edits.is_empty()).then(|| Fix { title: title.into(), edits, preferred, safe })
+    }
+}
