@@ -2,6 +2,7 @@
 //! between segments change (line breaks, indentation); every element byte stays, and the
 //! file's own line-ending style is kept.
 
+use crate::edit::Edit;
 use crate::model::ClaimFile;
 use crate::syntax::Span;
 
@@ -24,13 +25,6 @@ impl FormatStyle {
     }
 }
 
-/// A replacement of the bytes at `span`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub span: Span,
-    pub new_text: String,
-}
-
 /// More gaps than this become one edit over the changed stretch: a one-line batch of
 /// 10,000 claims has 250,000 gaps, and as many edits would be megabytes of JSON.
 const MAX_SEPARATE_EDITS: usize = 2_000;
@@ -38,7 +32,7 @@ const MAX_SEPARATE_EDITS: usize = 2_000;
 /// The edits that format the gaps after the segments overlapping `range` (the whole
 /// file for `None`). Nothing before the first segment (a BOM) or after the last one
 /// changes.
-pub fn format(file: &ClaimFile, range: Option<Span>, style: FormatStyle) -> Vec<TextEdit> {
+pub fn format(file: &ClaimFile, range: Option<Span>, style: FormatStyle) -> Vec<Edit> {
     let text = &file.text;
     let segments = &file.tree.segments;
     let line_break = line_ending(file);
@@ -59,7 +53,7 @@ pub fn format(file: &ClaimFile, range: Option<Span>, style: FormatStyle) -> Vec<
             _ => "",
         };
         if gap.text(text) != wanted {
-            edits.push(TextEdit { span: gap, new_text: wanted.to_string() });
+            edits.push(Edit { span: gap, text: wanted.to_string() });
         }
     }
     if edits.len() > MAX_SEPARATE_EDITS {
@@ -70,17 +64,17 @@ pub fn format(file: &ClaimFile, range: Option<Span>, style: FormatStyle) -> Vec<
 
 /// One edit from the first changed gap to the last, with the segments between as they
 /// are.
-fn merged(text: &str, edits: &[TextEdit]) -> TextEdit {
+fn merged(text: &str, edits: &[Edit]) -> Edit {
     let start = edits.first().map_or(0, |e| e.span.start);
     let end = edits.last().map_or(start, |e| e.span.end);
     let mut new_text = String::with_capacity(end.saturating_sub(start) + edits.len() * 2);
     let mut at = start;
     for edit in edits {
         new_text.push_str(text.get(at..edit.span.start).unwrap_or_default());
-        new_text.push_str(&edit.new_text);
+        new_text.push_str(&edit.text);
         at = edit.span.end;
     }
-    TextEdit { span: Span::new(start, end), new_text }
+    Edit { span: Span::new(start, end), text: new_text }
 }
 
 /// The file's line ending: the first one between segments, else `\n`.
@@ -112,12 +106,12 @@ pub fn has_segments_sharing_a_line(file: &ClaimFile) -> bool {
 }
 
 /// The text with `edits` applied (for tests and the CLI).
-pub fn apply(text: &str, edits: &[TextEdit]) -> String {
+pub fn apply(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len() + edits.len());
     let mut at = 0;
     for edit in edits {
         out.push_str(text.get(at..edit.span.start).unwrap_or_default());
-        out.push_str(&edit.new_text);
+        out.push_str(&edit.text);
         at = edit.span.end.max(at);
     }
     out.push_str(text.get(at..).unwrap_or_default());

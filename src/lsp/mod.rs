@@ -5,6 +5,7 @@ mod code_actions;
 mod convert;
 mod documents;
 mod exit;
+mod features;
 mod server;
 
 pub use documents::{DocumentStore, StoredDocument};
