@@ -292,3 +292,38 @@ async fn navigation_goes_to_the_parent_hl_the_pointed_diagnosis_and_the_claim() 
     }
     assert_eq!(depth, 8, "component, element, segment, line, claim, transaction, group, interchange: {selection}");
 }
+
+/// A request anywhere on a segment's line gets the fixes of every finding on it; after
+/// "Remove modifier JZ" the fixed line is not offered JZ back, nor a second JW line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_actions_cover_the_whole_line_and_never_undo_the_fix_just_made() {
+    // The administered line carries JZ beside a JW line for the same drug and date.
+    let text = base_claim().replace(
+        "LX*2~\nSV1*HC:96365*100*UN*1***1~",
+        "LX*2~\nSV1*HC:J2700:JW*10*UN*1***1~",
+    );
+    let mut client = opened(&text, Value::Null).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+    let line = text.lines().position(|l| l.starts_with("SV1*HC:J2700:JZ")).expect("line") as u64;
+    let start_of_line = json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}});
+    let params = json!({"textDocument": doc(), "range": start_of_line, "context": {"diagnostics": published["diagnostics"]}});
+    let actions = client.request("textDocument/codeAction", params.clone()).await;
+    let titles: Vec<&str> = actions.as_array().into_iter().flatten().filter_map(|a| a["title"].as_str()).collect();
+    let remove = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "Remove modifier JZ")
+        .unwrap_or_else(|| panic!("the fix of the finding on JZ, asked at column 0: {titles:?}"));
+    let fixed = apply(&text, remove["edit"]["changes"][URI].as_array().expect("edits"));
+    assert!(fixed.contains("SV1*HC:J2700*40*UN*4***1~"), "{fixed}");
+
+    let change = json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]});
+    client.notify("textDocument/didChange", change).await;
+    let published = client.diagnostics(URI, Some(2)).await;
+    let params = json!({"textDocument": doc(), "range": start_of_line, "context": {"diagnostics": published["diagnostics"]}});
+    let actions = client.request("textDocument/codeAction", params).await;
+    let titles: Vec<&str> = actions.as_array().into_iter().flatten().filter_map(|a| a["title"].as_str()).collect();
+    assert!(!titles.iter().any(|t| t.starts_with("Add JZ")), "JZ is not offered back: {titles:?}");
+    assert!(!titles.iter().any(|t| t.starts_with("Add JW")), "a JW line exists already: {titles:?}");
+}

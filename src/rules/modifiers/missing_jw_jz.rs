@@ -91,7 +91,17 @@ pub(crate) fn assists(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &m
     let procedure = line.procedure;
     let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
     let is_drug = is_hcpcs && context.codes().procedure(procedure.code_text(file)).is_some_and(|code| code.is_drug());
-    if is_drug && !procedure.has_modifier(file, WASTAGE) && !procedure.has_modifier(file, NO_WASTAGE) {
+    if !is_drug || procedure.has_modifier(file, WASTAGE) || procedure.has_modifier(file, NO_WASTAGE) {
+        return;
+    }
+    // The administered line of a drug with waste rightly has neither modifier: with a JW
+    // line for the same code and date, JZ would contradict it and a second JW line would
+    // bill the waste twice (and after "Remove modifier JZ" this is the line just fixed).
+    let wasted_elsewhere = line.claim.lines.iter().filter(|other| other.lx != line.line.lx).any(|other| {
+        BilledLine::of(file, line.transaction, line.claim, other)
+            .is_some_and(|other| other.same_code_and_date(line) && other.has(WASTAGE))
+    });
+    if !wasted_elsewhere {
         offer(context, line, fixes);
     }
 }
