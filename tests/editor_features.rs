@@ -62,7 +62,11 @@ fn apply(text: &str, edits: &[Value]) -> String {
     let mut located: Vec<(usize, usize, &str)> = edits
         .iter()
         .map(|e| {
-            (offset_of(text, &e["range"]["start"]), offset_of(text, &e["range"]["end"]), e["newText"].as_str().unwrap_or(""))
+            (
+                offset_of(text, &e["range"]["start"]),
+                offset_of(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap_or(""),
+            )
         })
         .collect();
     located.sort_by_key(|(start, end, _)| std::cmp::Reverse((*start, *end)));
@@ -151,17 +155,31 @@ async fn semantic_tokens_colour_segment_ids_codes_and_values_in_full_and_by_rang
     let result = client.request("initialize", json!({"capabilities": {}})).await;
     client.notify("initialized", json!({})).await;
     client.open(URI, &text, 1).await;
-    let legend = result["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].as_array().cloned().unwrap_or_default();
+    let legend = result["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(legend.contains(&json!("keyword")) && legend.contains(&json!("function")));
 
     let full = client.request("textDocument/semanticTokens/full", json!({"textDocument": doc()})).await;
     let tokens = decoded(&text, &full, &legend);
-    for expected in [("SV1", "keyword"), ("J2700", "function"), ("JZ", "decorator"), ("A419", "type"), ("20260115", "string"), ("1234567893", "variable"), ("472", "enumMember"), ("*", "operator"), ("140", "number")] {
+    for expected in [
+        ("SV1", "keyword"),
+        ("J2700", "function"),
+        ("JZ", "decorator"),
+        ("A419", "type"),
+        ("20260115", "string"),
+        ("1234567893", "variable"),
+        ("472", "enumMember"),
+        ("*", "operator"),
+        ("140", "number"),
+    ] {
         assert!(tokens.contains(&(expected.0.to_string(), expected.1.to_string())), "{expected:?} in {tokens:?}");
     }
     let line = text.lines().position(|l| l.starts_with("SV1*HC:J2700")).expect("line") as u64;
     let range = json!({"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}});
-    let screen = client.request("textDocument/semanticTokens/range", json!({"textDocument": doc(), "range": range})).await;
+    let screen =
+        client.request("textDocument/semanticTokens/range", json!({"textDocument": doc(), "range": range})).await;
     let tokens = decoded(&text, &screen, &legend);
     assert_eq!(tokens.first(), Some(&("SV1".to_string(), "keyword".to_string())), "{tokens:?}");
     assert!(tokens.iter().all(|(piece, _)| !piece.contains("DTP")), "only the segments in the range");
@@ -197,7 +215,11 @@ async fn inlay_hints_show_the_dose_and_qualifier_meanings_and_follow_the_setting
     assert!(labels.iter().all(|l| l.ends_with(':')), "{labels:?}");
     let warned = messages_for(&mut client, "window/showMessage", 300).await;
     assert!(warned.is_empty(), "inlayHints is a known setting: {warned:?}");
-    assert_eq!(client.request("textDocument/hover", json!({"textDocument": doc(), "position": at(&text, "J2700", 1)})).await["contents"]["kind"], "markdown");
+    assert_eq!(
+        client.request("textDocument/hover", json!({"textDocument": doc(), "position": at(&text, "J2700", 1)})).await
+            ["contents"]["kind"],
+        "markdown"
+    );
     let _ = text;
 }
 
@@ -220,7 +242,10 @@ async fn completion_offers_codes_by_position_and_inserts_only_the_value() {
     let other = "file:///claims/other.837";
     client.open(other, &drug_line, 1).await;
     let modifiers = client
-        .request("textDocument/completion", json!({"textDocument": {"uri": other}, "position": at(&drug_line, ":JZ*", 1)}))
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": other}, "position": at(&drug_line, ":JZ*", 1)}),
+        )
         .await;
     let mut items = modifiers["items"].as_array().cloned().unwrap_or_default();
     items.sort_by_key(|i| i["sortText"].as_str().unwrap_or("").to_string());
@@ -278,7 +303,10 @@ async fn navigation_goes_to_the_parent_hl_the_pointed_diagnosis_and_the_claim() 
     let highlights = client.request("textDocument/documentHighlight", definition(at(&text, "DTP*472", 5))).await;
     assert_eq!(highlights.as_array().map(Vec::len), Some(2));
     let references = client
-        .request("textDocument/references", json!({"textDocument": doc(), "position": at(&text, "J2700", 2), "context": {"includeDeclaration": true}}))
+        .request(
+            "textDocument/references",
+            json!({"textDocument": doc(), "position": at(&text, "J2700", 2), "context": {"includeDeclaration": true}}),
+        )
         .await;
     assert_eq!(references.as_array().map(Vec::len), Some(1));
     let selection = client
@@ -298,15 +326,13 @@ async fn navigation_goes_to_the_parent_hl_the_pointed_diagnosis_and_the_claim() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_actions_cover_the_whole_line_and_never_undo_the_fix_just_made() {
     // The administered line carries JZ beside a JW line for the same drug and date.
-    let text = base_claim().replace(
-        "LX*2~\nSV1*HC:96365*100*UN*1***1~",
-        "LX*2~\nSV1*HC:J2700:JW*10*UN*1***1~",
-    );
+    let text = base_claim().replace("LX*2~\nSV1*HC:96365*100*UN*1***1~", "LX*2~\nSV1*HC:J2700:JW*10*UN*1***1~");
     let mut client = opened(&text, Value::Null).await;
     let published = client.diagnostics(URI, Some(1)).await;
     let line = text.lines().position(|l| l.starts_with("SV1*HC:J2700:JZ")).expect("line") as u64;
     let start_of_line = json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}});
-    let params = json!({"textDocument": doc(), "range": start_of_line, "context": {"diagnostics": published["diagnostics"]}});
+    let params =
+        json!({"textDocument": doc(), "range": start_of_line, "context": {"diagnostics": published["diagnostics"]}});
     let actions = client.request("textDocument/codeAction", params.clone()).await;
     let titles: Vec<&str> = actions.as_array().into_iter().flatten().filter_map(|a| a["title"].as_str()).collect();
     let remove = actions
@@ -321,7 +347,8 @@ async fn code_actions_cover_the_whole_line_and_never_undo_the_fix_just_made() {
     let change = json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]});
     client.notify("textDocument/didChange", change).await;
     let published = client.diagnostics(URI, Some(2)).await;
-    let params = json!({"textDocument": doc(), "range": start_of_line, "context": {"diagnostics": published["diagnostics"]}});
+    let params =
+        json!({"textDocument": doc(), "range": start_of_line, "context": {"diagnostics": published["diagnostics"]}});
     let actions = client.request("textDocument/codeAction", params).await;
     let titles: Vec<&str> = actions.as_array().into_iter().flatten().filter_map(|a| a["title"].as_str()).collect();
     assert!(!titles.iter().any(|t| t.starts_with("Add JZ")), "JZ is not offered back: {titles:?}");

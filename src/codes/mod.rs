@@ -287,18 +287,17 @@ pub fn cpt_modifier(code: &str) -> Option<&'static CptModifier> {
 /// Every Level I modifier we describe, in file order.
 pub fn cpt_modifiers() -> &'static [CptModifier] {
     static MODIFIERS: OnceLock<Vec<CptModifier>> = OnceLock::new();
-    MODIFIERS
-        .get_or_init(|| {
-            include_str!("../../data/cpt-modifiers.tsv")
-                .lines()
-                .filter(|line| !line.starts_with('#'))
-                .skip(1)
-                .filter_map(|line| {
-                    let (code, description) = line.split_once('\t')?;
-                    Some(CptModifier { code: code.trim().to_string(), description: description.trim().to_string() })
-                })
-                .collect()
-        })
+    MODIFIERS.get_or_init(|| {
+        include_str!("../../data/cpt-modifiers.tsv")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .skip(1)
+            .filter_map(|line| {
+                let (code, description) = line.split_once('\t')?;
+                Some(CptModifier { code: code.trim().to_string(), description: description.trim().to_string() })
+            })
+            .collect()
+    })
 }
 
 /// Billing notes for a code (`data/notes/<CODE>.md`): modifiers, documentation, denials,

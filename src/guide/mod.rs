@@ -190,7 +190,9 @@ pub fn segments_allowed_after(guide: Guide, loop_id: Option<&str>) -> Vec<Segmen
         level = node.parent;
     }
     for root in tables.roots.iter().filter_map(|&root| tables.loops.get(root)) {
-        if let Some(opener) = tables.segments_in_loop(root.id).next().or_else(|| all.control.segments_in_loop(root.id).next()) {
+        if let Some(opener) =
+            tables.segments_in_loop(root.id).next().or_else(|| all.control.segments_in_loop(root.id).next())
+        {
             push(opener);
         }
     }

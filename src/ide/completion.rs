@@ -92,9 +92,7 @@ pub fn complete(file: &ClaimFile, codes: &CodeTable, offset: usize) -> Completio
     let component = cursor.component;
     let info = guide::element_info(guide, loop_id, id, position, component)
         .filter(|info| !info.valid_codes.is_empty())
-        .or_else(|| {
-            component.is_none().then(|| guide::element_info(guide, loop_id, id, position, Some(1))).flatten()
-        });
+        .or_else(|| component.is_none().then(|| guide::element_info(guide, loop_id, id, position, Some(1))).flatten());
     let Some(info) = info else { return Completions::default() };
     let items = info
         .valid_codes
@@ -148,7 +146,8 @@ fn segments(file: &ClaimFile, previous: Option<SegmentIndex>, typed: &str, repla
         .map(|(order, choice)| CompletionItem {
             label: choice.id.to_string(),
             detail: Some(choice.name.to_string()),
-            documentation: guide::loop_name(guide, choice.loop_id).map(|name| format!("Loop {} — {name}", choice.loop_id)),
+            documentation: guide::loop_name(guide, choice.loop_id)
+                .map(|name| format!("Loop {} — {name}", choice.loop_id)),
             kind: CompletionKind::Segment,
             replace,
             sort_text: format!("{order:04}"),
@@ -242,7 +241,10 @@ mod tests {
         let after_clm = CLAIM.find("HI*ABK").expect("HI");
         let next = labels_at(CLAIM, after_clm);
         assert!(next.contains(&"HI".to_string()) && next.contains(&"LX".to_string()), "{next:?}");
-        assert!(!next.contains(&"ISA".to_string()) || next.iter().position(|l| l == "ISA") > next.iter().position(|l| l == "HI"));
+        assert!(
+            !next.contains(&"ISA".to_string())
+                || next.iter().position(|l| l == "ISA") > next.iter().position(|l| l == "HI")
+        );
     }
 
     #[test]
@@ -252,7 +254,10 @@ mod tests {
         let file = ClaimFile::parse(text.clone());
         let found = complete(&file, crate::codes::builtin(), at);
         let oxacillin = found.items.iter().find(|item| item.label == "J2700").expect("J2700");
-        assert!(oxacillin.detail.as_deref().is_some_and(|d| d.contains("oxacillin") && d.contains("250 mg")), "{oxacillin:?}");
+        assert!(
+            oxacillin.detail.as_deref().is_some_and(|d| d.contains("oxacillin") && d.contains("250 mg")),
+            "{oxacillin:?}"
+        );
         assert_eq!(oxacillin.replace.text(&text), "J27", "replaces the value typed, not the separators");
         assert!(found.items.iter().all(|item| item.label.starts_with("J27")));
     }
@@ -296,7 +301,9 @@ mod tests {
 
     #[test]
     fn any_cursor_in_odd_text_answers_without_panicking() {
-        for text in ["", "~", "SV1*:::::::~", "CTP****~", "ISA*~GS~ST*837*1*005010X223A2~SV2*0250*HC:~", "\u{feff}LX*é~"] {
+        for text in
+            ["", "~", "SV1*:::::::~", "CTP****~", "ISA*~GS~ST*837*1*005010X223A2~SV2*0250*HC:~", "\u{feff}LX*é~"]
+        {
             let file = ClaimFile::parse(text.to_string());
             for offset in 0..=text.len() + 1 {
                 let found = complete(&file, crate::codes::builtin(), offset);

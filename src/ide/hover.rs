@@ -118,7 +118,12 @@ pub(crate) fn line_at(
 
 /// The loop a segment belongs to: the tracker starts at the nearest HL before it (loops
 /// re-synchronise on HL), so a hover costs a claim's worth of segments, not a file's.
-pub(crate) fn loop_of(file: &ClaimFile, transaction: &Transaction, guide: Guide, segment: SegmentIndex) -> Option<&'static str> {
+pub(crate) fn loop_of(
+    file: &ClaimFile,
+    transaction: &Transaction,
+    guide: Guide,
+    segment: SegmentIndex,
+) -> Option<&'static str> {
     let levels = &transaction.levels;
     let nearest = levels.partition_point(|level| level.hl <= segment);
     let start = nearest.checked_sub(1).and_then(|i| levels.get(i)).map_or(transaction.segments.start, |l| l.hl);

@@ -68,7 +68,8 @@ fn guide_of(transaction: &Transaction) -> Option<Guide> {
 /// The guide's name of each segment, with the loop followed from the nearest HL before
 /// the range (so a screen's hints cost a screen's segments, not the file's).
 fn segment_names(file: &ClaimFile, segments: std::ops::Range<SegmentIndex>, hints: &mut Vec<InlayHint>) {
-    for transaction in file.transactions().filter(|t| t.segments.start < segments.end && segments.start < t.segments.end)
+    for transaction in
+        file.transactions().filter(|t| t.segments.start < segments.end && segments.start < t.segments.end)
     {
         let guide = guide_of(transaction).unwrap_or(Guide::Professional);
         let start = segments.start.max(transaction.segments.start);
@@ -85,7 +86,11 @@ fn segment_names(file: &ClaimFile, segments: std::ops::Range<SegmentIndex>, hint
                 continue;
             }
             if let Some(name) = guide::segment_name(guide, loop_id, id) {
-                hints.push(InlayHint { offset: node.span().start, label: format!("{name}:"), kind: HintKind::SegmentName });
+                hints.push(InlayHint {
+                    offset: node.span().start,
+                    label: format!("{name}:"),
+                    kind: HintKind::SegmentName,
+                });
             }
         }
     }
@@ -147,7 +152,8 @@ fn dose_hints(
     segments: std::ops::Range<SegmentIndex>,
     hints: &mut Vec<InlayHint>,
 ) {
-    for transaction in file.transactions().filter(|t| t.segments.start < segments.end && segments.start < t.segments.end)
+    for transaction in
+        file.transactions().filter(|t| t.segments.start < segments.end && segments.start < t.segments.end)
     {
         let claims = &transaction.claims;
         let first = claims.partition_point(|claim| claim.segments.end <= segments.start);
@@ -175,7 +181,8 @@ fn dose_hint(file: &ClaimFile, codes: &CodeTable, procedure: &crate::model::Proc
     let unit = code.billing_unit()?;
     let units = Decimal::parse(quantity.text(&file.text).trim()).filter(|units| !units.is_negative())?;
     let amount = unit.amount_for_units(units)?;
-    let label = if unit.substance.is_empty() { format!("= {amount}") } else { format!("= {amount} {}", unit.substance) };
+    let label =
+        if unit.substance.is_empty() { format!("= {amount}") } else { format!("= {amount} {}", unit.substance) };
     Some(InlayHint { offset: quantity.end, label, kind: HintKind::Dose })
 }
 
@@ -191,7 +198,17 @@ mod tests {
         let range = Span::new(at, at + needle.len());
         inlay_hints(&file, crate::codes::builtin(), range, settings)
             .into_iter()
-            .map(|hint| (text.get(..hint.offset).unwrap_or_default().rsplit(['*', ':', '~', '\n']).next().unwrap_or_default().to_string(), hint.label))
+            .map(|hint| {
+                (
+                    text.get(..hint.offset)
+                        .unwrap_or_default()
+                        .rsplit(['*', ':', '~', '\n'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    hint.label,
+                )
+            })
             .collect()
     }
 
@@ -207,9 +224,11 @@ mod tests {
         let found = hints_on(CLAIM, "DTP*472*D8*20260115~", HintSettings::default());
         assert_eq!(found.first(), Some(&("472".to_string(), "Service Date".to_string())), "{found:?}");
         assert!(found.iter().all(|(_, label)| !label.ends_with(':')), "no segment names by default");
-        let named = hints_on(CLAIM, "DTP*472*D8*20260115~", HintSettings { segment_names: true, ..HintSettings::default() });
+        let named =
+            hints_on(CLAIM, "DTP*472*D8*20260115~", HintSettings { segment_names: true, ..HintSettings::default() });
         assert!(named.first().is_some_and(|(_, label)| label.starts_with("Date - Service Date")), "{named:?}");
-        let off = hints_on(CLAIM, "SV1*HC:J2700", HintSettings { dose: false, qualifiers: false, segment_names: false });
+        let off =
+            hints_on(CLAIM, "SV1*HC:J2700", HintSettings { dose: false, qualifiers: false, segment_names: false });
         assert!(off.is_empty(), "{off:?}");
     }
 

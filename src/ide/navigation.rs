@@ -171,8 +171,12 @@ mod tests {
     fn selection_grows_from_the_component_to_the_interchange() {
         let file = ClaimFile::parse(CLAIM.to_string());
         let ranges = selection_ranges(&file, at(CLAIM, "J2700", 1));
-        let starts: Vec<&str> = ranges.iter().map(|span| span.text(CLAIM).get(..8).unwrap_or(span.text(CLAIM))).collect();
-        assert_eq!(starts, ["J2700", "HC:J2700", "SV1*HC:J", "LX*1~\nSV", "CLM*PCN0", "ST*837*0", "GS*HC*SU", "ISA*00* "]);
+        let starts: Vec<&str> =
+            ranges.iter().map(|span| span.text(CLAIM).get(..8).unwrap_or(span.text(CLAIM))).collect();
+        assert_eq!(
+            starts,
+            ["J2700", "HC:J2700", "SV1*HC:J", "LX*1~\nSV", "CLM*PCN0", "ST*837*0", "GS*HC*SU", "ISA*00* "]
+        );
     }
 
     #[test]

@@ -80,7 +80,8 @@ fn segment_tokens(text: &str, tree: &SyntaxTree, segment: &Segment, tokens: &mut
             continue;
         }
         if is_isa {
-            let kind = if matches!(position, 11 | 16) { Some(TokenKind::Separator) } else { classify(id, position, None) };
+            let kind =
+                if matches!(position, 11 | 16) { Some(TokenKind::Separator) } else { classify(id, position, None) };
             push(tokens, span, kind);
             continue;
         }

@@ -5,8 +5,8 @@
 use ropey::Rope;
 use serde_json::Value;
 use tower_lsp::lsp_types::{
-    self as lsp, CompletionItemKind, CompletionTextEdit, DocumentSymbol, FoldingRange, FoldingRangeKind,
-    InlayHintKind, InlayHintLabel, Location, SemanticToken, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
+    self as lsp, CompletionItemKind, CompletionTextEdit, DocumentSymbol, FoldingRange, FoldingRangeKind, InlayHintKind,
+    InlayHintLabel, Location, SemanticToken, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
     SymbolInformation, SymbolKind, TextEdit, Url,
 };
 
@@ -196,7 +196,11 @@ impl ForwardPositions<'_> {
 }
 
 /// Tokens of the file (`range` `None`) or of the segments a range touches, relative-encoded.
-pub(super) fn semantic_tokens(analysis: &Analysis, range: Option<lsp::Range>, encoding: PositionEncoding) -> SemanticTokens {
+pub(super) fn semantic_tokens(
+    analysis: &Analysis,
+    range: Option<lsp::Range>,
+    encoding: PositionEncoding,
+) -> SemanticTokens {
     let file = &analysis.file;
     let rope = analysis.rope();
     let span = range.map(|range| span_of(rope, range, encoding));
@@ -313,21 +317,38 @@ pub(super) fn formatting(
         .collect()
 }
 
-pub(super) fn definition(uri: &Url, analysis: &Analysis, position: lsp::Position, encoding: PositionEncoding) -> Option<Location> {
+pub(super) fn definition(
+    uri: &Url,
+    analysis: &Analysis,
+    position: lsp::Position,
+    encoding: PositionEncoding,
+) -> Option<Location> {
     let rope = analysis.rope();
     let span = navigation::definition(&analysis.file, convert::offset(rope, position, encoding))?;
     Some(Location { uri: uri.clone(), range: convert::range(rope, span, encoding) })
 }
 
-pub(super) fn highlights(analysis: &Analysis, position: lsp::Position, encoding: PositionEncoding) -> Vec<lsp::DocumentHighlight> {
+pub(super) fn highlights(
+    analysis: &Analysis,
+    position: lsp::Position,
+    encoding: PositionEncoding,
+) -> Vec<lsp::DocumentHighlight> {
     let rope = analysis.rope();
     navigation::highlights(&analysis.file, convert::offset(rope, position, encoding))
         .into_iter()
-        .map(|span| lsp::DocumentHighlight { range: convert::range(rope, span, encoding), kind: Some(lsp::DocumentHighlightKind::TEXT) })
+        .map(|span| lsp::DocumentHighlight {
+            range: convert::range(rope, span, encoding),
+            kind: Some(lsp::DocumentHighlightKind::TEXT),
+        })
         .collect()
 }
 
-pub(super) fn references(uri: &Url, analysis: &Analysis, position: lsp::Position, encoding: PositionEncoding) -> Vec<Location> {
+pub(super) fn references(
+    uri: &Url,
+    analysis: &Analysis,
+    position: lsp::Position,
+    encoding: PositionEncoding,
+) -> Vec<Location> {
     let rope = analysis.rope();
     navigation::references(&analysis.file, convert::offset(rope, position, encoding))
         .into_iter()
@@ -354,10 +375,7 @@ pub(super) fn selection_ranges(
                     parent: built.map(Box::new),
                 });
             }
-            built.unwrap_or(lsp::SelectionRange {
-                range: lsp::Range::new(*position, *position),
-                parent: None,
-            })
+            built.unwrap_or(lsp::SelectionRange { range: lsp::Range::new(*position, *position), parent: None })
         })
         .collect()
 }
@@ -369,8 +387,10 @@ pub(super) fn line_scope(analysis: &Analysis, span: Span) -> Span {
     let text = &analysis.file.text;
     let bytes = text.as_bytes();
     let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
-    let line_start = bytes.get(..span.start).and_then(|before| before.iter().rposition(is_break)).map_or(0, |at| at + 1);
-    let line_end = bytes.get(span.end..).and_then(|after| after.iter().position(is_break)).map_or(text.len(), |at| span.end + at);
+    let line_start =
+        bytes.get(..span.start).and_then(|before| before.iter().rposition(is_break)).map_or(0, |at| at + 1);
+    let line_end =
+        bytes.get(span.end..).and_then(|after| after.iter().position(is_break)).map_or(text.len(), |at| span.end + at);
     let tree = &analysis.file.tree;
     let first = tree.segments.partition_point(|s| s.span().end <= line_start);
     let last = tree.segments.partition_point(|s| s.span().start < line_end);

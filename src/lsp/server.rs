@@ -23,9 +23,9 @@ use tower_lsp::lsp_types::{
 };
 use tower_lsp::lsp_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DocumentFormattingParams, DocumentHighlight,
-    DocumentHighlightParams, DocumentRangeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse,
-    FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability, GotoDefinitionParams, GotoDefinitionResponse,
-    InlayHint, InlayHintParams, Location, OneOf, ReferenceParams, SelectionRange, SelectionRangeParams,
+    DocumentHighlightParams, DocumentRangeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
+    FoldingRangeParams, FoldingRangeProviderCapability, GotoDefinitionParams, GotoDefinitionResponse, InlayHint,
+    InlayHintParams, Location, OneOf, ReferenceParams, SelectionRange, SelectionRangeParams,
     SelectionRangeProviderCapability, SemanticTokensFullOptions, SemanticTokensOptions, SemanticTokensParams,
     SemanticTokensRangeParams, SemanticTokensRangeResult, SemanticTokensResult, SemanticTokensServerCapabilities,
     SymbolInformation, TextEdit, WorkspaceSymbolParams,
