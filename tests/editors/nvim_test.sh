@@ -41,7 +41,7 @@ CLAIM_LSP_SCRATCH=$scratch \
 XDG_STATE_HOME=$scratch/xdg XDG_CACHE_HOME=$scratch/xdg XDG_DATA_HOME=$scratch/xdg \
   timeout -k 5 120 "$nvim" --headless --clean \
     --cmd "set runtimepath^=$root/editors/nvim" \
-    -c "luafile $here/nvim_driver.lua" </dev/null 2>"$scratch/stderr"
+    -c "luafile ${CLAIM_LSP_DRIVER:-$here/nvim_driver.lua}" </dev/null 2>"$scratch/stderr"
 status=$?
 
 version=$("$nvim" --version | head -n 1)

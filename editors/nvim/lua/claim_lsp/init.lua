@@ -288,6 +288,27 @@ end
 
 local autostart_group
 
+--- Claim files end where their last segment ends: `:w` must not add a line
+--- break the file did not have (it would change the file's bytes).
+local function buffer_options(bufnr)
+  vim.api.nvim_buf_set_option(bufnr, 'fixendofline', false)
+end
+
+local warned_missing = false
+--- Says once, in the editor, when the server command cannot be found: without
+--- it nothing else of the plugin works, and the LSP log is not where users look.
+function M.check_server()
+  local cmd = M.config.cmd
+  local exe = type(cmd) == 'table' and cmd[1] or nil
+  if exe and vim.fn.executable(exe) == 0 and not warned_missing then
+    warned_missing = true
+    vim.notify('claim-lsp: server not found: ' .. exe .. " (install it, or set `cmd` in require('claim_lsp').setup)",
+      vim.log.levels.WARN)
+    return false
+  end
+  return true
+end
+
 --- Configures the plugin. `opts` overrides the defaults above; `settings` is
 --- replaced as a whole table, not merged key by key.
 function M.setup(opts)
@@ -313,6 +334,21 @@ function M.setup(opts)
   end
 
   autostart_group = vim.api.nvim_create_augroup('claim_lsp_start', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = autostart_group,
+    pattern = M.filetype,
+    callback = function(args)
+      buffer_options(args.buf)
+    end,
+  })
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.api.nvim_buf_get_option(bufnr, 'filetype') == M.filetype then
+      buffer_options(bufnr)
+    end
+  end
+  if M.config.autostart ~= false then
+    M.check_server()
+  end
   if has_011 and vim.lsp.config and vim.lsp.enable then
     -- Assignment, not vim.lsp.config(name, …): setup() replaces, it does not merge.
     vim.lsp.config[M.name] = M.lsp_config()
