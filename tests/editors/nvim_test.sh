@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Headless Neovim test of editors/nvim against the real claim-lsp server.
+# Driver: $CLAIM_LSP_DRIVER, else nvim_driver.lua (the plugin and diagnostics).
 # Server: $CLAIM_LSP_BIN, else $CARGO_TARGET_DIR/release/claim-lsp, else
 # target/release/claim-lsp in the repository. Neovim: $NVIM, else nvim.
 # A missing server or Neovim is a failure, not a skip: CI builds the server

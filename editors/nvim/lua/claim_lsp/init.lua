@@ -201,7 +201,15 @@ local function base_config()
     init_options = settings,
     settings = { claimLsp = settings },
     capabilities = M.config.capabilities,
-    on_attach = M.config.on_attach,
+    on_attach = function(client, bufnr)
+      -- Neovim 0.8+ sets the LSP omnifunc itself; 0.7 leaves it to the user.
+      if not has_08 and vim.api.nvim_buf_get_option(bufnr, 'omnifunc') == '' then
+        vim.api.nvim_buf_set_option(bufnr, 'omnifunc', 'v:lua.vim.lsp.omnifunc')
+      end
+      if M.config.on_attach then
+        return M.config.on_attach(client, bufnr)
+      end
+    end,
     on_init = function(client)
       -- Neovim 0.8+ sends the settings after initialize by itself.
       if not has_08 then
