@@ -47,9 +47,24 @@ pub struct Token {
     pub kind: TokenKind,
 }
 
+/// Files up to this size get separator tokens in a whole-file answer. A larger batch has
+/// millions of separators (2 of every 3 tokens of a 10,000-claim file): their tokens
+/// would triple an answer of tens of megabytes, and the grammars (the VS Code one,
+/// `syntax/x12-837.vim`) colour them anyway. Ranges (a screen) always have them.
+pub const SEPARATORS_IN_WHOLE_FILE_UP_TO: usize = 1_000_000;
+
 /// Tokens of every segment that overlaps `range` (the whole file for `None`), in order,
 /// never overlapping. Free text (names, addresses, notes) gets no token.
 pub fn tokens(text: &str, tree: &SyntaxTree, range: Option<Span>) -> Vec<Token> {
+    let separators = range.is_some() || text.len() <= SEPARATORS_IN_WHOLE_FILE_UP_TO;
+    let mut tokens = tokens_of(text, tree, range);
+    if !separators {
+        tokens.retain(|token| token.kind != TokenKind::Separator);
+    }
+    tokens
+}
+
+fn tokens_of(text: &str, tree: &SyntaxTree, range: Option<Span>) -> Vec<Token> {
     let segments = match range {
         None => &tree.segments[..],
         Some(range) => {
@@ -252,6 +267,19 @@ mod tests {
         assert!(pieces.contains(&("20260115".to_string(), TokenKind::Date)));
         assert!(pieces.contains(&("^".to_string(), TokenKind::Separator)));
         assert!(pieces.contains(&("|".to_string(), TokenKind::Separator)));
+    }
+
+    #[test]
+    fn a_large_file_gets_separators_only_by_range() {
+        let claim = include_str!("../../fixtures/claims/clean-837p.837");
+        let large = claim.repeat(SEPARATORS_IN_WHOLE_FILE_UP_TO / claim.len() + 1);
+        let tree = parse(&large);
+        let whole = tokens(&large, &tree, None);
+        assert!(!whole.is_empty() && whole.iter().all(|t| t.kind != TokenKind::Separator));
+        let screen = tokens(&large, &tree, Some(Span::new(0, 200)));
+        assert!(screen.iter().any(|t| t.kind == TokenKind::Separator));
+        let small = parse(claim);
+        assert!(tokens(claim, &small, None).iter().any(|t| t.kind == TokenKind::Separator));
     }
 
     #[test]

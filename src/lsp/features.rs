@@ -10,7 +10,7 @@ use tower_lsp::lsp_types::{
     SymbolInformation, SymbolKind, TextEdit, Url,
 };
 
-use super::convert;
+use super::convert::{self, ForwardPositions};
 use crate::analysis::Analysis;
 use crate::codes::CodeTable;
 use crate::ide::completion::{self, CompletionKind};
@@ -71,25 +71,33 @@ fn symbol_kind(kind: symbols::SymbolKind) -> SymbolKind {
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the type.
-fn document_symbol(rope: &Rope, symbol: Symbol, encoding: PositionEncoding) -> DocumentSymbol {
+fn document_symbol(positions: &convert::PositionTable, symbol: Symbol) -> DocumentSymbol {
     DocumentSymbol {
         name: if symbol.name.is_empty() { "(unnamed)".to_string() } else { symbol.name },
         detail: (!symbol.detail.is_empty()).then_some(symbol.detail),
         kind: symbol_kind(symbol.kind),
         tags: None,
         deprecated: None,
-        range: convert::range(rope, symbol.span, encoding),
-        selection_range: convert::range(rope, symbol.selection, encoding),
-        children: Some(symbol.children.into_iter().map(|child| document_symbol(rope, child, encoding)).collect()),
+        range: positions.range(symbol.span),
+        selection_range: positions.range(symbol.selection),
+        children: Some(symbol.children.into_iter().map(|child| document_symbol(positions, child)).collect()),
     }
 }
 
+fn symbol_offsets(symbols: &[Symbol], offsets: &mut Vec<usize>) {
+    for symbol in symbols {
+        offsets.extend([symbol.span.start, symbol.span.end, symbol.selection.start, symbol.selection.end]);
+        symbol_offsets(&symbol.children, offsets);
+    }
+}
+
+/// The outline; its tens of thousands of positions are found in one pass over the text.
 pub(super) fn document_symbols(analysis: &Analysis, encoding: PositionEncoding) -> Vec<DocumentSymbol> {
-    let rope = analysis.rope();
-    symbols::document_symbols(&analysis.file)
-        .into_iter()
-        .map(|symbol| document_symbol(rope, symbol, encoding))
-        .collect()
+    let symbols = symbols::document_symbols(&analysis.file);
+    let mut offsets = Vec::new();
+    symbol_offsets(&symbols, &mut offsets);
+    let positions = convert::PositionTable::new(&analysis.file.text, offsets, encoding);
+    symbols.into_iter().map(|symbol| document_symbol(&positions, symbol)).collect()
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the type.
@@ -154,47 +162,6 @@ pub(super) fn semantic_legend() -> SemanticTokensLegend {
     SemanticTokensLegend { token_types, token_modifiers: Vec::new() }
 }
 
-/// Walks the text forward once, counting lines and columns: tokens come in order, so a
-/// whole file costs one pass instead of a rope lookup per token.
-struct ForwardPositions<'a> {
-    text: &'a str,
-    encoding: PositionEncoding,
-    offset: usize,
-    line: u32,
-    column: u32,
-}
-
-impl ForwardPositions<'_> {
-    fn advance(&mut self, to: usize) -> (u32, u32) {
-        let bytes = self.text.as_bytes();
-        let to = to.min(bytes.len());
-        while self.offset < to {
-            let Some(&byte) = bytes.get(self.offset) else { break };
-            if byte == b'\n' || (byte == b'\r' && bytes.get(self.offset + 1) != Some(&b'\n')) {
-                self.line += 1;
-                self.column = 0;
-                self.offset += 1;
-            } else if byte == b'\r' || byte < 0x80 {
-                self.column += u32::from(byte != b'\r');
-                self.offset += 1;
-            } else {
-                let Some(character) = self.text.get(self.offset..).and_then(|rest| rest.chars().next()) else {
-                    self.offset += 1;
-                    continue;
-                };
-                let width = match self.encoding {
-                    PositionEncoding::Utf8 => character.len_utf8(),
-                    PositionEncoding::Utf16 => character.len_utf16(),
-                    PositionEncoding::Utf32 => 1,
-                };
-                self.column += u32::try_from(width).unwrap_or(1);
-                self.offset += character.len_utf8();
-            }
-        }
-        (self.line, self.column)
-    }
-}
-
 /// Tokens of the file (`range` `None`) or of the segments a range touches, relative-encoded.
 pub(super) fn semantic_tokens(
     analysis: &Analysis,
@@ -209,13 +176,7 @@ pub(super) fn semantic_tokens(
     let first = tokens.first().map_or(0, |token| token.span.start);
     let line = rope.try_byte_to_line(first.min(rope.len_bytes())).unwrap_or(0);
     let line_start = rope.try_line_to_byte(line).unwrap_or(0);
-    let mut positions = ForwardPositions {
-        text: &file.text,
-        encoding,
-        offset: line_start,
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: 0,
-    };
+    let mut positions = ForwardPositions::at_line_start(&file.text, encoding, line_start, line);
     let mut data = Vec::with_capacity(tokens.len());
     let (mut previous_line, mut previous_column) = (0, 0);
     for token in tokens {

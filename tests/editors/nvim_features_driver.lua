@@ -143,6 +143,25 @@ local ok, err = xpcall(function()
   local after = vim.api.nvim_buf_get_lines(one, 0, -1, false)
   check(#after == #lines, 'format puts one segment per line', #after .. ' lines')
   check(table.concat(after, '') == before, 'format changes no element byte')
+  -- A UTF-16 file without a BOM is read again as UTF-16: a claim, and text.
+  local utf16 = {}
+  for _, line in ipairs(lines) do
+    for i = 1, #line do
+      table.insert(utf16, line:sub(i, i) .. '\0')
+    end
+    table.insert(utf16, '\n\0')
+  end
+  local handle = assert(io.open(scratch .. '/utf16.837', 'wb'))
+  handle:write(table.concat(utf16))
+  handle:close()
+  vim.cmd('edit ' .. vim.fn.fnameescape(scratch .. '/utf16.837'))
+  local wide = vim.api.nvim_get_current_buf()
+  vim.wait(WAIT_MS, function() return vim.bo[wide].fileencoding == 'utf-16le' end, 50)
+  check(vim.bo[wide].fileencoding == 'utf-16le' and vim.bo[wide].filetype == 'x12-837'
+    and vim.api.nvim_buf_get_lines(wide, 0, 1, false)[1] == lines[1],
+    'a UTF-16 file without a BOM opens as text and as a claim',
+    vim.bo[wide].fileencoding .. ' ' .. vim.bo[wide].filetype)
+
   -- Completion through the omnifunc the client sets: modifiers on the drug line.
   -- Insert mode only happens once this script returns, so the rest runs from a timer.
   vim.cmd('buffer ' .. bufnr)

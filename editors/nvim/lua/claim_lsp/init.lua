@@ -302,6 +302,35 @@ local function buffer_options(bufnr)
   vim.api.nvim_buf_set_option(bufnr, 'fixendofline', false)
 end
 
+--- UTF-16 written without a BOM reads as letters with NULs between them
+--- (Neovim shows them as ^@). Such a claim
+--- file is read again as UTF-16, so it shows as text and is written back in
+--- UTF-16 (its 'fileencoding').
+function M.utf16_without_bom(first_line)
+  if type(first_line) ~= 'string' then
+    return nil
+  end
+  -- The API gives NULs as "\0" (Vimscript as "\n"): either is taken.
+  if first_line:match('^I[%z\n]S[%z\n]A[%z\n]') then
+    return 'utf-16le'
+  end
+  if first_line:match('^[%z\n]I[%z\n]S[%z\n]A') then
+    return 'utf-16'
+  end
+  return nil
+end
+
+local function reopen_utf16(bufnr)
+  if not vim.api.nvim_buf_is_valid(bufnr) or vim.api.nvim_get_current_buf() ~= bufnr then
+    return
+  end
+  local ok, lines = pcall(vim.api.nvim_buf_get_lines, bufnr, 0, 1, false)
+  local encoding = ok and lines[1] and M.utf16_without_bom(lines[1]:sub(1, 16)) or nil
+  if encoding and vim.api.nvim_buf_get_option(bufnr, 'fileencoding') ~= encoding then
+    vim.cmd('silent edit ++enc=' .. encoding)
+  end
+end
+
 local warned_missing = false
 --- Says once, in the editor, when the server command cannot be found: without
 --- it nothing else of the plugin works, and the LSP log is not where users look.
@@ -342,6 +371,19 @@ function M.setup(opts)
   end
 
   autostart_group = vim.api.nvim_create_augroup('claim_lsp_start', { clear = true })
+  if M.config.detect_by_content ~= false then
+    vim.api.nvim_create_autocmd('BufReadPost', {
+      group = autostart_group,
+      pattern = '*',
+      callback = function(args)
+        -- After the read has finished: a buffer cannot be read again inside its own
+        -- BufReadPost.
+        vim.schedule(function()
+          reopen_utf16(args.buf)
+        end)
+      end,
+    })
+  end
   vim.api.nvim_create_autocmd('FileType', {
     group = autostart_group,
     pattern = M.filetype,
