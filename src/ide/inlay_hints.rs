@@ -232,6 +232,31 @@ mod tests {
         assert!(off.is_empty(), "{off:?}");
     }
 
+    /// The drug line as an editor shows it, hints in ‹›: the text the READMEs quote.
+    #[test]
+    fn a_drug_line_reads_with_its_hints() {
+        let file = ClaimFile::parse(CLAIM.to_string());
+        let mut shown = String::new();
+        for needle in ["SV1*HC:J2700:JZ*40*UN*4***1~", "DTP*472*D8*20260115~", "CTP****1000*ME~"] {
+            let start = CLAIM.find(needle).expect("needle");
+            let range = Span::new(start, start + needle.len());
+            let mut at = start;
+            for hint in inlay_hints(&file, crate::codes::builtin(), range, HintSettings::default()) {
+                shown.push_str(&CLAIM[at..hint.offset]);
+                shown.push_str(&format!(" ‹{}›", hint.label));
+                at = hint.offset;
+            }
+            shown.push_str(&CLAIM[at..range.end]);
+            shown.push('\n');
+        }
+        expect_test::expect![[r#"
+            SV1*HC ‹HCPCS code (CPT or Level II)›:J2700:JZ*40*UN ‹Unit›*4 ‹= up to 1,000 mg oxacillin sodium›***1~
+            DTP*472 ‹Service Date›*D8 ‹Date, CCYYMMDD›*20260115~
+            CTP****1000*ME ‹Milligram›~
+        "#]]
+        .assert_eq(&shown);
+    }
+
     #[test]
     fn odd_units_give_no_dose_and_no_panic() {
         for units in ["", "-4", "abc", "99999999999999999999", "4.5"] {

@@ -143,12 +143,16 @@ fn transaction_symbol(file: &ClaimFile, transaction: &Transaction) -> Option<Sym
     for index in (0..levels.len()).rev() {
         let Some(symbol) = built.get_mut(index).and_then(Option::take) else { continue };
         let parent = levels.get(index).and_then(|level| level.parent).filter(|parent| *parent < index);
+        // Pushed (a billing provider can have thousands of subscribers: inserting
+        // each at the front would be quadratic), and put in document order below.
         match parent.and_then(|parent| built.get_mut(parent)).and_then(Option::as_mut) {
-            Some(parent) => parent.children.insert(0, symbol),
+            Some(parent) => parent.children.push(symbol),
             None => roots.push(symbol),
         }
     }
-    roots.reverse();
+    for root in &mut roots {
+        in_document_order(root);
+    }
     roots.extend(loose);
     roots.sort_by_key(|symbol| symbol.span.start);
     let span = cover(file, Some(opener), transaction.se, &roots);
@@ -166,6 +170,18 @@ fn transaction_symbol(file: &ClaimFile, transaction: &Transaction) -> Option<Sym
         selection: file.segment_span(opener),
         children: roots,
     })
+}
+
+/// Sorts the children of levels (claims and sub-levels, pushed out of order) by start;
+/// claims' lines are in order already.
+fn in_document_order(symbol: &mut Symbol) {
+    if symbol.kind == SymbolKind::Claim {
+        return;
+    }
+    symbol.children.sort_by_key(|child| child.span.start);
+    for child in &mut symbol.children {
+        in_document_order(child);
+    }
 }
 
 /// Whether level `later` has `ancestor` among its parents (bounded against cycles).
