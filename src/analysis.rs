@@ -7,11 +7,13 @@ use ropey::Rope;
 
 use crate::config::{self, Environment, LoadedSettings, SettingsSources};
 use crate::diagnostic::Diagnostic;
-use crate::model::ClaimFile;
-use crate::rules::{self, Rule};
+use crate::model::{Billing, ClaimFile, Subject};
+use crate::rules::{self, Reads, Rule};
 
 pub struct Analysis {
     pub file: ClaimFile,
+    /// The neutral claims and lines the drug-line and modifier rules read.
+    pub billing: Billing,
     pub diagnostics: Vec<Diagnostic>,
     /// Built only when positions are needed: a clean 10 MB batch never pays for it.
     rope: OnceLock<Rope>,
@@ -21,6 +23,14 @@ pub struct Analysis {
 /// rule ids they name against the rules.
 pub fn load_settings(sources: SettingsSources<'_>) -> LoadedSettings {
     config::load(sources, rules::scope_of)
+}
+
+/// A rule thread's findings; a rule that panicked loses its findings, not the check.
+fn joined(thread: std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    thread.join().unwrap_or_else(|_| {
+        tracing::error!("a rule failed; its findings are missing from this check");
+        Vec::new()
+    })
 }
 
 impl Analysis {
@@ -34,27 +44,41 @@ impl Analysis {
     pub fn of_text(text: String, environment: &Environment) -> Self {
         if text.len() < rules::PARALLEL_FROM_BYTES {
             let file = ClaimFile::parse(text);
-            let diagnostics = rules::check(&file, environment);
-            return Self { file, diagnostics, rope: OnceLock::new() };
+            let billing = Billing::from_x12(&file);
+            let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
+            return Self { file, billing, diagnostics, rope: OnceLock::new() };
         }
-        // A large file: the rules that read only the syntax tree run on a second core
-        // while this one builds the claim structure; then the rest run on both.
-        let (tree_rules, model_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            rules::ALL.iter().copied().partition(|rule| rule.reads_tree_only);
+        // A large file: each group of rules runs on a second core as soon as what it reads
+        // is built, while this core builds the next thing: the claim structure while the
+        // tree rules run, the billing view while the structure rules run; then the
+        // billing rules run on both.
+        let reading = |reads: Reads| rules::ALL.iter().copied().filter(move |rule| rule.reads == reads).collect();
+        let (tree_rules, model_rules, billing_rules): (Vec<&'static Rule>, Vec<_>, Vec<_>) =
+            (reading(Reads::Tree), reading(Reads::Model), reading(Reads::Billing));
         let mut file = ClaimFile::unstructured(text);
+        let no_billing = Billing::default();
         let (structure, mut diagnostics) = std::thread::scope(|scope| {
-            let early = scope.spawn(|| rules::check_on_this_thread(&file, environment, &tree_rules));
+            let early =
+                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
             let structure = file.structure();
-            let early = early.join().unwrap_or_else(|_| {
-                tracing::error!("a rule failed; its findings are missing from this check");
-                Vec::new()
-            });
-            (structure, early)
+            (structure, joined(early))
         });
         file.set_structure(structure);
-        diagnostics.extend(rules::check_some(&file, environment, &model_rules));
+        let (billing, structural) = std::thread::scope(|scope| {
+            let structural =
+                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &model_rules));
+            let billing = Billing::from_x12(&file);
+            (billing, joined(structural))
+        });
+        diagnostics.extend(structural);
+        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &billing_rules));
         rules::sort(&mut diagnostics);
-        Self { file, diagnostics, rope: OnceLock::new() }
+        Self { file, billing, diagnostics, rope: OnceLock::new() }
+    }
+
+    /// What rules and fixes read of this analysis.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject::x12(&self.file, &self.billing)
     }
 
     /// The text as a rope, for converting byte offsets to lines and columns.

@@ -8,7 +8,7 @@
 use super::{conflicting_pair, NO_WASTAGE, WASTAGE};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-jz-same-line",
@@ -17,14 +17,13 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
     default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &[WASTAGE], &[NO_WASTAGE]) else { continue };
             report.add_for(

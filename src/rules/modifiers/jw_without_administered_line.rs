@@ -8,7 +8,7 @@
 
 use super::WASTAGE;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-without-administered-line",
@@ -17,14 +17,13 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
     default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         let lines = context.claim_lines(claim);
         for wastage_line in lines {
             let Some(jw) = wastage_line.modifier(WASTAGE) else { continue };

@@ -10,7 +10,7 @@
 use super::conflicting_pair;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-59-with-x",
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
     default_for_policy: None,
 };
 
@@ -27,9 +27,8 @@ const DISTINCT: &str = "59";
 const SPECIFIC: [&str; 4] = ["XE", "XS", "XP", "XU"];
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &[DISTINCT], &SPECIFIC) else { continue };
             let (distinct, specific) = if first.text == DISTINCT { (first, second) } else { (second, first) };

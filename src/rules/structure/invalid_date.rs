@@ -8,7 +8,7 @@
 use crate::calendar::CalendarDate;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SegmentIndex;
 use crate::syntax::SegmentTag;
 
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
     default_for_policy: None,
 };
 

@@ -6,7 +6,7 @@
 
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
     default_for_policy: None,
 };
 

@@ -5,7 +5,7 @@
 //! CMS NPI standard (45 CFR 162.406), check-digit algorithm ISO/IEC 7812 with prefix 80840.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "npi-check-digit",
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
     default_for_policy: None,
 };
 
