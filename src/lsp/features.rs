@@ -80,7 +80,9 @@ fn document_symbol(positions: &convert::PositionTable, symbol: Symbol) -> Docume
         deprecated: None,
         range: positions.range(symbol.span),
         selection_range: positions.range(symbol.selection),
-        children: Some(symbol.children.into_iter().map(|child| document_symbol(positions, child)).collect()),
+        // Leaves (50,000 service lines in a large batch) carry no empty list.
+        children: (!symbol.children.is_empty())
+            .then(|| symbol.children.into_iter().map(|child| document_symbol(positions, child)).collect()),
     }
 }
 
