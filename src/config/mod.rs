@@ -101,8 +101,9 @@ impl Settings {
                 }
                 "mueFile" => settings.mue_file = reader.path("mueFile", value),
                 // `configFile` is read by the server before these settings (it names
-                // their file); the rest are the editor's own.
-                "server" | "trace" | "configFile" | "$schema" => {}
+                // their file); `inlayHints` and `format` are read by the server for the
+                // editor features; the rest are the editor's own.
+                "server" | "trace" | "configFile" | "$schema" | "inlayHints" | "format" => {}
                 other => reader.warn(format!("unknown setting `{other}`; ignored")),
             }
         }
