@@ -8,7 +8,7 @@ use super::args::{CheckOptions, Format};
 use super::fix::{fix_bytes, write_if_unchanged};
 use super::render::{self, FileFindings};
 use super::{finish_output, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
-use crate::analysis::{load_settings, Analysis};
+use crate::analysis::{load_settings, Analysis, DocumentKind};
 use crate::config::{ConfigFileChoice, SettingsSources, CONFIG_FILE_NAME};
 use crate::diagnostic::Severity;
 use crate::text::{decode, looks_like_x12, read_capped};
@@ -70,7 +70,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             continue;
         }
         if options.fix || options.diff {
-            let fixed = fix_bytes(&bytes, &environment);
+            let fixed = fix_bytes(&bytes, &DocumentKind::X12, &environment);
             if !fixed.all.settled {
                 say!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
             }
