@@ -1,8 +1,11 @@
 //! Any bytes, read as a charge file: the reader never fails, every row and cell span
 //! lies inside the text on character boundaries, in order and without overlap, and
-//! every value reader takes every cell without panicking.
+//! every value reader takes every cell without panicking; the charge-file rules run and
+//! every finding lies inside the text.
 #![no_main]
 
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::csv;
 use claim_lsp::syntax::Span;
 use libfuzzer_sys::fuzz_target;
@@ -37,4 +40,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let detection = csv::detect(&table, &text, Some("charges.csv"));
     let _ = format!("{detection:?}");
+    // The charge-file rules: every finding inside the text.
+    let analysis = Analysis::of_charges(text.clone(), Some("charges.csv"), &Environment::default());
+    for diagnostic in &analysis.diagnostics {
+        inside(&text, diagnostic.span);
+    }
 });

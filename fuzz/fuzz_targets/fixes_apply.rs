@@ -2,7 +2,7 @@
 //! byte for byte; fix-all's edits give fix-all's text.
 #![no_main]
 
-use claim_lsp::analysis::Analysis;
+use claim_lsp::analysis::{Analysis, DocumentKind};
 use claim_lsp::config::Environment;
 use claim_lsp::syntax::Span;
 use libfuzzer_sys::fuzz_target;
@@ -28,9 +28,9 @@ fuzz_target!(|data: &[u8]| {
         let Some(fixed) = fixed else { panic!("{}: edits do not apply: {:?}", fix.title, fix.edits) };
         reparses(&fixed);
     }
-    let all = claim_lsp::ide::fix_all(&text, &environment);
+    let all = claim_lsp::ide::fix_all(&text, &DocumentKind::X12, &environment);
     assert_eq!(claim_lsp::edit::apply(&text, &all.edits).as_deref(), Some(all.text.as_str()));
     reparses(&all.text);
     // Writing back: the fixed text encodes in the file's encoding, or is refused.
-    let _ = claim_lsp::cli::fix::fix_bytes(data, &environment);
+    let _ = claim_lsp::cli::fix::fix_bytes(data, &DocumentKind::X12, &environment);
 });

@@ -53,7 +53,7 @@ fuzz_target!(|session: Session| {
     let Ok(uri) = Url::parse("file:///fuzz/claims.837") else { return };
     let mut store = DocumentStore::default();
     let mut expected = session.text.clone();
-    store.open(uri.clone(), &expected, 1);
+    store.open(uri.clone(), &expected, 1, "x12-837");
     let mut version = 1;
     for batch in session.edits.chunks(usize::from(session.batch.max(1))) {
         let mut changes = Vec::new();
@@ -72,7 +72,7 @@ fuzz_target!(|session: Session| {
     }
     let environment = Environment::default();
     if let Some(document) = store.get(&uri) {
-        let incremental = Analysis::new(document.rope.to_string(), document.rope.clone(), &environment);
+        let incremental = Analysis::new(document.rope.to_string(), document.rope.clone(), &document.kind, &environment);
         let fresh = Analysis::of_text(expected.clone(), &environment);
         assert_eq!(incremental.diagnostics, fresh.diagnostics);
     }
