@@ -2,13 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{CheckOptions, Format};
+use super::args::CheckOptions;
+use super::baseline::{self, Baseline, ClaimIndex};
 use super::fix::{fix_bytes, write_if_unchanged};
-use super::render::{self, FileFindings};
+use super::render::{Finding, Output, Tally};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
 use crate::analysis::Environment;
 use crate::config::{self, CONFIG_FILE_NAME};
-use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
 use crate::text::{decode, looks_like_x12};
 
@@ -63,7 +63,21 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
         }
     }
-    let mut findings = Vec::new();
+    let pipeline = &options.pipeline;
+    let mut baseline = match &pipeline.baseline {
+        None => None,
+        Some(path) => match Baseline::read(path) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => {
+                eprintln!("claim-lsp: {message}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let docs_url = pipeline.docs_url.clone().unwrap_or_else(|| super::sarif::DEFAULT_DOCS_URL.to_string());
+    let mut output = Output::new(options.format, pipeline.fail_on, pipeline.max_findings, docs_url);
+    let mut tally = Tally { baseline_used: baseline.is_some(), ..Tally::default() };
+    let mut recorded = Vec::new();
     let mut diff_found = false;
     for (path, explicit) in files {
         let bytes = match std::fs::read(&path) {
@@ -106,7 +120,23 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         }
         let file = ClaimFile::parse(text);
         let diagnostics = crate::rules::check(&file, &environment);
-        findings.push(FileFindings { path, file, diagnostics });
+        let rope = ropey::Rope::from_str(&file.text);
+        let shown_path = path.display().to_string();
+        let claims = ClaimIndex::new(&file);
+        let mut reported = Vec::new();
+        for diagnostic in diagnostics {
+            let key = baseline::key(&path, &claims.place(diagnostic.span.start), &diagnostic);
+            if pipeline.write_baseline.is_some() {
+                recorded.push(key);
+                continue;
+            }
+            if baseline.as_mut().is_some_and(|baseline| baseline.absorbs(&key)) {
+                tally.baselined += 1;
+                continue;
+            }
+            reported.push(Finding::new(&shown_path, &rope, diagnostic, key));
+        }
+        output.file(&shown_path, &rope, reported);
     }
     if options.diff {
         return if io_failed {
@@ -117,14 +147,31 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             EXIT_CLEAN
         };
     }
-    match options.format {
-        Format::Human => render::human(&findings),
-        Format::Json => render::json(&findings),
+    if let Some(path) = &pipeline.write_baseline {
+        return match baseline::write(path, recorded) {
+            Ok(count) => {
+                eprintln!(
+                    "claim-lsp: wrote {count} finding{} to the baseline {}",
+                    if count == 1 { "" } else { "s" },
+                    path.display()
+                );
+                if io_failed {
+                    EXIT_USAGE
+                } else {
+                    EXIT_CLEAN
+                }
+            }
+            Err(message) => {
+                eprintln!("claim-lsp: {message}");
+                EXIT_USAGE
+            }
+        };
     }
-    let any_error = findings.iter().flat_map(|f| &f.diagnostics).any(|d| d.severity == Severity::Error);
+    tally.stale = baseline.as_ref().map_or(0, Baseline::stale);
+    let failing = output.finish(&tally);
     if io_failed {
         EXIT_USAGE
-    } else if any_error {
+    } else if failing {
         EXIT_ERRORS
     } else {
         EXIT_CLEAN

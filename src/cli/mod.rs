@@ -1,11 +1,15 @@
 //! The command line: `check` for pipelines, `explain` for people, `serve` for editors.
 
 mod args;
+mod baseline;
 mod check;
 mod diff;
 mod explain;
 pub mod fix;
+mod junit;
+mod redact;
 mod render;
+mod sarif;
 
 pub use args::{Command, Format, USAGE};
 
@@ -34,6 +38,7 @@ pub fn run(arguments: Vec<String>) -> i32 {
         },
         Ok(Command::Check(options)) => check::run(&options),
         Ok(Command::Explain(options)) => explain::run(&options),
+        Ok(Command::Redact(options)) => redact::run(&options),
         Err(message) => {
             eprintln!("claim-lsp: {message}\n\n{USAGE}");
             EXIT_USAGE
