@@ -1,7 +1,7 @@
 //! Made-up values that stand in for real ones: consistent within a run, unguessable
 //! from outside it, and shaped like the original so that every check sees the same file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
 use crate::calendar::CalendarDate;
@@ -11,6 +11,7 @@ use crate::rules::structure::npi_check_digit::check_digit;
 enum Kind {
     Text,
     Npi,
+    Date,
 }
 
 /// The replacements of one run. The secret is std's random hasher key, drawn fresh for
@@ -18,17 +19,26 @@ enum Kind {
 pub(crate) struct Pseudonyms {
     secret: RandomState,
     given: HashMap<(Kind, String), String>,
-    /// Days every shifted date moves by: 30 to 1,000, either way, the same for the run.
-    day_shift: i64,
+    /// Every value being replaced: no replacement may be one of them (a made-up member
+    /// id that happened to be another patient's real one would leave it in the copy).
+    originals: HashSet<String>,
 }
 
 impl Pseudonyms {
     pub(crate) fn new() -> Self {
-        let secret = RandomState::new();
-        let draw = secret.hash_one("day shift");
-        let magnitude = 30 + i64::try_from(draw % 971).unwrap_or(0);
-        let day_shift = if draw & (1 << 40) == 0 { magnitude } else { -magnitude };
-        Pseudonyms { secret, given: HashMap::new(), day_shift }
+        Pseudonyms { secret: RandomState::new(), given: HashMap::new(), originals: HashSet::new() }
+    }
+
+    /// Declares the values that will be replaced, before any is: replacements avoid them.
+    pub(crate) fn reserve<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) {
+        for value in values {
+            self.originals.extend(value.split('-').map(str::to_string));
+            self.originals.insert(value.to_string());
+        }
+    }
+
+    fn fresh(&self, candidate: &str, value: &str) -> bool {
+        candidate != value && !self.originals.contains(candidate)
     }
 
     fn draw(&self, value: &str, round: u32, position: usize) -> u64 {
@@ -47,9 +57,14 @@ impl Pseudonyms {
             return given.clone();
         }
         let mut result = value.to_string();
-        for round in 0..16 {
-            result = value.chars().enumerate().map(|(i, c)| self.replace_char(c, value, round, i, keep)).collect();
-            if result != value {
+        for round in 0..32 {
+            let candidate: String =
+                value.chars().enumerate().map(|(i, c)| self.replace_char(c, value, round, i, keep)).collect();
+            let fresh = self.fresh(&candidate, value);
+            if candidate != value {
+                result = candidate;
+            }
+            if fresh {
                 break;
             }
         }
@@ -122,7 +137,7 @@ impl Pseudonyms {
         }
         let wanted = check_digit(value.get(..9).unwrap_or(""));
         let mut result = value.to_string();
-        for round in 0..16 {
+        for round in 0..32 {
             let mut base: Vec<u8> = vec![first];
             base.extend(
                 (1..8).map(|position| b'0' + u8::try_from(self.draw(value, round, position) % 10).unwrap_or(0)),
@@ -137,8 +152,11 @@ impl Pseudonyms {
             base.push(ninth);
             base.push(last);
             let candidate: String = base.iter().map(|b| char::from(*b)).collect();
+            let fresh = self.fresh(&candidate, value);
             if candidate != value {
                 result = candidate;
+            }
+            if fresh {
                 break;
             }
         }
@@ -146,29 +164,50 @@ impl Pseudonyms {
         result
     }
 
-    /// A `D8` date moved by the run's shift; a value that is not a real date stays one
-    /// that is not (its digits become zeros), so `invalid-date` says the same.
-    pub(crate) fn shift_date(&self, value: &str) -> String {
-        match CalendarDate::parse_ccyymmdd(value).and_then(|date| self.shifted(date)) {
+    /// A `D8` date moved by 30 to 1,000 days, either way; the same date always moves
+    /// alike, and never onto a date being replaced. A value that is not a real date stays
+    /// one that is not (its digits become zeros), so `invalid-date` says the same.
+    pub(crate) fn shift_date(&mut self, value: &str) -> String {
+        self.shifted_once(value, |pseudonyms, shift| pseudonyms.moved(value, shift))
+    }
+
+    /// An `RD8` range, both ends moved by the same days (a backwards range stays so).
+    pub(crate) fn shift_range(&mut self, value: &str) -> String {
+        let Some((from, to)) = value.split_once('-') else { return zero_digits(value) };
+        self.shifted_once(value, |pseudonyms, shift| {
+            format!("{}-{}", pseudonyms.moved(from, shift), pseudonyms.moved(to, shift))
+        })
+    }
+
+    fn shifted_once(&mut self, value: &str, shifted: impl Fn(&Self, i64) -> String) -> String {
+        if let Some(given) = self.given.get(&(Kind::Date, value.to_string())) {
+            return given.clone();
+        }
+        let mut result = zero_digits(value);
+        for round in 0..32 {
+            let draw = self.draw(value, round, usize::MAX);
+            let magnitude = 30 + i64::try_from(draw % 971).unwrap_or(0);
+            let candidate = shifted(self, if draw & (1 << 40) == 0 { magnitude } else { -magnitude });
+            result.clone_from(&candidate);
+            if candidate.split('-').all(|part| !self.originals.contains(part) || part.bytes().all(|b| b == b'0')) {
+                break;
+            }
+        }
+        self.given.insert((Kind::Date, value.to_string()), result.clone());
+        result
+    }
+
+    /// One `CCYYMMDD` moved by `shift` days; zeros when it is not a real date or would
+    /// leave four-digit years.
+    fn moved(&self, value: &str, shift: i64) -> String {
+        let date = CalendarDate::parse_ccyymmdd(value)
+            .and_then(|date| civil_from_days(days_from_civil(date) + shift))
+            .filter(|date| (1000..=9999).contains(&date.year));
+        match date {
             Some(date) => format!("{:04}{:02}{:02}", date.year, date.month, date.day),
+            None if CalendarDate::parse_ccyymmdd(value).is_some() => value.to_string(),
             None => zero_digits(value),
         }
-    }
-
-    /// An `RD8` range, both ends shifted alike (so a backwards range stays backwards).
-    pub(crate) fn shift_range(&self, value: &str) -> String {
-        match value.split_once('-') {
-            Some((from, to)) => format!("{}-{}", self.shift_date(from), self.shift_date(to)),
-            None => zero_digits(value),
-        }
-    }
-
-    fn shifted(&self, date: CalendarDate) -> Option<CalendarDate> {
-        let day = days_from_civil(date);
-        [self.day_shift, -self.day_shift]
-            .into_iter()
-            .filter_map(|shift| civil_from_days(day + shift))
-            .find(|shifted| (1000..=9999).contains(&shifted.year))
     }
 }
 
@@ -258,8 +297,26 @@ mod tests {
     }
 
     #[test]
+    fn no_replacement_is_another_original() {
+        for _ in 0..20 {
+            let mut pseudonyms = Pseudonyms::new();
+            // Birth dates a few months apart, and one-digit ids that take half the digits.
+            let dates = ["19500101", "19500411", "19501020", "19490301"];
+            let ids: Vec<String> = (0..5).map(|d| d.to_string()).collect();
+            pseudonyms.reserve(dates.iter().copied().chain(ids.iter().map(String::as_str)));
+            for value in dates {
+                let shifted = pseudonyms.shift_date(value);
+                assert!(!dates.contains(&shifted.as_str()), "{value} → {shifted}");
+                assert_eq!(pseudonyms.shift_date(value), shifted, "the same date moves alike");
+            }
+            let id = pseudonyms.scramble("4", b"*");
+            assert!(("5"..="9").contains(&id.as_str()), "{id} is another original id");
+        }
+    }
+
+    #[test]
     fn dates_shift_and_impossible_dates_stay_impossible() {
-        let pseudonyms = Pseudonyms::new();
+        let mut pseudonyms = Pseudonyms::new();
         let shifted = pseudonyms.shift_date("19500101");
         let date = CalendarDate::parse_ccyymmdd(&shifted);
         assert!(date.is_some() && shifted != "19500101", "{shifted}");

@@ -11,7 +11,8 @@
 //! attachment control numbers (`PWK06`). Shifted: birth dates (`DMG02`), the date of
 //! death (`PAT06`) and dates of clinical events (`DTP` other than the dates of service,
 //! statement, admission, discharge, receipt and adjudication). Blanked: free text
-//! (`NTE02`, `K301`).
+//! (`NTE02`, `K301`). A segment with an id the guides do not know (a typo, or none)
+//! has every value scrambled: what it holds cannot be told.
 
 use super::{Pseudonyms, Replacement};
 use crate::model::ClaimFile;
@@ -63,6 +64,10 @@ fn treatments(file: &ClaimFile, segment: SegmentIndex) -> Vec<(usize, Treatment)
         "DTP" => vec![(3, Date { format: 2 })],
         "NTE" => vec![(2, Blank)],
         "K3" => vec![(1, Blank)],
+        // A segment whose id is mistyped (`Nd4`, or none at all) may hold anything.
+        id if !crate::guide::is_known_segment(id) => {
+            (1..=file.tree.segment(segment).map_or(0, Segment::element_count)).map(|p| (p, Scramble)).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -75,12 +80,15 @@ fn delimiters(segment: &Segment) -> Vec<u8> {
 
 /// Every replacement the 837 needs.
 pub(super) fn replacements(file: &ClaimFile, pseudonyms: &mut Pseudonyms) -> Vec<Replacement> {
+    let plans: Vec<(SegmentIndex, Vec<(usize, Treatment)>)> = (0..file.tree.segments.len())
+        .map(|index| (index, treatments(file, index)))
+        .filter(|(_, plan)| !plan.is_empty())
+        .collect();
+    pseudonyms
+        .reserve(plans.iter().flat_map(|(index, plan)| plan.iter().map(|(position, _)| file.value(*index, *position))));
     let mut out = Vec::new();
-    for (index, segment) in file.tree.segments.iter().enumerate() {
-        let plan = treatments(file, index);
-        if plan.is_empty() {
-            continue;
-        }
+    for (index, plan) in plans {
+        let Some(segment) = file.tree.segment(index) else { continue };
         let keep = delimiters(segment);
         for (position, treatment) in plan {
             let Some(span) = file.element_span(index, position).filter(|span| !span.is_empty()) else { continue };
