@@ -291,3 +291,27 @@ fn an_unreadable_baseline_is_a_usage_error() {
     assert!(stderr(&output).starts_with("claim-lsp: cannot read baseline missing.json"), "{}", stderr(&output));
     assert_eq!(stdout(&output), "", "nothing is checked against a baseline that cannot be read");
 }
+
+/// The README shows the CI examples that `tests/ci/run.sh` runs: the same text.
+#[test]
+fn the_readme_shows_the_tested_ci_examples() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    for example in ["docs/ci/github-actions.yml", "docs/ci/gitlab-ci.yml"] {
+        let text = std::fs::read_to_string(root().join(example)).expect("example");
+        assert!(readme.contains(&format!("```yaml\n{text}```")), "README lacks {example} as written");
+    }
+    let help = claim_lsp(root(), &["--help"]);
+    let help = stdout(&help);
+    for expected in [
+        "--fail-on",
+        "--max-findings",
+        "--baseline",
+        "--write-baseline",
+        "sarif",
+        "junit",
+        "jsonl",
+        "redact FILE -o OUT",
+    ] {
+        assert!(help.contains(expected), "--help lacks `{expected}`");
+    }
+}
