@@ -14,7 +14,8 @@ mod gen837;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::lsp::Backend;
 use futures::StreamExt as _;
 use serde_json::{json, Value};
@@ -149,11 +150,11 @@ fn main() {
     let broken = Analysis::of_text(damaged.clone(), &environment);
     let missing =
         broken.diagnostics.iter().find(|d| d.rule == "missing-jw-jz").expect("missing-jw-jz on the damaged line");
-    let jw_fix = time_runs(runs, || (), |()| claim_lsp::fix::fixes_for(&broken.file, &environment, missing));
-    assert!(claim_lsp::fix::fixes_for(&broken.file, &environment, missing)
+    let jw_fix = time_runs(runs, || (), |()| claim_lsp::ide::fixes::fixes_for(&broken, &environment, missing));
+    assert!(claim_lsp::ide::fixes::fixes_for(&broken, &environment, missing)
         .iter()
         .any(|fix| fix.title.starts_with("Add JW wastage line")));
-    let fix_all = time_runs(runs, || (), |()| claim_lsp::fix::fix_all(&damaged, &environment));
+    let fix_all = time_runs(runs, || (), |()| claim_lsp::ide::fix_all(&damaged, &environment));
     let code_action_at = place(&damaged, missing.span.start + 1);
     drop(broken);
 

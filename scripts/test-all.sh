@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: Rust unit, fixture, fix, protocol, corpus and
+# The whole test suite, as CI runs it: formatting and clippy (-D warnings); Rust unit, fixture, fix, protocol, corpus and
 # CLI tests; pyx12 (an independent validator, from PyPI) on the fixed JW-line files;
 # the README's CI examples, with SARIF validated against its schema (jsonschema, PyPI);
 # then the editor clients (VS Code extension tests, headless Neovim) against the
@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 
 echo "== installing editor test dependencies"
 bash .ci/install-editor-deps --nvim-0.11
+
+echo "== cargo fmt --check"
+cargo fmt --check
+
+echo "== cargo clippy (warnings are errors)"
+cargo clippy --all-targets --locked -- -D warnings
 
 echo "== cargo build --release"
 cargo build --release --locked

@@ -1,84 +1,36 @@
 //! One analysis of one text: the parsed file, every rule's findings, and a rope of the
 //! same text for position conversion. The CLI and the server both go through here.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use ropey::Rope;
 
-use crate::codes::CodeTable;
-use crate::config::{MueTable, Settings};
+use crate::config::{self, Environment, LoadedSettings, SettingsSources};
 use crate::diagnostic::Diagnostic;
-use crate::model::ClaimFile;
-use crate::rules::{self, Rule};
+use crate::model::{Billing, ClaimFile, Subject};
+use crate::rules::{self, Reads, Rule};
 
 pub struct Analysis {
     pub file: ClaimFile,
+    /// The neutral claims and lines the drug-line and modifier rules read.
+    pub billing: Billing,
     pub diagnostics: Vec<Diagnostic>,
     /// Built only when positions are needed: a clean 10 MB batch never pays for it.
     rope: OnceLock<Rope>,
 }
 
-/// What every analysis needs besides the text: settings and the data files they name.
-#[derive(Clone, Default)]
-pub struct Environment {
-    pub settings: Settings,
-    /// A user's newer HCPCS file; `None` uses the built-in 2026 table.
-    pub code_file: Option<Arc<CodeTable>>,
-    /// A user's CMS MUE table; `None` means no MUE limits are known.
-    pub mue: Option<Arc<MueTable>>,
+/// Loads settings for the server and the CLI alike (see [`config::load`]), checking the
+/// rule ids they name against the rules.
+pub fn load_settings(sources: SettingsSources<'_>) -> LoadedSettings {
+    config::load(sources, rules::scope_of)
 }
 
-impl Environment {
-    /// Loads the files the settings name. A file that cannot be read or parsed gives a
-    /// message and leaves the built-in table (or no MUE limits) in place.
-    pub fn load(settings: Settings) -> (Environment, Vec<String>) {
-        let mut messages = Vec::new();
-        let code_file = settings.hcpcs_file.as_deref().and_then(|path| {
-            let name = file_name(path);
-            match std::fs::read(path) {
-                Ok(bytes) => match CodeTable::from_anweb(&crate::text::decode(&bytes)) {
-                    Ok(table) => Some(Arc::new(table)),
-                    Err(error) => {
-                        messages
-                            .push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
-                        None
-                    }
-                },
-                Err(error) => {
-                    messages.push(format!(
-                        "codeTables.hcpcsFile {name}: cannot read ({error}); using the built-in HCPCS 2026 table"
-                    ));
-                    None
-                }
-            }
-        });
-        let mue = settings.mue_file.as_deref().and_then(|path| {
-            let name = file_name(path);
-            match std::fs::read(path) {
-                Ok(bytes) => match MueTable::from_csv(&crate::text::decode(&bytes)) {
-                    Ok(table) => Some(Arc::new(table)),
-                    Err(error) => {
-                        messages.push(format!("mueFile {name}: {error}; MUE limits are not checked"));
-                        None
-                    }
-                },
-                Err(error) => {
-                    messages.push(format!("mueFile {name}: cannot read ({error}); MUE limits are not checked"));
-                    None
-                }
-            }
-        });
-        (Environment { settings, code_file, mue }, messages)
-    }
-
-    pub fn codes(&self) -> &CodeTable {
-        self.code_file.as_deref().unwrap_or_else(|| crate::codes::builtin())
-    }
-}
-
-/// Only the file name goes into messages: full paths can name patients or clients.
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(|| "(file)".to_string(), |n| n.to_string_lossy().into_owned())
+/// A rule thread's findings; a rule that panicked loses its findings, not the check.
+fn joined(thread: std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    thread.join().unwrap_or_else(|_| {
+        tracing::error!("a rule failed; its findings are missing from this check");
+        Vec::new()
+    })
 }
 
 impl Analysis {
@@ -92,27 +44,41 @@ impl Analysis {
     pub fn of_text(text: String, environment: &Environment) -> Self {
         if text.len() < rules::PARALLEL_FROM_BYTES {
             let file = ClaimFile::parse(text);
-            let diagnostics = rules::check(&file, environment);
-            return Self { file, diagnostics, rope: OnceLock::new() };
+            let billing = Billing::from_x12(&file);
+            let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
+            return Self { file, billing, diagnostics, rope: OnceLock::new() };
         }
-        // A large file: the rules that read only the syntax tree run on a second core
-        // while this one builds the claim structure; then the rest run on both.
-        let (tree_rules, model_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            rules::ALL.iter().copied().partition(|rule| rules::reads_tree_only(rule));
+        // A large file: each group of rules runs on a second core as soon as what it reads
+        // is built, while this core builds the next thing: the claim structure while the
+        // tree rules run, the billing view while the structure rules run; then the
+        // billing rules run on both.
+        let reading = |reads: Reads| rules::ALL.iter().copied().filter(move |rule| rule.reads == reads).collect();
+        let (tree_rules, model_rules, billing_rules): (Vec<&'static Rule>, Vec<_>, Vec<_>) =
+            (reading(Reads::Tree), reading(Reads::Model), reading(Reads::Billing));
         let mut file = ClaimFile::unstructured(text);
+        let no_billing = Billing::default();
         let (structure, mut diagnostics) = std::thread::scope(|scope| {
-            let early = scope.spawn(|| rules::check_on_this_thread(&file, environment, &tree_rules));
+            let early =
+                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
             let structure = file.structure();
-            let early = early.join().unwrap_or_else(|_| {
-                tracing::error!("a rule failed; its findings are missing from this check");
-                Vec::new()
-            });
-            (structure, early)
+            (structure, joined(early))
         });
         file.set_structure(structure);
-        diagnostics.extend(rules::check_some(&file, environment, &model_rules));
+        let (billing, structural) = std::thread::scope(|scope| {
+            let structural =
+                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &model_rules));
+            let billing = Billing::from_x12(&file);
+            (billing, joined(structural))
+        });
+        diagnostics.extend(structural);
+        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &billing_rules));
         rules::sort(&mut diagnostics);
-        Self { file, diagnostics, rope: OnceLock::new() }
+        Self { file, billing, diagnostics, rope: OnceLock::new() }
+    }
+
+    /// What rules and fixes read of this analysis.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject::x12(&self.file, &self.billing)
     }
 
     /// The text as a rope, for converting byte offsets to lines and columns.

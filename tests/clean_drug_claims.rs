@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 
 #[test]
 fn clean_drug_claims_raise_no_diagnostic() {

@@ -1,5 +1,8 @@
 //! The real binary, as a pipeline or a person runs it: output, exit codes, encodings.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -193,10 +196,8 @@ fn the_demo_claim_shows_every_drug_line_mistake() {
         assert!(printed.contains(&format!("[{rule}]")), "{rule} missing:\n{printed}");
     }
     let expected_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("{demo}.expected"));
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expected_path, &printed).expect("write expectation");
-    } else {
-        assert_eq!(std::fs::read_to_string(&expected_path).unwrap_or_default(), printed);
+    if let Err(difference) = fixtures::expect(&expected_path, &printed) {
+        panic!("{difference}");
     }
 }
 

@@ -4,11 +4,15 @@
 //! rule per file is kept in `fixtures/corpus-snapshot.txt` so that any change in what
 //! the rules report on real files shows up in review (`UPDATE_EXPECT=1` rewrites it).
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::diagnostic::Severity;
 use claim_lsp::rules::structure;
 
@@ -165,5 +169,8 @@ fn snapshot() -> String {
 
 #[test]
 fn corpus_findings_match_the_snapshot() {
-    expect_test::expect_file!["../fixtures/corpus-snapshot.txt"].assert_eq(&snapshot());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus-snapshot.txt");
+    if let Err(difference) = fixtures::expect(&path, &snapshot()) {
+        panic!("{difference}");
+    }
 }

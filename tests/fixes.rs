@@ -10,9 +10,11 @@ mod fixtures;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::diagnostic::Severity;
-use claim_lsp::fix::{self, edit, Fix};
+use claim_lsp::edit::{self, Fix};
+use claim_lsp::ide::{self, fixes};
 use claim_lsp::syntax::Span;
 use claim_lsp::text::{line_column, PositionEncoding};
 use fixtures::{claim_files, environment_for, expect, fixtures_root};
@@ -122,7 +124,7 @@ fn every_fix_on_its_rule_fixtures() {
             let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
             let mut offered = Vec::new();
             for diagnostic in analysis.diagnostics.iter().filter(|d| d.rule == rule.id) {
-                for fix in fix::fixes_for(&analysis.file, &environment, diagnostic) {
+                for fix in fixes::fixes_for(&analysis, &environment, diagnostic) {
                     offered.push((diagnostic.span.start, rule.id.to_string(), fix));
                 }
             }
@@ -161,7 +163,7 @@ fn drug_lines_without_jw_or_jz_offer_the_wastage_repairs_without_a_finding() {
         for (_, claim) in file_ref.claims() {
             for line in &claim.lines {
                 let Some(code) = line.procedure(file_ref).and_then(|p| p.code) else { continue };
-                for fix in fix::assists_at(&analysis, &environment, Span::new(code.start + 1, code.start + 1)) {
+                for fix in fixes::assists_at(&analysis, &environment, Span::new(code.start + 1, code.start + 1)) {
                     offered.push((code.start, String::new(), fix));
                 }
             }
@@ -218,7 +220,7 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
     for file in &files {
         let environment = file.parent().map(environment_for).unwrap_or_default();
         let text = claim_lsp::text::decode(&std::fs::read(file).expect("fixture readable"));
-        let once = fix::fix_all(&text, &environment);
+        let once = ide::fix_all(&text, &environment);
         let name = file.strip_prefix(fixtures_root()).unwrap_or(file).display().to_string();
         if !once.settled {
             failures.push(format!("{name}: fix-all did not settle"));
@@ -226,7 +228,7 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
         if edit::apply(&text, &once.edits).as_deref() != Some(once.text.as_str()) {
             failures.push(format!("{name}: fix-all's edits do not give its text"));
         }
-        let twice = fix::fix_all(&once.text, &environment);
+        let twice = ide::fix_all(&once.text, &environment);
         if twice.text != once.text || !twice.applied.is_empty() {
             failures.push(format!("{name}: fix-all twice differs from once: {:?}", twice.applied));
         }
@@ -253,7 +255,7 @@ fn fix_all_on_the_demo_files_gives_the_expected_text() {
     for file in &files {
         let environment = environment_for(file.parent().unwrap_or(file));
         let text = claim_lsp::text::decode(&std::fs::read(file).expect("demo readable"));
-        let all = fix::fix_all(&text, &environment);
+        let all = ide::fix_all(&text, &environment);
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("demo");
         let listing: String = all.applied.iter().map(|(rule, title)| format!("{title} (fixes {rule})\n")).collect();
         for (path, actual) in [(output.join(name), all.text.as_str()), (output.join(format!("{name}.fixes")), &listing)]
@@ -309,8 +311,8 @@ mod damaged_files {
     use proptest::prelude::*;
     use std::sync::LazyLock;
 
-    use super::{all_claim_files, damaged, fix};
-    use claim_lsp::analysis::Environment;
+    use super::{all_claim_files, damaged, ide};
+    use claim_lsp::config::Environment;
 
     static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
         all_claim_files()
@@ -332,9 +334,9 @@ mod damaged_files {
             let text = &TEXTS[file % TEXTS.len()];
             let broken = damaged(text, &damages);
             let environment = Environment::default();
-            let once = fix::fix_all(&broken, &environment);
+            let once = ide::fix_all(&broken, &environment);
             prop_assert!(once.settled);
-            let twice = fix::fix_all(&once.text, &environment);
+            let twice = ide::fix_all(&once.text, &environment);
             prop_assert!(twice.applied.is_empty(), "second run applied {:?}", twice.applied);
             prop_assert_eq!(&twice.text, &once.text);
         }

@@ -2,7 +2,8 @@
 //! analysis, hover or the document store panic. Case counts keep the file under ~20 s
 //! in a debug build.
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::lsp::DocumentStore;
 use claim_lsp::text::PositionEncoding;
 use proptest::prelude::*;
@@ -33,17 +34,17 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
     let fixes = analysis
         .diagnostics
         .iter()
-        .flat_map(|diagnostic| claim_lsp::fix::fixes_for(&analysis.file, &environment, diagnostic))
+        .flat_map(|diagnostic| claim_lsp::ide::fixes::fixes_for(&analysis, &environment, diagnostic))
         .chain(
             (0..=text.len())
                 .step_by(11)
-                .flat_map(|offset| claim_lsp::fix::assists_at(&analysis, &environment, span(offset))),
+                .flat_map(|offset| claim_lsp::ide::fixes::assists_at(&analysis, &environment, span(offset))),
         );
     for fix in fixes {
-        prop_assert!(claim_lsp::fix::edit::apply(text, &fix.edits).is_some(), "{}: {:?}", fix.title, fix.edits);
+        prop_assert!(claim_lsp::edit::apply(text, &fix.edits).is_some(), "{}: {:?}", fix.title, fix.edits);
     }
-    let all = claim_lsp::fix::fix_all(text, &environment);
-    prop_assert_eq!(claim_lsp::fix::edit::apply(text, &all.edits), Some(all.text));
+    let all = claim_lsp::ide::fix_all(text, &environment);
+    prop_assert_eq!(claim_lsp::edit::apply(text, &all.edits), Some(all.text));
     Ok(())
 }
 

@@ -5,7 +5,8 @@
 #[path = "common/gen837.rs"]
 mod gen837;
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::diagnostic::Severity;
 use claim_lsp::rules::structure;
 use gen837::{generate_837p, BatchOptions};

@@ -2,9 +2,13 @@
 //! values in `fixtures/hover/drug-lines.837`. Each case names a needle in the file and
 //! the cursor's place in it; the full markdown is kept in `fixtures/hover/expected/`.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 use std::path::Path;
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::ide::hover::hover;
 
 struct Case {
@@ -63,15 +67,8 @@ fn hovers_explain_codes_modifiers_elements_and_qualifiers() {
             }
         }
         let snapshot = root.join("expected").join(format!("{}.md", case.name));
-        if std::env::var_os("UPDATE_EXPECT").is_some() {
-            std::fs::write(&snapshot, &doc.markdown).expect("write snapshot");
-        } else if std::fs::read_to_string(&snapshot).ok().as_deref() != Some(doc.markdown.as_str()) {
-            failures.push(format!(
-                "{}: differs from {} (UPDATE_EXPECT=1 to refresh):\n{}",
-                case.name,
-                snapshot.display(),
-                doc.markdown
-            ));
+        if let Err(difference) = fixtures::expect(&snapshot, &doc.markdown) {
+            failures.push(format!("{}: {difference}", case.name));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -94,7 +91,8 @@ fn a_newer_hcpcs_file_from_settings_replaces_the_table_and_a_broken_one_keeps_it
 
     let settings = |file: &str| {
         let value = serde_json::json!({"codeTables": {"hcpcsFile": file}});
-        let (settings, warnings) = claim_lsp::config::Settings::from_json(&value, Some(&folder));
+        let (settings, warnings) =
+            claim_lsp::config::Settings::from_json(&value, Some(&folder), claim_lsp::rules::scope_of);
         assert!(warnings.is_empty(), "{warnings:?}");
         settings
     };

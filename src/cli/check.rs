@@ -7,9 +7,8 @@ use super::baseline::{self, Baseline, ClaimIndex};
 use super::fix::{fix_bytes, write_if_unchanged};
 use super::render::{Finding, Output, Tally};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
-use crate::analysis::Environment;
-use crate::config::{self, CONFIG_FILE_NAME};
-use crate::model::ClaimFile;
+use crate::analysis::{load_settings, Analysis};
+use crate::config::{ConfigFileChoice, SettingsSources, CONFIG_FILE_NAME};
 use crate::text::{decode, looks_like_x12};
 
 /// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
@@ -20,39 +19,30 @@ const MAYBE_CLAIM_EXTENSIONS: &[&str] = &["txt", "dat"];
 pub(super) fn run(options: &CheckOptions) -> i32 {
     let mut io_failed = false;
     // `--config FILE`, else a `.claim-lsp.json` in the current folder if there is one.
-    let config_path = options.config.clone().or_else(|| {
-        let default = PathBuf::from(CONFIG_FILE_NAME);
-        default.is_file().then_some(default)
-    });
-    let config_text = match &config_path {
-        None => None,
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => Some(decode(&bytes)),
-            Err(error) => {
-                eprintln!("claim-lsp: cannot read {}: {error}", path.display());
-                return EXIT_USAGE;
-            }
-        },
+    let config_file = match &options.config {
+        Some(path) => ConfigFileChoice::Named(path.clone()),
+        None => ConfigFileChoice::Default(PathBuf::from(CONFIG_FILE_NAME)),
     };
-    let folder = config_path.as_ref().map(|p| p.parent().map(Path::to_path_buf).unwrap_or_default());
-    let file = folder.as_deref().zip(config_text.as_deref());
-    let resolved = config::resolve(file, &serde_json::Value::Null);
-    if let (Some(path), Some(text)) = (&config_path, &config_text) {
+    let loaded = load_settings(SettingsSources {
+        config_file: Some(config_file),
+        editor: &serde_json::Value::Null,
+        hcpcs_file: options.hcpcs_file.clone(),
+    });
+    if let Some((path, error)) = &loaded.unreadable {
+        eprintln!("claim-lsp: cannot read {}: {error}", path.display());
+        return EXIT_USAGE;
+    }
+    if let Some((path, text, problems)) = &loaded.config_file {
         let rope = ropey::Rope::from_str(text);
-        for problem in &resolved.file_problems {
+        for problem in problems {
             let at = crate::text::line_column(&rope, problem.span.start, crate::text::PositionEncoding::Utf32);
             eprintln!("{}:{}:{}: warning[config] {}", path.display(), at.line + 1, at.column + 1, problem.message);
         }
     }
-    let settings = resolved.settings;
-    let mut settings = settings;
-    if let Some(path) = &options.hcpcs_file {
-        settings.hcpcs_file = Some(path.clone());
-    }
-    let (environment, messages) = Environment::load(settings);
-    for message in messages {
+    for message in &loaded.messages {
         eprintln!("claim-lsp: {message}");
     }
+    let environment = loaded.environment;
     let mut files = Vec::new();
     for path in &options.paths {
         match collect(path, &mut files) {
@@ -118,8 +108,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         if options.diff {
             continue;
         }
-        let file = ClaimFile::parse(text);
-        let diagnostics = crate::rules::check(&file, &environment);
+        let Analysis { file, diagnostics, .. } = Analysis::of_text(text, &environment);
         let rope = ropey::Rope::from_str(&file.text);
         let shown_path = path.display().to_string();
         let claims = ClaimIndex::new(&file);

@@ -2,7 +2,7 @@
 
 use super::args::ExplainOptions;
 use super::{EXIT_CLEAN, EXIT_USAGE};
-use crate::analysis::Environment;
+use crate::config::Environment;
 use crate::config::Settings;
 use crate::ide::code_docs;
 

@@ -8,8 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::Environment;
-use crate::fix::{fix_all, FixAll};
+use crate::config::Environment;
+use crate::ide::{fix_all, FixAll};
 use crate::text::{decode, detect, encode};
 
 /// Why a fixed file was not written.
@@ -119,7 +119,7 @@ fn temporary_beside(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::{fix_bytes, write_if_unchanged, WriteRefused};
-    use crate::analysis::Environment;
+    use crate::config::Environment;
 
     fn scratch(name: &str) -> std::path::PathBuf {
         let folder = std::env::temp_dir().join(format!("claim-lsp-fix-{}-{name}", std::process::id()));

@@ -14,6 +14,11 @@ pub use successor::Successor;
 
 use crate::calendar::CalendarDate;
 
+/// JW: drug amount discarded, not administered to any patient.
+pub const WASTAGE: &str = "JW";
+/// JZ: zero drug amount discarded.
+pub const NO_WASTAGE: &str = "JZ";
+
 const BUILTIN_SOURCE: &str = "CMS HCPCS 2026 January (built in)";
 const BUILTIN_FILES: [&str; 3] = [
     include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_modifiers.txt"),

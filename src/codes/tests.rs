@@ -119,13 +119,42 @@ fn cpt_modifiers_are_described_in_our_words_and_level_ii_ones_are_not_there() {
     assert!(cpt_modifier("JW").is_none());
 }
 
+/// Every note in `data/notes/` is served for its code (a new note without its match arm
+/// fails here), and no arm serves a note that is not there.
+#[test]
+fn every_note_file_is_served_for_its_code() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/notes");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("data/notes")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".md").map(String::from))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 13, "{names:?}");
+    for name in &names {
+        let text = std::fs::read_to_string(folder.join(format!("{name}.md"))).expect("note");
+        let served = match name.strip_prefix("modifier-") {
+            Some(modifier) => modifier_notes(modifier),
+            None => billing_notes(name),
+        };
+        assert_eq!(served, Some(text.as_str()), "data/notes/{name}.md is not what hover and explain show");
+    }
+}
+
 /// Every code named in a billing note exists, and where the note quotes a descriptor
 /// ("J2290 Injection, nafcillin sodium, 20 mg") the quote is the CMS text.
 #[test]
 fn billing_notes_quote_cms_descriptors_exactly() {
     let table = builtin();
-    let codes = ["J2700", "J2410", "J2270", "J2274", "J2310", "J2312", "J1170", "J1171", "J2765", "J2175", "J3010"];
-    for name in codes {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/notes");
+    let codes: Vec<String> = std::fs::read_dir(folder)
+        .expect("data/notes")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".md").map(String::from))
+        .filter(|name| !name.starts_with("modifier-"))
+        .collect();
+    assert!(codes.len() >= 11, "{codes:?}");
+    for name in codes.iter().map(String::as_str) {
         let notes = billing_notes(name).unwrap_or_else(|| panic!("notes for {name}"));
         let own = format!("CMS descriptor: *{}*", code(name).description());
         assert!(notes.contains(&own), "{name}: {own}");

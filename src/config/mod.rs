@@ -4,10 +4,14 @@
 //! Reading never fails: anything unusable becomes a warning for the user and the rest
 //! still applies. Warnings quote setting names, never values from claim files.
 
+mod environment;
+mod load;
 mod mue;
 mod policy;
 mod workspace;
 
+pub use environment::Environment;
+pub use load::{load, ConfigFileChoice, LoadedSettings, SettingsSources};
 pub use mue::{MueAdjudication, MueLimit, MueTable};
 pub use policy::{PayerPolicy, PolicyLayer};
 pub use workspace::{resolve, ConfigProblem, ResolvedSettings, CONFIG_FILE_NAME};
@@ -18,6 +22,18 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Severity;
+
+/// Where a rule reports: on a claim, whose payer policy may set the rule's level, or on
+/// the file or a transaction, where only the top-level `rules` setting applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleScope {
+    Claim,
+    File,
+}
+
+/// What reading settings needs to know of a rule id: whether it exists, and its scope.
+/// The rules sit above this layer and hand it in (`rules::scope_of`).
+pub type RuleCatalog = fn(&str) -> Option<RuleScope>;
 
 /// What a user may set a rule to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,8 +75,8 @@ pub struct Settings {
 impl Settings {
     /// Reads settings JSON. Relative paths resolve against `base` (the config file's
     /// folder), else the current directory.
-    pub fn from_json(value: &Value, base: Option<&Path>) -> (Settings, Vec<String>) {
-        let mut reader = Reader { warnings: Vec::new(), base };
+    pub fn from_json(value: &Value, base: Option<&Path>, catalog: RuleCatalog) -> (Settings, Vec<String>) {
+        let mut reader = Reader { warnings: Vec::new(), base, catalog };
         let mut settings = Settings::default();
         let Some(object) = value.as_object() else {
             if !value.is_null() {
@@ -70,7 +86,7 @@ impl Settings {
         };
         for (key, value) in object {
             match key.as_str() {
-                "rules" => settings.rules = reader.rules("rules", value),
+                "rules" => settings.rules = reader.rules("rules", value, RuleScope::File),
                 "policy" => settings.policy = reader.layer("policy", value),
                 "payerClasses" => settings.payer_classes = reader.layers("payerClasses", value),
                 "payers" => settings.payers = reader.layers("payers", value),
@@ -118,15 +134,12 @@ impl Settings {
 }
 
 /// What the product assumes before the user says anything: Medicare Part B requires
-/// JW/JZ (CMS, since July 2023), Medicaid programs require NDCs on drug lines (Deficit
-/// Reduction Act of 2005, section 6002, for rebates).
+/// JW/JZ (CMS, since July 2023; the rule that checks them makes that a warning), Medicaid
+/// programs require NDCs on drug lines (Deficit Reduction Act of 2005, section 6002, for
+/// rebates).
 fn builtin_class_layer(payer_class: &str) -> Option<PolicyLayer> {
     match payer_class {
-        "MB" => Some(PolicyLayer {
-            wastage_modifiers_required: Some(true),
-            rules: BTreeMap::from([("missing-jw-jz".to_string(), RuleLevel::On(Severity::Warning))]),
-            ..PolicyLayer::default()
-        }),
+        "MB" => Some(PolicyLayer { wastage_modifiers_required: Some(true), ..PolicyLayer::default() }),
         "MC" => Some(PolicyLayer { ndc_required: Some(true), ..PolicyLayer::default() }),
         _ => None,
     }
@@ -135,6 +148,7 @@ fn builtin_class_layer(payer_class: &str) -> Option<PolicyLayer> {
 struct Reader<'a> {
     warnings: Vec<String>,
     base: Option<&'a Path>,
+    catalog: RuleCatalog,
 }
 
 impl Reader<'_> {
@@ -153,11 +167,20 @@ impl Reader<'_> {
         }
     }
 
-    fn rules(&mut self, name: &str, value: &Value) -> BTreeMap<String, RuleLevel> {
+    /// Rule levels; `within` is `Claim` inside a payer layer, where only claim-level
+    /// rules may be set.
+    fn rules(&mut self, name: &str, value: &Value, within: RuleScope) -> BTreeMap<String, RuleLevel> {
         let mut rules = BTreeMap::new();
         for (id, level) in self.object(name, value).into_iter().flatten() {
-            if !crate::rules::is_known(id) {
+            let Some(scope) = (self.catalog)(id) else {
                 self.warn(format!("unknown rule id `{id}` in {name}; ignored"));
+                continue;
+            };
+            if within == RuleScope::Claim && scope == RuleScope::File {
+                self.warn(format!(
+                    "{name}.{id}: `{id}` reports per file or transaction, not per claim, so a payer's setting \
+                     cannot change it; set it under the top-level `rules`; ignored"
+                ));
                 continue;
             }
             match level.as_str().and_then(RuleLevel::parse) {
@@ -186,7 +209,7 @@ impl Reader<'_> {
         for (key, value) in self.object(name, value).into_iter().flatten() {
             let path = format!("{name}.{key}");
             match key.as_str() {
-                "rules" => layer.rules = self.rules(&path, value),
+                "rules" => layer.rules = self.rules(&path, value, RuleScope::Claim),
                 "priorAuthorization" => layer.prior_authorization = self.codes(&path, value),
                 "multiDoseCodes" => layer.multi_dose_codes = self.codes(&path, value),
                 "unitLimits" => layer.unit_limits = self.limits(&path, value),
@@ -260,27 +283,29 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn from_json(value: &Value, base: Option<&Path>) -> (Settings, Vec<String>) {
+        Settings::from_json(value, base, crate::rules::scope_of)
+    }
+
     #[test]
     fn reads_overrides_and_warns_on_bad_values() {
-        let (settings, warnings) = Settings::from_json(
-            &json!({"rules": {"segment-count": "off", "lx-sequence": "loud", "no-such-rule": "off"}}),
-            None,
-        );
+        let (settings, warnings) =
+            from_json(&json!({"rules": {"segment-count": "off", "lx-sequence": "loud", "no-such-rule": "off"}}), None);
         assert_eq!(settings.level("segment-count", Severity::Error), RuleLevel::Off);
         assert_eq!(settings.level("lx-sequence", Severity::Error), RuleLevel::On(Severity::Error));
         assert_eq!(warnings.len(), 2);
-        let (settings, warnings) = Settings::from_json(&json!({"rules": 7}), None);
+        let (settings, warnings) = from_json(&json!({"rules": 7}), None);
         assert_eq!(settings, Settings::default());
         assert_eq!(warnings.len(), 1);
     }
 
     #[test]
     fn payer_layers_merge_in_order() {
-        let (settings, warnings) = Settings::from_json(
+        let (settings, warnings) = from_json(
             &json!({
                 "policy": {"priorAuthorization": ["j2700"], "unitLimits": {"J2700": 24}},
                 "payerClasses": {"CI": {"unitLimits": {"J2700": 12}, "wastageModifiersRequired": true}},
-                "payers": {"87726": {"priorAuthorization": [], "rules": {"segment-count": "warning"}}},
+                "payers": {"87726": {"priorAuthorization": [], "rules": {"drug-line-missing-ndc": "warning"}}},
                 "mueFile": "mue.csv"
             }),
             Some(Path::new("/work")),
@@ -293,9 +318,9 @@ mod tests {
         assert_eq!(commercial.wastage_modifiers_required, Some(true));
         let one_payer = settings.policy_for(Some("CI"), Some("87726"));
         assert!(one_payer.prior_authorization.is_empty());
-        assert_eq!(one_payer.rules.get("segment-count"), Some(&RuleLevel::On(Severity::Warning)));
+        assert_eq!(one_payer.rules.get("drug-line-missing-ndc"), Some(&RuleLevel::On(Severity::Warning)));
         let medicare = settings.policy_for(Some("MB"), None);
-        assert_eq!(medicare.rules.get("missing-jw-jz"), Some(&RuleLevel::On(Severity::Warning)));
+        assert_eq!(medicare.wastage_modifiers_required, Some(true));
         assert_eq!(settings.policy_for(Some("MC"), None).ndc_required, Some(true));
     }
 }

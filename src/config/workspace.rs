@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::Settings;
+use super::{RuleCatalog, Settings};
 use crate::syntax::Span;
 
 pub const CONFIG_FILE_NAME: &str = ".claim-lsp.json";
@@ -28,14 +28,14 @@ pub struct ResolvedSettings {
 
 /// Reads the workspace file (its folder and text) and the editor's settings; the
 /// editor's values win key by key. Never fails: a broken file counts as empty.
-pub fn resolve(file: Option<(&Path, &str)>, editor: &Value) -> ResolvedSettings {
+pub fn resolve(file: Option<(&Path, &str)>, editor: &Value, catalog: RuleCatalog) -> ResolvedSettings {
     let mut file_problems = Vec::new();
     let mut file_value = Value::Null;
     let folder = file.map(|(folder, _)| folder);
     if let Some((folder, text)) = file {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => {
-                let (_, warnings) = Settings::from_json(&value, Some(folder));
+                let (_, warnings) = Settings::from_json(&value, Some(folder), catalog);
                 file_problems.extend(warnings.into_iter().map(|message| locate(text, message)));
                 file_value = value;
             }
@@ -48,10 +48,10 @@ pub fn resolve(file: Option<(&Path, &str)>, editor: &Value) -> ResolvedSettings 
             }
         }
     }
-    let (_, editor_warnings) = Settings::from_json(editor, None);
+    let (_, editor_warnings) = Settings::from_json(editor, None, catalog);
     let mut merged = file_value;
     merge(&mut merged, editor);
-    let (settings, _) = Settings::from_json(&merged, folder);
+    let (settings, _) = Settings::from_json(&merged, folder, catalog);
     ResolvedSettings { settings, file_problems, editor_warnings }
 }
 
@@ -109,7 +109,8 @@ mod tests {
   "rules": {"segment-count": "loud", "lx-sequence": "warning"},
   "payerClasses": {"CI": {"unitLimits": {"J2700": 8}}}
 }"#;
-        let resolved = resolve(Some((Path::new("/ws"), text)), &json!({"rules": {"lx-sequence": "off"}}));
+        let resolved =
+            resolve(Some((Path::new("/ws"), text)), &json!({"rules": {"lx-sequence": "off"}}), crate::rules::scope_of);
         assert_eq!(resolved.settings.rules.get("lx-sequence"), Some(&super::super::RuleLevel::Off));
         assert_eq!(resolved.settings.policy_for(Some("CI"), None).unit_limits.get("J2700"), Some(&8));
         assert_eq!(resolved.file_problems.len(), 1);
@@ -120,7 +121,7 @@ mod tests {
     #[test]
     fn broken_json_is_a_problem_at_its_position_not_a_failure() {
         let text = "{\n  \"rules\": {,}\n}";
-        let resolved = resolve(Some((Path::new("/ws"), text)), &Value::Null);
+        let resolved = resolve(Some((Path::new("/ws"), text)), &Value::Null, crate::rules::scope_of);
         assert_eq!(resolved.settings, Settings::default());
         assert_eq!(resolved.file_problems.len(), 1);
         assert_eq!(resolved.file_problems[0].span.text(text), ",");

@@ -20,8 +20,10 @@ use tower_lsp::lsp_types::{
 };
 
 use super::convert;
-use crate::analysis::{Analysis, Environment};
-use crate::fix::{self, Edit, Fix};
+use crate::analysis::Analysis;
+use crate::config::Environment;
+use crate::edit::{Edit, Fix};
+use crate::ide::{self, fixes};
 use crate::syntax::Span;
 use crate::text::PositionEncoding;
 
@@ -92,9 +94,9 @@ pub(super) fn actions(
         for diagnostic in analysis.diagnostics.iter().filter(|d| overlaps(d.span, span)) {
             let published = convert::diagnostic(analysis.rope(), diagnostic, target.encoding);
             let fixes = if lazy {
-                fix::fix_titles_for(&analysis.file, environment, diagnostic)
+                fixes::fix_titles_for(analysis, environment, diagnostic)
             } else {
-                fix::fixes_for(&analysis.file, environment, diagnostic)
+                fixes::fixes_for(analysis, environment, diagnostic)
             };
             for fix in fixes {
                 any_safe |= fix.safe;
@@ -103,9 +105,9 @@ pub(super) fn actions(
             }
         }
         let assists = if lazy {
-            fix::assist_titles_at(analysis, environment, span)
+            fixes::assist_titles_at(analysis, environment, span)
         } else {
-            fix::assists_at(analysis, environment, span)
+            fixes::assists_at(analysis, environment, span)
         };
         for fix in assists {
             let resolve = lazy.then(|| data(ActionKind::Assist, None, span));
@@ -130,7 +132,7 @@ pub(super) fn actions(
 
 /// Every safe fix of the file as one action; `None` when there is none.
 fn fix_all(analysis: &Analysis, environment: &Environment) -> Option<Fix> {
-    let all = fix::fix_all(&analysis.file.text, environment);
+    let all = ide::fix_all(&analysis.file.text, environment);
     if all.edits.is_empty() {
         return None;
     }
@@ -155,12 +157,12 @@ pub(super) fn resolve(
             .diagnostics
             .iter()
             .find(|d| d.span == span && data.rule.as_deref() == Some(d.rule))
-            .map(|diagnostic| fix::fixes_for(&analysis.file, environment, diagnostic))
+            .map(|diagnostic| fixes::fixes_for(analysis, environment, diagnostic))
             .unwrap_or_default()
             .into_iter()
             .find(|fix| fix.title == action.title),
         ActionKind::Assist => {
-            fix::assists_at(analysis, environment, span).into_iter().find(|fix| fix.title == action.title)
+            fixes::assists_at(analysis, environment, span).into_iter().find(|fix| fix.title == action.title)
         }
         ActionKind::FixAll => fix_all(analysis, environment),
     };

@@ -26,8 +26,8 @@ use tower_lsp::{Client, LanguageServer};
 use super::code_actions::{self, ResolveData, Target};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
-use crate::analysis::{Analysis, Environment};
-use crate::config::{self, CONFIG_FILE_NAME};
+use crate::analysis::{load_settings, Analysis};
+use crate::config::{ConfigFileChoice, Environment, SettingsSources, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
 
 pub struct Backend {
@@ -98,33 +98,26 @@ impl Backend {
         };
         let configured = configured_file(&editor);
         let config_path = config_path(workspace.as_deref(), configured.as_deref());
-        let mut read_problem = None;
-        let config_text = config_path.as_ref().and_then(|path| match std::fs::read(path) {
-            Ok(bytes) => Some(crate::text::decode(&bytes)),
-            Err(error) => {
-                // The default file is optional; a file the user named is not.
-                // Only the file name goes into the message, as for the data files: a
-                // full path can name a client or a patient.
-                if configured.is_some() {
-                    let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
-                    read_problem =
-                        Some(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
-                }
-                None
-            }
+        let choice = config_path.clone().map(|path| match configured {
+            Some(_) => ConfigFileChoice::Named(path),
+            None => ConfigFileChoice::Default(path),
         });
-        // Relative paths inside the file are relative to the file's own folder.
-        let folder = config_path.as_deref().and_then(Path::parent);
-        let file = folder.zip(config_text.as_deref());
-        let resolved = config::resolve(file, &editor);
-        let (environment, mut messages) = Environment::load(resolved.settings);
-        messages.extend(read_problem);
-        messages.extend(resolved.editor_warnings);
-        lock(&self.state).environment = environment;
+        let loaded = load_settings(SettingsSources { config_file: choice, editor: &editor, hcpcs_file: None });
+        let mut messages = loaded.messages;
+        if let Some((path, error)) = &loaded.unreadable {
+            // Only the file name goes into the message, as for the data files: a full
+            // path can name a client or a patient.
+            let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
+            messages.push(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
+        }
+        lock(&self.state).environment = loaded.environment;
+        let (config_text, problems) = match loaded.config_file {
+            Some((_, text, problems)) => (Some(text), problems),
+            None => (None, Vec::new()),
+        };
         let config_diagnostics = config_path.and_then(|path| Url::from_file_path(path).ok()).map(|uri| {
             let rope = Rope::from_str(config_text.as_deref().unwrap_or_default());
-            let diagnostics = resolved
-                .file_problems
+            let diagnostics = problems
                 .iter()
                 .map(|problem| Diagnostic {
                     range: convert::range(&rope, problem.span, encoding),

@@ -2,14 +2,27 @@
 //! views over the syntax tree. Nothing is copied out of the text: every view holds
 //! segment indices, and values are read from the text on demand.
 
+mod billing;
 mod build;
+mod charges;
 mod claim;
 mod envelope;
+mod from_charges;
+mod from_x12;
 mod service_line;
+mod subject;
+mod x12_line;
 
+pub use billing::{
+    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, FieldNames, LineNumber, Modifier, Terms, CHARGE_TERMS,
+    X12_TERMS,
+};
+pub use charges::ChargeFile;
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
+pub use subject::Subject;
+pub use x12_line::{LineModifier, LineModifiers, X12Line};
 
 use crate::calendar::CalendarDate;
 use crate::syntax::{self, SegmentIndex, Span, SyntaxTree};
@@ -89,6 +102,13 @@ impl ClaimFile {
 
     pub fn transactions(&self) -> impl Iterator<Item = &Transaction> {
         self.interchanges.iter().flat_map(|i| &i.groups).flat_map(|g| &g.transactions)
+    }
+
+    /// Every billed line of the file, in order.
+    pub fn billed_lines(&self) -> impl Iterator<Item = X12Line<'_>> {
+        self.claims().flat_map(move |(transaction, claim)| {
+            claim.lines.iter().filter_map(move |line| X12Line::of(self, transaction, claim, line))
+        })
     }
 
     pub fn claims(&self) -> impl Iterator<Item = (&Transaction, &Claim)> {

@@ -1,187 +1,221 @@
-//! What every rule gets: the file, the settings, and a place to report.
+//! What every rule gets: the file and its neutral billing view, the settings, and a
+//! place to report.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::analysis::Environment;
-use crate::calendar::CalendarDate;
+use super::Rule;
 use crate::codes::{CodeTable, HcpcsCode};
-use crate::config::{MueTable, PayerPolicy, RuleLevel, Settings};
+use crate::config::Environment;
+use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Claim, ClaimFile, Procedure, ServiceLine, Transaction};
-use crate::rules::modifiers::ModifiedLine;
-use crate::syntax::{SegmentIndex, Span};
+use crate::model::{BilledClaim, BilledLine, Billing, ClaimFile, FieldName, Subject};
+use crate::syntax::Span;
 
 pub struct RuleContext<'a> {
+    /// The 837 being checked; empty for a charge file (only rules for both formats or
+    /// for charge files run there).
     pub file: &'a ClaimFile,
+    /// The file's text, which every span points into.
+    pub source: &'a str,
+    /// The format-neutral claims and lines the drug-line and modifier rules read.
+    pub billing: &'a Billing,
     pub settings: &'a Settings,
     pub codes: &'a CodeTable,
     pub mue: Option<&'a MueTable>,
-    /// The policy of every claim, by its CLM segment index, in file order; computed
-    /// once because every drug-line rule asks for it on every claim.
-    policies: OnceLock<Vec<(SegmentIndex, Arc<PayerPolicy>)>>,
-    /// Every claim's lines with their modifiers, read once for all modifier rules.
-    modified: OnceLock<Vec<(SegmentIndex, Vec<ModifiedLine<'a>>)>>,
-    /// Every billed service line with its code's table entry, read once for all
-    /// drug-line rules.
+    /// The policy of every claim, by claim index; computed once because every drug-line
+    /// rule asks for it on every claim.
+    policies: OnceLock<Vec<Arc<PayerPolicy>>>,
+    /// Every billed line with its code's table entry, read once for all drug-line and
+    /// modifier rules.
     lines: OnceLock<Vec<LineFacts<'a>>>,
 }
 
-/// A service line that has an SV1 or SV2, with what every drug-line rule asks first,
-/// kept small and side by side: every drug-line rule passes over every line.
+/// A billed line with what every drug-line and modifier rule asks first, kept side by
+/// side: every such rule passes over every line. Reads as its [`BilledLine`].
 pub struct LineFacts<'a> {
-    pub transaction: &'a Transaction,
-    pub claim: &'a Claim,
-    pub line: &'a ServiceLine,
-    pub procedure: &'a Procedure,
-    /// The code and its span when the composite's qualifier is `HC`.
+    pub line: &'a BilledLine,
+    /// The file's text, for reading the line's values.
+    source: &'a str,
+    /// The code as written; empty when absent.
+    pub code: &'a str,
+    /// The code and its span when it is a HCPCS/CPT code.
     pub hcpcs: Option<(&'a str, Span)>,
     /// The table's entry for that code.
     pub record: Option<&'a HcpcsCode>,
     /// The unit count when it is a number above zero.
     pub units: Option<Decimal>,
-    /// Whether a 2410 loop gives an NDC.
-    pub has_ndc: bool,
-    pub date_of_service: Option<CalendarDate>,
+}
+
+impl std::ops::Deref for LineFacts<'_> {
+    type Target = BilledLine;
+
+    fn deref(&self) -> &BilledLine {
+        self.line
+    }
+}
+
+/// One modifier as written on a line, with where it sits and what the format calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineModifier<'a> {
+    pub text: &'a str,
+    pub span: Span,
+    /// `SV101-3`, the modifier 2 column …
+    pub element: FieldName,
+}
+
+impl<'a> LineFacts<'a> {
+    /// The line's modifiers as written, in order.
+    pub fn modifiers(&self) -> impl Iterator<Item = LineModifier<'a>> + 'a {
+        let source = self.source;
+        let line = self.line;
+        line.modifiers.iter().map(move |modifier| {
+            let field = line.modifier_field(modifier);
+            LineModifier { text: field.text(source), span: field.span, element: field.name }
+        })
+    }
+
+    /// The first modifier written as `code`.
+    pub fn modifier(&self, code: &str) -> Option<LineModifier<'a>> {
+        self.modifiers().find(|m| m.text == code)
+    }
+
+    pub fn has(&self, code: &str) -> bool {
+        self.modifier(code).is_some()
+    }
+
+    /// Same drug, same day: what the JW/JZ convention pairs lines by.
+    pub fn same_code_and_date(&self, other: &LineFacts<'_>) -> bool {
+        !self.code.is_empty() && self.code == other.code && self.date_of_service == other.date_of_service
+    }
 }
 
 impl<'a> RuleContext<'a> {
-    pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
+    pub fn new(subject: Subject<'a>, environment: &'a Environment) -> Self {
         Self {
-            file,
+            file: subject.file,
+            source: subject.source,
+            billing: subject.billing,
             settings: &environment.settings,
             codes: environment.codes(),
             mue: environment.mue.as_deref(),
             policies: OnceLock::new(),
-            modified: OnceLock::new(),
             lines: OnceLock::new(),
         }
     }
 
-    /// Every claim's payer policy, by CLM segment index (computed on first use).
+    /// The text of a span of the file.
+    pub fn text(&self, span: Span) -> &'a str {
+        span.text(self.source)
+    }
+
+    /// Every claim's payer policy (computed on first use).
     pub fn prepare_policies(&self) {
         self.all_policies();
     }
 
-    fn all_policies(&self) -> &[(SegmentIndex, Arc<PayerPolicy>)] {
-        let (file, settings) = (self.file, self.settings);
+    fn all_policies(&self) -> &[Arc<PayerPolicy>] {
+        let (billing, settings, source) = (self.billing, self.settings, self.source);
         self.policies.get_or_init(|| {
             // A batch has few payers and many claims: one policy per (payer class, payer id).
             let mut by_payer: HashMap<(Option<&str>, Option<&str>), Arc<PayerPolicy>> = HashMap::new();
-            file.claims()
-                .map(|(transaction, claim)| {
-                    let key = (claim.payer_class(file, transaction), claim.payer_id(file, transaction));
-                    let policy = by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1)));
-                    (claim.clm, Arc::clone(policy))
+            billing
+                .claims
+                .iter()
+                .map(|claim| {
+                    let key = (claim.payer_class.map(|s| s.text(source)), claim.payer_id.map(|s| s.text(source)));
+                    Arc::clone(by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1))))
                 })
                 .collect()
         })
     }
 
-    /// Every billed service line of the file, in order.
+    /// Every billed line of the file, in order.
     pub fn lines(&self) -> &[LineFacts<'a>] {
-        let file = self.file;
-        let codes = self.codes;
+        let (billing, codes, source) = (self.billing, self.codes, self.source);
         self.lines.get_or_init(|| {
-            file.claims()
-                .flat_map(|(transaction, claim)| {
-                    claim.lines.iter().filter_map(move |line| {
-                        let procedure = line.procedure(file)?;
-                        let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-                        let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
-                        let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
-                        let units =
-                            Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
-                        let has_ndc = line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
-                        let date_of_service = line.date_of_service(file, claim);
-                        Some(LineFacts {
-                            transaction,
-                            claim,
-                            line,
-                            procedure,
-                            hcpcs,
-                            record,
-                            units,
-                            has_ndc,
-                            date_of_service,
-                        })
-                    })
+            billing
+                .lines
+                .iter()
+                .map(|line| {
+                    let code = line.code_text(source);
+                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|span| (code, span));
+                    let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
+                    let units = line
+                        .units
+                        .and_then(|units| Decimal::parse(units.text(source)))
+                        .filter(|u| !u.is_zero() && !u.is_negative());
+                    LineFacts { line, source, code, hcpcs, record, units }
                 })
                 .collect()
         })
     }
 
     /// The billed lines of one claim (a slice of [`RuleContext::lines`]).
-    pub fn claim_lines(&self, claim: &Claim) -> &[LineFacts<'a>] {
-        let lines = self.lines();
-        let start = lines.partition_point(|line| line.claim.clm < claim.clm);
-        let end = lines.partition_point(|line| line.claim.clm <= claim.clm);
-        lines.get(start..end).unwrap_or(&[])
+    pub fn claim_lines(&self, claim: &BilledClaim) -> &[LineFacts<'a>] {
+        self.lines().get(claim.lines.clone()).unwrap_or(&[])
     }
 
-    /// Reads every claim's modifier lines now (on a thread of the caller's choosing).
-    pub fn prepare_modifier_lines(&self) {
-        self.all_modified_lines();
+    /// Every claim, in order.
+    pub fn claims(&self) -> impl Iterator<Item = &'a BilledClaim> {
+        self.billing.claims.iter()
     }
 
-    fn all_modified_lines(&self) -> &[(SegmentIndex, Vec<ModifiedLine<'a>>)] {
-        let file = self.file;
-        self.modified.get_or_init(|| {
-            file.claims()
-                .map(|(_, claim)| (claim.clm, crate::rules::modifiers::read_modified_lines(file, claim)))
-                .collect()
-        })
-    }
-
-    /// A claim's service lines with their modifiers (see `rules::modifiers`).
-    pub fn modified_lines(&self, claim: &Claim) -> &[ModifiedLine<'a>] {
-        let all = self.all_modified_lines();
-        let index = all.partition_point(|(clm, _)| *clm < claim.clm);
-        match all.get(index) {
-            Some((clm, lines)) if *clm == claim.clm => lines,
-            _ => &[],
+    /// The payer policy for a claim, from its payer class and payer id.
+    pub fn policy(&self, claim: &BilledClaim) -> Arc<PayerPolicy> {
+        match self.all_policies().get(claim.index) {
+            Some(policy) => Arc::clone(policy),
+            None => Arc::new(self.settings.policy_for(
+                claim.payer_class.map(|s| s.text(self.source)),
+                claim.payer_id.map(|s| s.text(self.source)),
+            )),
         }
     }
 
-    /// The payer policy for a claim, from its SBR09 payer class and 2010BB payer id.
-    pub fn policy(&self, transaction: &Transaction, claim: &Claim) -> Arc<PayerPolicy> {
-        let policies = self.all_policies();
-        let index = policies.partition_point(|(clm, _)| *clm < claim.clm);
-        match policies.get(index) {
-            Some((clm, policy)) if *clm == claim.clm => Arc::clone(policy),
-            _ => Arc::new(
-                self.settings
-                    .policy_for(claim.payer_class(self.file, transaction), claim.payer_id(self.file, transaction)),
-            ),
+    /// The payer policy of the claim a line belongs to.
+    pub fn policy_of(&self, line: &BilledLine) -> Arc<PayerPolicy> {
+        match self.claim_of(line) {
+            Some(claim) => self.policy(claim),
+            None => Arc::new(self.settings.policy_for(None, None)),
         }
+    }
+
+    /// The claim a line belongs to.
+    pub fn claim_of(&self, line: &BilledLine) -> Option<&'a BilledClaim> {
+        self.billing.claims.get(line.claim)
     }
 }
 
-/// Collects one rule's findings with its id and effective severity.
+/// Collects one rule's findings with its id and the severity [`super::severity`] gives.
 pub struct Report<'a> {
-    rule: &'static str,
-    severity: Severity,
+    rule: &'static Rule,
+    settings: &'a Settings,
+    /// The severity of a finding no claim owns (decided once).
+    file_severity: Option<Severity>,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Report<'a> {
-    pub fn new(rule: &'static str, severity: Severity, out: &'a mut Vec<Diagnostic>) -> Self {
-        Self { rule, severity, out }
+    pub fn new(rule: &'static Rule, settings: &'a Settings, out: &'a mut Vec<Diagnostic>) -> Self {
+        Self { rule, settings, file_severity: super::severity(rule, settings, None), out }
     }
 
+    /// Reports a finding of a file- or transaction-level rule.
     pub fn add(&mut self, span: Span, message: impl Into<String>) {
-        self.out.push(Diagnostic { rule: self.rule, severity: self.severity, span, message: message.into() });
+        if let Some(severity) = self.file_severity {
+            self.push(severity, span, message.into());
+        }
     }
 
-    /// Reports under a claim's payer policy: the payer's level for this rule wins over
-    /// the global one, and `off` drops the finding.
+    /// Reports a finding on a claim under its payer policy; the rule may be off there.
     pub fn add_for(&mut self, policy: &PayerPolicy, span: Span, message: impl Into<String>) {
-        let severity = match policy.rules.get(self.rule) {
-            Some(RuleLevel::Off) => return,
-            Some(RuleLevel::On(severity)) => *severity,
-            None => self.severity,
-        };
-        self.out.push(Diagnostic { rule: self.rule, severity, span, message: message.into() });
+        if let Some(severity) = super::severity(self.rule, self.settings, Some(policy)) {
+            self.push(severity, span, message.into());
+        }
+    }
+
+    fn push(&mut self, severity: Severity, span: Span, message: String) {
+        self.out.push(Diagnostic { rule: self.rule.id, severity, span, message });
     }
 }

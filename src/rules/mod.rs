@@ -6,17 +6,19 @@
 mod context;
 pub mod drug_lines;
 pub mod modifiers;
+mod severity;
 pub mod structure;
 
-pub use context::{LineFacts, Report, RuleContext};
+pub use crate::config::RuleScope;
+pub use context::{LineFacts, LineModifier, Report, RuleContext};
+pub use severity::{may_report, severity};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::LazyLock;
 
-use crate::analysis::Environment;
-use crate::config::RuleLevel;
+use crate::config::{Environment, PayerPolicy};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ClaimFile;
+use crate::model::Subject;
 
 /// A rule: stable id, default severity, one-line summary and the check itself.
 pub struct Rule {
@@ -24,42 +26,50 @@ pub struct Rule {
     pub default_severity: Severity,
     pub summary: &'static str,
     pub check: fn(&RuleContext<'_>, &mut Report<'_>),
-    /// The repairs the rule offers for its findings (see `crate::fix`).
-    pub fix: Option<crate::fix::FixFn>,
+    /// The repairs the rule offers for its findings (see `crate::edit`).
+    pub fix: Option<crate::edit::FixFn>,
+    /// Whether it reports per claim (a payer's policy may set its level) or per file or
+    /// transaction (only the top-level `rules` setting applies).
+    pub scope: RuleScope,
+    /// What it reads, so that a large file's analysis can run it as soon as that exists.
+    pub reads: Reads,
+    /// Its default severity under a payer's policy, where that differs from
+    /// `default_severity` (a payer that requires JW/JZ makes a missing one a warning).
+    pub default_for_policy: Option<fn(&PayerPolicy) -> Option<Severity>>,
+}
+
+/// What a rule reads. Each is built from the one before; a rule runs as soon as what it
+/// reads is there, while the next is being built on the other core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// The syntax tree only.
+    Tree,
+    /// The 837 claim model (envelopes, claims, lines).
+    Model,
+    /// The format-neutral billing view (drug lines, modifiers).
+    Billing,
 }
 
 /// Every rule, group by group: structure, drug lines, modifiers.
 pub static ALL: LazyLock<Vec<&'static Rule>> =
     LazyLock::new(|| structure::RULES.iter().chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect());
 
-fn mentioned_by_a_payer(settings: &crate::config::Settings, id: &str) -> bool {
-    let layers =
-        std::iter::once(&settings.policy).chain(settings.payer_classes.values()).chain(settings.payers.values());
-    layers.into_iter().any(|layer| layer.rules.contains_key(id))
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|rule| rule.id == id)
 }
 
-pub fn is_known(id: &str) -> bool {
-    ALL.iter().any(|rule| rule.id == id)
+/// What settings reading needs to know of a rule id: whether it exists, and its scope.
+pub fn scope_of(id: &str) -> Option<RuleScope> {
+    by_id(id).map(|rule| rule.scope)
 }
 
 /// Below this size a second thread costs more than it saves.
 pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
 
-/// Rules that read only the syntax tree, never the claim model: they can run while the
-/// model is still being built.
-pub fn reads_tree_only(rule: &Rule) -> bool {
-    [
-        structure::isa_malformed::RULE.id,
-        structure::invalid_date::RULE.id,
-        structure::invalid_number::RULE.id,
-        structure::npi_check_digit::RULE.id,
-    ]
-    .contains(&rule.id)
-}
-
 /// Runs every rule the settings leave on and returns the findings sorted by position.
-pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
-    let mut diagnostics = check_some(file, environment, &ALL);
+pub fn check(subject: Subject<'_>, environment: &Environment) -> Vec<Diagnostic> {
+    let mut diagnostics = check_some(subject, environment, &ALL);
     sort(&mut diagnostics);
     diagnostics
 }
@@ -72,8 +82,8 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// Runs the given rules (unsorted findings). Rules are independent readers of one
 /// immutable file, so large files split them over two threads (the machines this runs on
 /// have at least two cores).
-pub fn check_some(file: &ClaimFile, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
-    let context = RuleContext::new(file, environment);
+pub fn check_some(subject: Subject<'_>, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let context = RuleContext::new(subject, environment);
     let run = |rules: &mut dyn Iterator<Item = &&'static Rule>| {
         let mut diagnostics = Vec::new();
         for rule in rules {
@@ -81,15 +91,19 @@ pub fn check_some(file: &ClaimFile, environment: &Environment, rules: &[&'static
         }
         diagnostics
     };
-    if file.text.len() < PARALLEL_FROM_BYTES {
+    if subject.source.len() < PARALLEL_FROM_BYTES {
         return run(&mut rules.iter());
     }
     check_on_two_threads(&context, rules, run)
 }
 
 /// Runs the given rules on this thread only (unsorted findings).
-pub fn check_on_this_thread(file: &ClaimFile, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
-    let context = RuleContext::new(file, environment);
+pub fn check_on_this_thread(
+    subject: Subject<'_>,
+    environment: &Environment,
+    rules: &[&'static Rule],
+) -> Vec<Diagnostic> {
+    let context = RuleContext::new(subject, environment);
     let mut diagnostics = Vec::new();
     for rule in rules {
         run_rule(rule, &context, &mut diagnostics);
@@ -109,7 +123,6 @@ fn check_on_two_threads(
     std::thread::scope(|scope| {
         let other = scope.spawn(|| {
             context.prepare_policies();
-            context.prepare_modifier_lines();
             run(&mut take())
         });
         context.lines();
@@ -124,15 +137,10 @@ fn check_on_two_threads(
 }
 
 fn run_rule(rule: &'static Rule, context: &RuleContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let settings = context.settings;
-    // A rule off globally may still be on for some payer: skip only when no layer
-    // mentions it.
-    let severity = match settings.level(rule.id, rule.default_severity) {
-        RuleLevel::On(severity) => severity,
-        RuleLevel::Off if mentioned_by_a_payer(settings, rule.id) => rule.default_severity,
-        RuleLevel::Off => return,
-    };
-    let mut report = Report::new(rule.id, severity, diagnostics);
+    if !may_report(rule, context.settings) {
+        return;
+    }
+    let mut report = Report::new(rule, context.settings, diagnostics);
     // A rule that panics on some input loses its findings for this check; the check,
     // the editor's server and the pipeline go on.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(context, &mut report)));

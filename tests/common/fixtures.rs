@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use claim_lsp::analysis::{Analysis, Environment};
+use claim_lsp::analysis::Analysis;
+use claim_lsp::config::Environment;
 use claim_lsp::config::Settings;
 use claim_lsp::text::{line_column, PositionEncoding};
 
@@ -38,7 +39,7 @@ pub(crate) fn environment_for(folder: &Path) -> Environment {
     let settings_path = folder.join("settings.json");
     let Ok(text) = std::fs::read_to_string(&settings_path) else { return Environment::default() };
     let value: serde_json::Value = serde_json::from_str(&text).expect("fixture settings.json is valid JSON");
-    let (settings, warnings) = Settings::from_json(&value, Some(folder));
+    let (settings, warnings) = Settings::from_json(&value, Some(folder), claim_lsp::rules::scope_of);
     assert!(warnings.is_empty(), "{}: {warnings:?}", settings_path.display());
     let (environment, messages) = Environment::load(settings);
     assert!(messages.is_empty(), "{}: {messages:?}", settings_path.display());
@@ -54,13 +55,20 @@ pub(crate) fn claim_files(folder: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Compares with the expectation file, or writes it under `UPDATE_EXPECT=1`.
+/// Compares with the expectation file, or writes it under `UPDATE_EXPECT=1`: the one
+/// way every test here keeps an expected output. A missing file is a failure, never an
+/// empty expectation.
 pub(crate) fn expect(path: &Path, actual: &str) -> Result<(), String> {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(path, actual).map_err(|e| e.to_string())?;
+        std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    let expected = match std::fs::read_to_string(path) {
+        Ok(expected) => expected,
+        Err(error) => {
+            return Err(format!("{}: cannot read the expectation ({error}); UPDATE_EXPECT=1 writes it", path.display()))
+        }
+    };
     if expected == actual {
         Ok(())
     } else {

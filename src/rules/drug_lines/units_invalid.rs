@@ -7,7 +7,7 @@
 use super::billed_lines;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-invalid",
@@ -15,13 +15,16 @@ pub static RULE: Rule = Rule {
     summary: "The line's unit count (SV104/SV205) is missing, zero, negative or not a number",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     for line in billed_lines(context) {
-        let element = line.quantity_element();
-        let text = line.procedure.quantity_text(file);
+        let element = line.units_field().name;
+        let text = line.line.units.map_or("", |units| units.text(source));
         let message = if text.is_empty() {
             format!("{element} is missing: give the number of units billed, e.g. 1")
         } else {
@@ -34,7 +37,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 Some(_) => continue,
             }
         };
-        let policy = context.policy(line.transaction, line.claim);
-        report.add_for(&policy, line.quantity_span(file), message);
+        let policy = context.policy_of(line);
+        report.add_for(&policy, line.units_field().span, message);
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use super::billed_lines;
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-code",
@@ -20,14 +20,16 @@ pub static RULE: Rule = Rule {
     summary: "The procedure code is not a HCPCS Level II code in the CMS file nor shaped like a CPT code",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
     let letters: BTreeSet<char> = context.codes.procedures().filter_map(|code| code.code().chars().next()).collect();
     for line in billed_lines(context) {
-        let Some((code, span)) = line.hcpcs(file) else { continue };
-        let element = line.component_element(2);
+        let Some((code, span)) = line.hcpcs() else { continue };
+        let element = line.names.code;
         let message = match codes::shape(code) {
             CodeShape::Cpt => continue,
             CodeShape::LevelII => {
@@ -44,7 +46,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 "{element} {code} is not a valid code: expected a HCPCS Level II code (a letter and four digits, e.g. J2700) or a five-character CPT code"
             ),
         };
-        let policy = context.policy(line.transaction, line.claim);
+        let policy = context.policy_of(line);
         report.add_for(&policy, span, message);
     }
 }

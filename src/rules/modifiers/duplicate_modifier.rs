@@ -6,8 +6,8 @@
 //! Source: 837P guide SV101-3..6, 837I guide SV202-3..6 (procedure modifiers).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-modifier",
@@ -15,15 +15,17 @@ pub static RULE: Rule = Rule {
     summary: "The same modifier twice on one line",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim).iter().filter(|line| line.modifiers.len() > 1) {
-            for (index, modifier) in line.modifiers.iter().enumerate() {
-                let Some(first) = line.modifiers.iter().take(index).find(|m| m.text == modifier.text) else { continue };
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        for line in context.claim_lines(claim).iter().filter(|line| line.modifiers.len() > 1) {
+            for (index, modifier) in line.modifiers().enumerate() {
+                let Some(first) = line.modifiers().take(index).find(|m| m.text == modifier.text) else { continue };
                 report.add_for(
                     &policy,
                     modifier.span,
@@ -41,7 +43,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

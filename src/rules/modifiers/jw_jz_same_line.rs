@@ -7,8 +7,8 @@
 
 use super::{conflicting_pair, NO_WASTAGE, WASTAGE};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-jz-same-line",
@@ -16,13 +16,15 @@ pub static RULE: Rule = Rule {
     summary: "JW (amount discarded) and JZ (nothing discarded) on one line",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &[WASTAGE], &[NO_WASTAGE]) else { continue };
             report.add_for(
                 &policy,
@@ -45,7 +47,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

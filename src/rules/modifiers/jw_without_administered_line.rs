@@ -8,7 +8,7 @@
 
 use super::WASTAGE;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-without-administered-line",
@@ -16,13 +16,15 @@ pub static RULE: Rule = Rule {
     summary: "A JW (discarded amount) line has no administered line for the same code and date",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        let lines = context.modified_lines(claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        let lines = context.claim_lines(claim);
         for wastage_line in lines {
             let Some(jw) = wastage_line.modifier(WASTAGE) else { continue };
             if wastage_line.code.is_empty() {
@@ -46,7 +48,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     const RULE: &str = "jw-without-administered-line";

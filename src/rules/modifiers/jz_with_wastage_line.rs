@@ -7,8 +7,8 @@
 
 use super::{NO_WASTAGE, WASTAGE};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jz-with-wastage-line",
@@ -16,13 +16,15 @@ pub static RULE: Rule = Rule {
     summary: "A JZ line sits beside a JW line for the same code and date of service",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        let lines = context.modified_lines(claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        let lines = context.claim_lines(claim);
         for line in lines {
             // A line with both is jw-jz-same-line's finding.
             let Some(jz) = line.modifier(NO_WASTAGE).filter(|_| !line.has(WASTAGE)) else { continue };
@@ -34,11 +36,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 &policy,
                 jz.span,
                 format!(
-                    "{} JZ says nothing of {} was discarded, but service line {} bills a discarded amount with JW for the \
+                    "{} JZ says nothing of {} was discarded, but {} bills a discarded amount with JW for the \
                      same code and date of service; remove JZ from the administered line",
                     jz.element,
                     line.code,
-                    wastage_line.line.number(file)
+                    wastage_line.label(context.source, &context.billing.terms)
                 ),
             );
         }
@@ -53,7 +55,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

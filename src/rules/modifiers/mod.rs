@@ -32,104 +32,14 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &modifier_ga_gz::RULE,
 ];
 
-use crate::calendar::CalendarDate;
-use crate::model::{Claim, ClaimFile, ElementPosition, Procedure, ServiceLine};
-use crate::syntax::Span;
+use super::{LineFacts, LineModifier};
 
-/// JW: drug amount discarded, not administered to any patient.
-pub const WASTAGE: &str = "JW";
-/// JZ: zero drug amount discarded.
-pub const NO_WASTAGE: &str = "JZ";
-
-/// One modifier as written on a line, with where it sits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LineModifier<'f> {
-    pub text: &'f str,
-    pub span: Span,
-    /// Its X12 position for messages: `SV101-3`, `SV202-4` …
-    pub element: ElementPosition,
-}
-
-/// A service line with its procedure, modifiers and date of service, read once.
-pub struct ModifiedLine<'f> {
-    pub line: &'f ServiceLine,
-    pub procedure: &'f Procedure,
-    pub code: &'f str,
-    pub modifiers: LineModifiers<'f>,
-    pub date_of_service: Option<CalendarDate>,
-}
-
-/// The (at most four) modifiers of a line, read from its procedure when asked: every
-/// modifier rule passes over every line, so the line itself stays small.
-#[derive(Clone, Copy, Debug)]
-pub struct LineModifiers<'f> {
-    procedure: &'f Procedure,
-    source: &'f str,
-}
-
-impl<'f> LineModifiers<'f> {
-    pub fn iter(&self) -> impl Iterator<Item = LineModifier<'f>> + 'f {
-        let (procedure, source) = (self.procedure, self.source);
-        procedure.modifiers.with_components().map(move |(component, span)| LineModifier {
-            text: span.text(source),
-            span,
-            element: procedure.component_element(component),
-        })
-    }
-
-    pub fn len(&self) -> usize {
-        self.procedure.modifiers.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.procedure.modifiers.is_empty()
-    }
-}
-
-impl<'f> ModifiedLine<'f> {
-    /// The first modifier written as `code`.
-    pub fn modifier(&self, code: &str) -> Option<LineModifier<'f>> {
-        self.modifiers.iter().find(|m| m.text == code)
-    }
-
-    pub fn has(&self, code: &str) -> bool {
-        self.modifier(code).is_some()
-    }
-
-    /// Same drug, same day: what the JW/JZ convention pairs lines by.
-    pub fn same_code_and_date(&self, other: &ModifiedLine<'_>) -> bool {
-        !self.code.is_empty() && self.code == other.code && self.date_of_service == other.date_of_service
-    }
-
-    /// Where a finding about the line as a whole points: its code, else its composite.
-    pub fn code_span(&self, file: &ClaimFile) -> Span {
-        self.procedure
-            .code
-            .or(self.procedure.composite)
-            .or_else(|| self.line.service.map(|service| file.segment_id_span(service)))
-            .unwrap_or_else(|| file.segment_id_span(self.line.lx))
-    }
-}
-
-/// The lines of a claim that have an SV1 or SV2, in order (read once per file through
-/// `RuleContext::modified_lines`).
-pub(crate) fn read_modified_lines<'f>(file: &'f ClaimFile, claim: &'f Claim) -> Vec<ModifiedLine<'f>> {
-    claim
-        .lines
-        .iter()
-        .filter_map(|line| {
-            let procedure = line.procedure(file)?;
-            let modifiers = LineModifiers { procedure, source: &file.text };
-            let code = procedure.code.map_or("", |span| span.text(&file.text));
-            Some(ModifiedLine { line, code, modifiers, date_of_service: line.date_of_service(file, claim), procedure })
-        })
-        .collect()
-}
+pub use crate::codes::{NO_WASTAGE, WASTAGE};
 
 /// For rules about two modifiers that exclude each other on one line: the pair, first
 /// and second as written, when the line carries one of `left` and one of `right`.
 pub fn conflicting_pair<'f>(
-    line: &ModifiedLine<'f>,
+    line: &LineFacts<'f>,
     left: &[&str],
     right: &[&str],
 ) -> Option<(LineModifier<'f>, LineModifier<'f>)> {
@@ -137,8 +47,8 @@ pub fn conflicting_pair<'f>(
     if line.modifiers.len() < 2 {
         return None;
     }
-    let first_left = line.modifiers.iter().find(|m| left.contains(&m.text))?;
-    let first_right = line.modifiers.iter().find(|m| right.contains(&m.text))?;
+    let first_left = line.modifiers().find(|m| left.contains(&m.text))?;
+    let first_right = line.modifiers().find(|m| right.contains(&m.text))?;
     Some(if first_left.span.start <= first_right.span.start {
         (first_left, first_right)
     } else {
@@ -150,7 +60,8 @@ pub fn conflicting_pair<'f>(
 pub(crate) mod testing {
     //! Builds small 837P files around service lines and runs one rule over them.
 
-    use crate::analysis::{Analysis, Environment};
+    use crate::analysis::Analysis;
+    use crate::config::Environment;
     use crate::diagnostic::Diagnostic;
 
     /// An 837P with one claim to payer class `sbr09`; each line is `(sv1, date)`.

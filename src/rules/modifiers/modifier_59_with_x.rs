@@ -9,8 +9,8 @@
 
 use super::conflicting_pair;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-59-with-x",
@@ -18,16 +18,18 @@ pub static RULE: Rule = Rule {
     summary: "Modifier 59 together with XE, XS, XP or XU on one line",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 const DISTINCT: &str = "59";
 const SPECIFIC: [&str; 4] = ["XE", "XS", "XP", "XU"];
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &[DISTINCT], &SPECIFIC) else { continue };
             let (distinct, specific) = if first.text == DISTINCT { (first, second) } else { (second, first) };
             report.add_for(
@@ -49,7 +51,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

@@ -8,8 +8,8 @@
 
 use super::conflicting_pair;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-ga-gz",
@@ -17,13 +17,15 @@ pub static RULE: Rule = Rule {
     summary: "GA (waiver issued) and GZ (no waiver) on one line",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &["GA"], &["GZ"]) else { continue };
             report.add_for(
                 &policy,

@@ -11,7 +11,7 @@
 
 use crate::codes;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-modifier",
@@ -19,17 +19,19 @@ pub static RULE: Rule = Rule {
     summary: "A modifier is neither in the CMS HCPCS modifier table nor a known CPT modifier",
     check,
     fix: None,
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
     let known = |code: &str| {
         context.codes.modifier(code).is_some() || codes::cpt_modifier(code).is_some() || is_ambulance_trip(code)
     };
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
-            for modifier in line.modifiers.iter().filter(|m| !known(m.text)) {
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        for line in context.claim_lines(claim) {
+            for modifier in line.modifiers().filter(|m| !known(m.text)) {
                 let upper = modifier.text.to_ascii_uppercase();
                 let hint = if upper != modifier.text && known(&upper) {
                     format!("; modifiers are upper case: {upper}")
@@ -59,7 +61,7 @@ fn is_ambulance_trip(code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

@@ -10,8 +10,8 @@
 use super::{NO_WASTAGE, WASTAGE};
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{modifiers, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "wastage-modifier-on-non-drug",
@@ -19,19 +19,21 @@ pub static RULE: Rule = Rule {
     summary: "JW or JZ on a code that is not a drug",
     check,
     fix: Some(fix),
+    scope: RuleScope::Claim,
+    reads: Reads::Billing,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        for line in context.modified_lines(claim) {
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        for line in context.claim_lines(claim) {
             let why = match (codes::shape(line.code), context.codes.procedure(line.code)) {
                 (CodeShape::Cpt, _) => "a CPT code, not a drug",
                 (_, Some(code)) if !code.is_drug() => "not a drug or biological in the CMS HCPCS table",
                 _ => continue,
             };
-            for modifier in line.modifiers.iter().filter(|m| m.text == WASTAGE || m.text == NO_WASTAGE) {
+            for modifier in line.modifiers().filter(|m| m.text == WASTAGE || m.text == NO_WASTAGE) {
                 report.add_for(
                     &policy,
                     modifier.span,
@@ -52,7 +54,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Environment;
+    use crate::config::Environment;
     use crate::rules::modifiers::testing::{claim, findings};
 
     #[test]

@@ -5,9 +5,9 @@
 //! Source: X12 5010 control segments GE and IEA.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
+use crate::edit::{Edit, Fix, FixContext};
 use crate::model::{FunctionalGroup, Interchange};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "envelope-count",
@@ -15,6 +15,9 @@ pub static RULE: Rule = Rule {
     summary: "GE01 or IEA01 does not count what its envelope holds",
     check,
     fix: Some(fix),
+    scope: RuleScope::File,
+    reads: Reads::Model,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -5,9 +5,9 @@
 //! the whole envelope. Source: X12 5010 control segments; 837 guides, ST/SE notes.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
+use crate::edit::{Edit, Fix, FixContext};
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SegmentIndex;
 
 pub static RULE: Rule = Rule {
@@ -16,6 +16,9 @@ pub static RULE: Rule = Rule {
     summary: "A header has no trailer, or their control numbers differ",
     check,
     fix: Some(fix),
+    scope: RuleScope::File,
+    reads: Reads::Model,
+    default_for_policy: None,
 };
 
 /// One kind of envelope: its segment ids and control-number positions.

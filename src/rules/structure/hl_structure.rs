@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "hl-structure",
@@ -16,6 +16,9 @@ pub static RULE: Rule = Rule {
     summary: "HL ids are not sequential or name an unknown parent",
     check,
     fix: None,
+    scope: RuleScope::File,
+    reads: Reads::Model,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

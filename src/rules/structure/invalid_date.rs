@@ -8,7 +8,7 @@
 use crate::calendar::CalendarDate;
 use crate::diagnostic::Severity;
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SegmentIndex;
 use crate::syntax::SegmentTag;
 
@@ -18,6 +18,9 @@ pub static RULE: Rule = Rule {
     summary: "A D8/RD8 date is not a real calendar date",
     check,
     fix: None,
+    scope: RuleScope::File,
+    reads: Reads::Tree,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

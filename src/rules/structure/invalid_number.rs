@@ -6,7 +6,7 @@
 
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -15,6 +15,9 @@ pub static RULE: Rule = Rule {
     summary: "An amount or quantity is not a number",
     check,
     fix: None,
+    scope: RuleScope::File,
+    reads: Reads::Tree,
+    default_for_policy: None,
 };
 
 /// The numeric (type R) elements that matter for claims and drug lines.

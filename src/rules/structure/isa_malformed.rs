@@ -5,7 +5,7 @@
 //! ambiguous. Source: ASC X12 5010 control segments (ISA), both 837 guides, appendix B.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SyntaxErrorKind;
 
 pub static RULE: Rule = Rule {
@@ -14,6 +14,9 @@ pub static RULE: Rule = Rule {
     summary: "The ISA segment is not whole, so its delimiters cannot be trusted",
     check,
     fix: None,
+    scope: RuleScope::File,
+    reads: Reads::Tree,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -5,9 +5,8 @@
 //! 2400 LX01 "Assigned Number".
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
-use crate::model::{Claim, ClaimFile};
-use crate::rules::{Report, Rule, RuleContext};
+use crate::edit::{totals, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "lx-sequence",
@@ -15,6 +14,9 @@ pub static RULE: Rule = Rule {
     summary: "LX01 does not number the claim's service lines 1, 2, 3 …",
     check,
     fix: Some(fix),
+    scope: RuleScope::File,
+    reads: Reads::Model,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
@@ -34,20 +36,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     }
 }
 
-/// The edits that number the claim's lines 1, 2, 3 … (none when they are already).
-/// Lines whose LX has no LX01 element to write into are left alone.
-pub(crate) fn repairs(file: &ClaimFile, claim: &Claim) -> Vec<Edit> {
-    claim
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(index, line)| line.number(file).parse::<usize>().ok() != Some(index + 1))
-        .filter_map(|(index, line)| Some(Edit::replace(file.element_span(line.lx, 1)?, (index + 1).to_string())))
-        .collect()
-}
-
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some((_, claim)) = context.claim_at(diagnostic.span.start) else { return };
     let title = format!("Renumber LX: lines 1 to {} of this claim", claim.lines.len());
-    fixes.extend(context.fix(title, repairs(context.file, claim), true, true));
+    fixes.extend(context.fix(title, totals::lx_repairs(context.file, claim), true, true));
 }

@@ -5,7 +5,7 @@
 //! CMS NPI standard (45 CFR 162.406), check-digit algorithm ISO/IEC 7812 with prefix 80840.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "npi-check-digit",
@@ -13,6 +13,9 @@ pub static RULE: Rule = Rule {
     summary: "An NPI is not ten digits or its check digit is wrong",
     check,
     fix: None,
+    scope: RuleScope::File,
+    reads: Reads::Tree,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

@@ -4,10 +4,8 @@
 //! is wrong (999 acknowledgment, IK5 code). Source: 837 guides, SE segment notes.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
-use crate::model::{ClaimFile, Transaction};
-use crate::rules::{Report, Rule, RuleContext};
-use crate::syntax::SegmentTag;
+use crate::edit::{totals, Fix, FixContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "segment-count",
@@ -15,12 +13,15 @@ pub static RULE: Rule = Rule {
     summary: "SE01 does not equal the number of segments from ST to SE",
     check,
     fix: Some(fix),
+    scope: RuleScope::File,
+    reads: Reads::Model,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let file = context.file;
     for transaction in file.transactions() {
-        let (Some(expected), Some(se)) = (expected(file, transaction), transaction.se) else { continue };
+        let (Some(expected), Some(se)) = (totals::segment_count(file, transaction), transaction.se) else { continue };
         let written = file.value(se, 1);
         if written.parse::<usize>().ok() != Some(expected) {
             let shown = if written.is_empty() { "missing".to_string() } else { written.to_string() };
@@ -34,26 +35,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     }
 }
 
-/// The segments from ST through SE, when the transaction has both.
-fn expected(file: &ClaimFile, transaction: &Transaction) -> Option<usize> {
-    let (st, se) = (transaction.st?, transaction.se?);
-    // `~~` is no segment: unexpected-segment reports it, and deleting it must not
-    // leave SE01 wrong, so it is not counted here.
-    let empty = SegmentTag::of("");
-    Some(file.tree.tags().get(st..=se).map_or(0, |tags| tags.iter().filter(|tag| **tag != empty).count()))
-}
-
-/// The edit that makes SE01 count the transaction's segments; `None` when it does
-/// already (or the transaction has no SE01 to write to).
-pub(crate) fn repair(file: &ClaimFile, transaction: &Transaction) -> Option<Edit> {
-    let expected = expected(file, transaction)?;
-    let se01 = file.element_span(transaction.se?, 1)?;
-    (se01.text(&file.text).parse::<usize>().ok() != Some(expected)).then(|| Edit::replace(se01, expected.to_string()))
-}
-
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some(transaction) = context.transaction_at(diagnostic.span.start) else { return };
-    let Some(edit) = repair(context.file, transaction) else { return };
+    let Some(edit) = totals::se01_repair(context.file, transaction) else { return };
     let title = format!("Fix SE01: {} segments", edit.text);
     fixes.extend(context.fix(title, vec![edit], true, true));
 }

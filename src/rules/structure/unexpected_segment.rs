@@ -8,9 +8,9 @@
 //! 837I 005010X223A2 segment tables (via pyx12's maps).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix, FixContext};
+use crate::edit::{Edit, Fix, FixContext};
 use crate::model::TransactionKind;
-use crate::rules::{Report, Rule, RuleContext};
+use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,9 @@ pub static RULE: Rule = Rule {
     summary: "A segment id that the 837 guides do not define",
     check,
     fix: Some(fix),
+    scope: RuleScope::File,
+    reads: Reads::Model,
+    default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {

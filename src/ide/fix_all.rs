@@ -6,9 +6,10 @@
 //! SE01), so rounds go on until a check finds nothing safe to fix: running fix-all on
 //! its own output changes nothing.
 
-use super::edit::{self, Edit};
-use super::safe_fixes_for;
-use crate::analysis::{Analysis, Environment};
+use super::fixes::safe_fixes_for;
+use crate::analysis::Analysis;
+use crate::config::Environment;
+use crate::edit::{self, Edit};
 
 /// Rounds after which fix-all stops even if fixes keep coming (they should not: every
 /// safe fix removes its finding).
@@ -33,7 +34,7 @@ pub fn fix_all(original: &str, environment: &Environment) -> FixAll {
         let analysis = Analysis::of_text(text, environment);
         let mut round: Vec<Edit> = Vec::new();
         for diagnostic in &analysis.diagnostics {
-            let Some(fix) = safe_fixes_for(&analysis.file, environment, diagnostic).into_iter().next() else {
+            let Some(fix) = safe_fixes_for(&analysis, environment, diagnostic).into_iter().next() else {
                 continue;
             };
             // Two findings on one element (every LX of a claim offers the same

@@ -6,9 +6,9 @@
 //! (`claim-total-mismatch`). A total that was already wrong before the fix is left for
 //! its own diagnostic and fix: a fix changes only what it must.
 
-use super::edit::{self, Edit};
+use super::byte_edit::{self as edit, Edit};
+use super::totals;
 use crate::model::ClaimFile;
-use crate::rules::structure::{claim_total_mismatch, lx_sequence, segment_count};
 use crate::syntax::{SegmentIndex, Span};
 
 /// The fix's edits plus the SE01, LX01 and CLM02 changes they make necessary, as one
@@ -29,19 +29,19 @@ pub fn settle(file: &ClaimFile, edits: Vec<Edit>) -> Option<Vec<Edit>> {
     }
     let mut second = Vec::new();
     for (before, now) in file.transactions().zip(after.transactions()) {
-        if touched(&after, &now.segments) && segment_count::repair(file, before).is_none() {
-            second.extend(segment_count::repair(&after, now));
+        if touched(&after, &now.segments) && totals::se01_repair(file, before).is_none() {
+            second.extend(totals::se01_repair(&after, now));
         }
     }
     for ((_, before), (_, now)) in file.claims().zip(after.claims()) {
         if !touched(&after, &now.segments) {
             continue;
         }
-        if lx_sequence::repairs(file, before).is_empty() {
-            second.extend(lx_sequence::repairs(&after, now));
+        if totals::lx_repairs(file, before).is_empty() {
+            second.extend(totals::lx_repairs(&after, now));
         }
-        if claim_total_mismatch::repair(file, before).is_none() {
-            second.extend(claim_total_mismatch::repair(&after, now));
+        if totals::clm02_repair(file, before).is_none() {
+            second.extend(totals::clm02_repair(&after, now));
         }
     }
     edit::compose(&file.text, &edits, &second)

@@ -1,6 +1,6 @@
 //! How the file lays out its segments, so that new ones look like their neighbours.
 
-use super::edit::{self, Edit};
+use super::byte_edit::{self as edit, Edit};
 use crate::model::ClaimFile;
 use crate::syntax::{SegmentIndex, Span};
 

@@ -10,9 +10,10 @@
 //! following LX are renumbered, SE01 and CLM02 updated.
 
 use super::layout::{gap_before, rewritten};
-use super::{modifiers, settle, Edit, Fix, FixContext, LineAt};
+use super::{modifiers, settle, Edit, Fix, FixContext};
+use crate::codes::{NO_WASTAGE, WASTAGE};
 use crate::decimal::Decimal;
-use crate::rules::modifiers::WASTAGE;
+use crate::model::{BilledLine, X12Line};
 
 /// Decimals a scaled NDC quantity is written with at most (CTP04 is type R).
 const NDC_QUANTITY_SCALE: u32 = 3;
@@ -22,8 +23,14 @@ const CENTS: u32 = 2;
 const NON_COVERED_CHARGE: usize = 7;
 
 /// "Add JW wastage line" for the line, or `None` when the line cannot be copied
-/// (no readable units or charge, all four modifier slots taken, a segment cut off).
-pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option<Fix> {
+/// (no readable units or charge, all four modifier places taken, a segment cut off).
+pub fn add(context: &FixContext<'_>, line: &BilledLine, preferred: bool) -> Option<Fix> {
+    let at = context.x12_line_at(line.extent.start)?;
+    add_to_837(context, &at, preferred)
+}
+
+/// The 837 writer: a new 2400 loop after the line's own.
+fn add_to_837(context: &FixContext<'_>, at: &X12Line<'_>, preferred: bool) -> Option<Fix> {
     let file = context.file;
     let procedure = at.procedure;
     let units = Decimal::parse(procedure.quantity?.text(&file.text)).filter(|u| !u.is_zero() && !u.is_negative())?;
@@ -98,17 +105,18 @@ pub fn add(context: &FixContext<'_>, at: &LineAt<'_>, preferred: bool) -> Option
 }
 
 /// "Add JZ modifier": nothing of the single-dose container was discarded.
-pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &LineAt<'_>) -> Option<Fix> {
-    let file = context.file;
-    let edit = modifiers::add(file, at.service, at.procedure, crate::rules::modifiers::NO_WASTAGE)?;
-    let code = at.procedure.code_text(file);
+pub fn add_no_wastage_modifier(context: &FixContext<'_>, line: &BilledLine) -> Option<Fix> {
+    let edit = context.add_modifier(line, NO_WASTAGE)?;
+    let code = line.code_text(context.source);
     context.fix(format!("Add JZ modifier to {code}: nothing was discarded"), vec![edit], false, false)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::{Analysis, Environment};
-    use crate::fix::{assists_at, edit, fixes_for};
+    use crate::analysis::Analysis;
+    use crate::config::Environment;
+    use crate::edit;
+    use crate::ide::fixes::{assists_at, fixes_for};
     use crate::rules::modifiers::testing::claim;
 
     /// The fixes offered for the missing-jw-jz finding of a one-line Medicare claim.
@@ -117,7 +125,7 @@ mod tests {
         let environment = Environment::default();
         let analysis = Analysis::of_text(text.clone(), &environment);
         let Some(finding) = analysis.diagnostics.iter().find(|d| d.rule == "missing-jw-jz") else { return Vec::new() };
-        fixes_for(&analysis.file, &environment, finding)
+        fixes_for(&analysis, &environment, finding)
             .into_iter()
             .map(|fix| (fix.title, edit::apply(&text, &fix.edits).unwrap_or_default()))
             .collect()

@@ -1,0 +1,70 @@
+//! What every analysis needs besides the text: the settings and the data files they name
+//! (a user's HCPCS table, a CMS MUE table), loaded once per settings change.
+
+use std::sync::Arc;
+
+use super::{MueTable, Settings};
+use crate::codes::CodeTable;
+
+/// What every analysis needs besides the text: settings and the data files they name.
+#[derive(Clone, Default)]
+pub struct Environment {
+    pub settings: Settings,
+    /// A user's newer HCPCS file; `None` uses the built-in 2026 table.
+    pub code_file: Option<Arc<CodeTable>>,
+    /// A user's CMS MUE table; `None` means no MUE limits are known.
+    pub mue: Option<Arc<MueTable>>,
+}
+
+impl Environment {
+    /// Loads the files the settings name. A file that cannot be read or parsed gives a
+    /// message and leaves the built-in table (or no MUE limits) in place.
+    pub fn load(settings: Settings) -> (Environment, Vec<String>) {
+        let mut messages = Vec::new();
+        let code_file = settings.hcpcs_file.as_deref().and_then(|path| {
+            let name = file_name(path);
+            match std::fs::read(path) {
+                Ok(bytes) => match CodeTable::from_anweb(&crate::text::decode(&bytes)) {
+                    Ok(table) => Some(Arc::new(table)),
+                    Err(error) => {
+                        messages
+                            .push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
+                        None
+                    }
+                },
+                Err(error) => {
+                    messages.push(format!(
+                        "codeTables.hcpcsFile {name}: cannot read ({error}); using the built-in HCPCS 2026 table"
+                    ));
+                    None
+                }
+            }
+        });
+        let mue = settings.mue_file.as_deref().and_then(|path| {
+            let name = file_name(path);
+            match std::fs::read(path) {
+                Ok(bytes) => match MueTable::from_csv(&crate::text::decode(&bytes)) {
+                    Ok(table) => Some(Arc::new(table)),
+                    Err(error) => {
+                        messages.push(format!("mueFile {name}: {error}; MUE limits are not checked"));
+                        None
+                    }
+                },
+                Err(error) => {
+                    messages.push(format!("mueFile {name}: cannot read ({error}); MUE limits are not checked"));
+                    None
+                }
+            }
+        });
+        (Environment { settings, code_file, mue }, messages)
+    }
+
+    pub fn codes(&self) -> &CodeTable {
+        self.code_file.as_deref().unwrap_or_else(|| crate::codes::builtin())
+    }
+}
+
+/// Only the file name goes into messages: full paths can name patients or clients.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| "(file)".to_string(), |n| n.to_string_lossy().into_owned())
+}
