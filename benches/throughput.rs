@@ -154,7 +154,11 @@ fn main() {
     assert!(claim_lsp::ide::fixes::fixes_for(&broken, &environment, missing)
         .iter()
         .any(|fix| fix.title.starts_with("Add JW wastage line")));
-    let fix_all = time_runs(runs, || (), |()| claim_lsp::ide::fix_all(&damaged, &environment));
+    let fix_all = time_runs(
+        runs,
+        || (),
+        |()| claim_lsp::ide::fix_all(&damaged, &claim_lsp::analysis::DocumentKind::X12, &environment),
+    );
     let code_action_at = place(&damaged, missing.span.start + 1);
     drop(broken);
 

@@ -43,7 +43,7 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
     for fix in fixes {
         prop_assert!(claim_lsp::edit::apply(text, &fix.edits).is_some(), "{}: {:?}", fix.title, fix.edits);
     }
-    let all = claim_lsp::ide::fix_all(text, &environment);
+    let all = claim_lsp::ide::fix_all(text, &claim_lsp::analysis::DocumentKind::X12, &environment);
     prop_assert_eq!(claim_lsp::edit::apply(text, &all.edits), Some(all.text));
     Ok(())
 }
@@ -154,7 +154,7 @@ proptest! {
     ) {
         let uri = Url::parse("file:///fuzz/claim.837").expect("static uri");
         let mut store = DocumentStore::default();
-        store.open(uri.clone(), &initial, 1);
+        store.open(uri.clone(), &initial, 1, "x12-837");
         let mut version = 1;
         for (changes, step) in edits {
             version += step;
@@ -184,7 +184,7 @@ proptest! {
 fn edit_replaces_the_named_utf16_range() {
     let uri = Url::parse("file:///fuzz/claim.837").expect("static uri");
     let mut store = DocumentStore::default();
-    store.open(uri.clone(), "NM1*IL*1*𝔄É~\r\nLX*1~\r\n", 1);
+    store.open(uri.clone(), "NM1*IL*1*𝔄É~\r\nLX*1~\r\n", 1, "x12-837");
     let change = |start: (u32, u32), end: (u32, u32), text: &str| TextDocumentContentChangeEvent {
         range: Some(Range::new(Position::new(start.0, start.1), Position::new(end.0, end.1))),
         range_length: None,

@@ -132,7 +132,7 @@ pub(super) fn actions(
 
 /// Every safe fix of the file as one action; `None` when there is none.
 fn fix_all(analysis: &Analysis, environment: &Environment) -> Option<Fix> {
-    let all = ide::fix_all(&analysis.file.text, environment);
+    let all = ide::fix_all(analysis.text(), &analysis.kind(), environment);
     if all.edits.is_empty() {
         return None;
     }

@@ -7,11 +7,13 @@ use ropey::Rope;
 use tower_lsp::lsp_types::{TextDocumentContentChangeEvent, Url};
 
 use super::convert;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, DocumentKind};
 use crate::text::PositionEncoding;
 
 pub struct StoredDocument {
     pub rope: Rope,
+    /// An 837 or a charge file, decided when it was opened.
+    pub kind: DocumentKind,
     pub version: i32,
     /// Bumped on every change; analyses and publishes compare against it.
     pub generation: u64,
@@ -41,10 +43,12 @@ pub struct DocumentStore {
 }
 
 impl DocumentStore {
-    pub fn open(&mut self, uri: Url, text: &str, version: i32) {
+    pub fn open(&mut self, uri: Url, text: &str, version: i32, language: &str) {
         let generation = self.next_generation();
         let checking = self.documents.get(&uri).is_some_and(|d| d.checking);
-        let document = StoredDocument { rope: Rope::from_str(text), version, generation, analysis: None, checking };
+        let kind = document_kind(&uri, text, language);
+        let document =
+            StoredDocument { rope: Rope::from_str(text), kind, version, generation, analysis: None, checking };
         self.documents.insert(uri, document);
     }
 
@@ -110,5 +114,20 @@ impl DocumentStore {
     fn next_generation(&mut self) -> u64 {
         self.last_generation += 1;
         self.last_generation
+    }
+}
+
+/// A charge file when the client says CSV/TSV (`csv`, `tsv`, `claim-charges`) or the
+/// name ends in `.csv`/`.tsv`, unless the text is an interchange; else an 837. The
+/// server decides per document: a plain CSV is read, found not to be a charge file, and
+/// left alone.
+fn document_kind(uri: &Url, text: &str, language: &str) -> DocumentKind {
+    let name = uri.path_segments().and_then(|mut segments| segments.next_back()).filter(|name| !name.is_empty());
+    let by_name = DocumentKind::of(name, text);
+    match (by_name, language) {
+        (DocumentKind::X12, "csv" | "tsv" | "claim-charges") if !crate::text::looks_like_x12(text) => {
+            DocumentKind::Charges { file_name: name.map(str::to_string) }
+        }
+        (kind, _) => kind,
     }
 }

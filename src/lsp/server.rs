@@ -218,7 +218,7 @@ impl Backend {
 /// The analysis of `uri` at `generation`, computed once and cached; `None` when the
 /// document moved on or closed.
 async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> Option<Arc<Analysis>> {
-    let (rope, environment) = {
+    let (rope, kind, environment) = {
         let state = lock(state);
         let document = state.documents.get(uri).filter(|d| d.generation == generation)?;
         if let Some((cached, analysis)) = &document.analysis {
@@ -226,11 +226,11 @@ async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> 
                 return Some(Arc::clone(analysis));
             }
         }
-        (document.rope.clone(), state.environment.clone())
+        (document.rope.clone(), document.kind.clone(), state.environment.clone())
     };
     let analysis = tokio::task::spawn_blocking(move || {
         let text = rope.to_string();
-        Arc::new(Analysis::new(text, rope, &environment))
+        Arc::new(Analysis::new(text, rope, &kind, &environment))
     })
     .await
     .map_err(|_| tracing::error!("analysis task failed; no diagnostics for this change"))
@@ -395,7 +395,7 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let bytes = document.text.len();
-        lock(&self.state).documents.open(document.uri.clone(), &document.text, document.version);
+        lock(&self.state).documents.open(document.uri.clone(), &document.text, document.version, &document.language_id);
         tracing::debug!(bytes, version = document.version, "document opened");
         self.schedule_check(document.uri);
     }

@@ -6,6 +6,8 @@ use crate::csv::{self, ChargeTable, Detection};
 #[derive(Debug)]
 pub struct ChargeFile {
     pub text: String,
+    /// The file's name without folders, as detection saw it.
+    pub file_name: Option<String>,
     pub table: ChargeTable,
     pub detection: Detection,
 }
@@ -16,7 +18,7 @@ impl ChargeFile {
     pub fn parse(text: String, file_name: Option<&str>) -> Self {
         let table = csv::parse(&text);
         let detection = csv::detect(&table, &text, file_name);
-        Self { text, table, detection }
+        Self { text, file_name: file_name.map(str::to_string), table, detection }
     }
 
     /// Whether anything should look at this file.

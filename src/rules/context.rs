@@ -10,13 +10,15 @@ use crate::config::Environment;
 use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{BilledClaim, BilledLine, Billing, ClaimFile, FieldName, Subject};
+use crate::model::{BilledClaim, BilledLine, Billing, ChargeFile, ClaimFile, FieldName, Subject};
 use crate::syntax::Span;
 
 pub struct RuleContext<'a> {
     /// The 837 being checked; empty for a charge file (only rules for both formats or
     /// for charge files run there).
     pub file: &'a ClaimFile,
+    /// The charge file being checked, when it is one.
+    pub charges: Option<&'a ChargeFile>,
     /// The file's text, which every span points into.
     pub source: &'a str,
     /// The format-neutral claims and lines the drug-line and modifier rules read.
@@ -95,6 +97,7 @@ impl<'a> RuleContext<'a> {
     pub fn new(subject: Subject<'a>, environment: &'a Environment) -> Self {
         Self {
             file: subject.file,
+            charges: subject.charges,
             source: subject.source,
             billing: subject.billing,
             settings: &environment.settings,

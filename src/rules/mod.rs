@@ -3,6 +3,7 @@
 //! A rule reads the claim model and reports byte ranges; it knows nothing of LSP or the
 //! terminal. Its id is part of the product's interface and never changes.
 
+pub mod charges;
 mod context;
 pub mod drug_lines;
 pub mod modifiers;
@@ -33,6 +34,8 @@ pub struct Rule {
     pub scope: RuleScope,
     /// What it reads, so that a large file's analysis can run it as soon as that exists.
     pub reads: Reads,
+    /// Which files it checks.
+    pub formats: Formats,
     /// Its default severity under a payer's policy, where that differs from
     /// `default_severity` (a payer that requires JW/JZ makes a missing one a warning).
     pub default_for_policy: Option<fn(&PayerPolicy) -> Option<Severity>>,
@@ -50,9 +53,28 @@ pub enum Reads {
     Billing,
 }
 
-/// Every rule, group by group: structure, drug lines, modifiers.
-pub static ALL: LazyLock<Vec<&'static Rule>> =
-    LazyLock::new(|| structure::RULES.iter().chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect());
+/// Which files a rule checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Formats {
+    X12,
+    Charges,
+    Both,
+}
+
+impl Formats {
+    pub fn includes_charges(self) -> bool {
+        self != Formats::X12
+    }
+
+    pub fn includes_x12(self) -> bool {
+        self != Formats::Charges
+    }
+}
+
+/// Every rule, group by group: structure, charge files, drug lines, modifiers.
+pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+    structure::RULES.iter().chain(charges::RULES).chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect()
+});
 
 /// The rule with this id.
 pub fn by_id(id: &str) -> Option<&'static Rule> {
@@ -137,7 +159,11 @@ fn check_on_two_threads(
 }
 
 fn run_rule(rule: &'static Rule, context: &RuleContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    if !may_report(rule, context.settings) {
+    let checks_this_format = match context.charges {
+        Some(_) => rule.formats.includes_charges(),
+        None => rule.formats.includes_x12(),
+    };
+    if !checks_this_format || !may_report(rule, context.settings) {
         return;
     }
     let mut report = Report::new(rule, context.settings, diagnostics);

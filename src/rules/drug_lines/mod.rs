@@ -47,5 +47,4 @@ impl LineFacts<'_> {
     fn unit_count(&self) -> Option<Decimal> {
         self.units
     }
-
 }

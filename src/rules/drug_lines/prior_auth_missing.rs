@@ -8,7 +8,7 @@
 
 use super::billed_lines;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::Span;
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

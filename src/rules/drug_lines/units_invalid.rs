@@ -7,7 +7,7 @@
 use super::billed_lines;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-invalid",
@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -15,7 +15,7 @@ use crate::config::MueAdjudication;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
 use crate::rules::LineFacts;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-over-limit",
@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

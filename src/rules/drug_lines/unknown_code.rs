@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use super::billed_lines;
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-code",
@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

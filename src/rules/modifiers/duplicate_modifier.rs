@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-modifier",
@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -8,7 +8,7 @@
 
 use super::WASTAGE;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-without-administered-line",
@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{wastage_line, Fix, FixContext};
 use crate::model::{BilledClaim, BilledLine};
 use crate::rules::LineFacts;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "missing-jw-jz",
@@ -27,6 +27,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: Some(warning_where_required),
 };
 

@@ -10,7 +10,7 @@
 use super::conflicting_pair;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-59-with-x",
@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -10,7 +10,7 @@
 use crate::codes::CodeStatus;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-not-effective",
@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::Claim,
     reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

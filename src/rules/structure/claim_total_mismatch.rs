@@ -8,7 +8,7 @@
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{totals, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "claim-total-mismatch",
@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::File,
     reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

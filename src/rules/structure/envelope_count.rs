@@ -7,7 +7,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
 use crate::model::{FunctionalGroup, Interchange};
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "envelope-count",
@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::File,
     reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

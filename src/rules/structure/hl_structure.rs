@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "hl-structure",
@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::File,
     reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

@@ -5,7 +5,7 @@
 //! ambiguous. Source: ASC X12 5010 control segments (ISA), both 837 guides, appendix B.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SyntaxErrorKind;
 
 pub static RULE: Rule = Rule {
@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     fix: None,
     scope: RuleScope::File,
     reads: Reads::Tree,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

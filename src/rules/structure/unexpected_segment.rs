@@ -10,7 +10,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
 use crate::model::TransactionKind;
-use crate::rules::{Report, Rule, RuleContext, Reads, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
     fix: Some(fix),
     scope: RuleScope::File,
     reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 
