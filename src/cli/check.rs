@@ -7,7 +7,7 @@ use super::baseline::{self, Baseline, ClaimIndex};
 use super::fix::{fix_bytes, write_if_unchanged};
 use super::render::{Finding, Output, Tally};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
-use crate::analysis::{load_settings, Analysis};
+use crate::analysis::{load_settings, Analysis, DocumentKind};
 use crate::config::{ConfigFileChoice, SettingsSources, CONFIG_FILE_NAME};
 use crate::text::{decode, looks_like_x12};
 
@@ -83,7 +83,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             continue;
         }
         if options.fix || options.diff {
-            let fixed = fix_bytes(&bytes, &environment);
+            let fixed = fix_bytes(&bytes, &DocumentKind::X12, &environment);
             if !fixed.all.settled {
                 eprintln!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
             }
