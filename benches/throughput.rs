@@ -20,8 +20,8 @@ use claim_lsp::lsp::Backend;
 use futures::StreamExt as _;
 use serde_json::{json, Value};
 use tower::{Service, ServiceExt as _};
-use tower_lsp::jsonrpc::Request;
-use tower_lsp::LspService;
+use tower_lsp_server::jsonrpc::Request;
+use tower_lsp_server::LspService;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

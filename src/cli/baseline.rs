@@ -96,6 +96,48 @@ impl<'f> ClaimIndex<'f> {
     }
 }
 
+/// Where findings are, for either format.
+pub(super) enum Places<'f> {
+    X12(ClaimIndex<'f>),
+    Charges(&'f crate::model::ChargeFile),
+}
+
+impl<'f> Places<'f> {
+    pub(super) fn of(analysis: &'f crate::analysis::Analysis) -> Self {
+        match &analysis.charges {
+            Some(charges) => Places::Charges(charges),
+            None => Places::X12(ClaimIndex::new(&analysis.file)),
+        }
+    }
+
+    /// A charge file's place is its row: the claim column, the procedure code column and
+    /// the row's text; the header (a missing column) is a place of its own.
+    pub(super) fn place(&self, offset: usize) -> Place<'f> {
+        let charges = match self {
+            Places::X12(claims) => return claims.place(offset),
+            Places::Charges(charges) => *charges,
+        };
+        let table = &charges.table;
+        let text = charges.text.as_str();
+        let row = table.rows.iter().find(|row| row.span.start <= offset && offset <= row.span.end);
+        let Some(row) = row else {
+            return Place {
+                claim_id: "",
+                procedure: "",
+                record_kind: "header",
+                record_text: table.header.span.text(text),
+            };
+        };
+        let cell = |field| table.cell(row, field).map_or("", |cell| cell.value_span().text(text));
+        Place {
+            claim_id: cell(crate::csv::ChargeField::Claim),
+            procedure: cell(crate::csv::ChargeField::ProcedureCode),
+            record_kind: "row",
+            record_text: row.span.text(text),
+        }
+    }
+}
+
 /// The key of a finding at `place` in the file at `path`.
 pub(super) fn key(path: &Path, place: &Place<'_>, diagnostic: &Diagnostic) -> FindingKey {
     FindingKey {

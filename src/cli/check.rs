@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::args::CheckOptions;
-use super::baseline::{self, Baseline, ClaimIndex};
+use super::baseline::{self, Baseline, Places};
 use super::fix::{fix_bytes, write_if_unchanged};
 use super::render::{Finding, Output, Tally};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
@@ -13,7 +13,7 @@ use crate::text::{decode, looks_like_x12};
 
 /// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
 /// count only when they start with an ISA.
-const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi"];
+const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi", "csv", "tsv"];
 const MAYBE_CLAIM_EXTENSIONS: &[&str] = &["txt", "dat"];
 
 pub(super) fn run(options: &CheckOptions) -> i32 {
@@ -79,11 +79,13 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
         };
         let mut text = decode(&bytes);
-        if !explicit && !looks_like_x12(&text) {
+        let file_name = path.file_name().and_then(|name| name.to_str());
+        let kind = DocumentKind::of(file_name, &text);
+        if kind == DocumentKind::X12 && !explicit && !looks_like_x12(&text) {
             continue;
         }
         if options.fix || options.diff {
-            let fixed = fix_bytes(&bytes, &DocumentKind::X12, &environment);
+            let fixed = fix_bytes(&bytes, &kind, &environment);
             if !fixed.all.settled {
                 eprintln!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
             }
@@ -108,13 +110,21 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         if options.diff {
             continue;
         }
-        let Analysis { file, diagnostics, .. } = Analysis::of_text(text, &environment);
-        let rope = ropey::Rope::from_str(&file.text);
+        let analysis = Analysis::of_document(text, &kind, &environment);
+        if analysis.charges.as_ref().is_some_and(|charges| !charges.is_charges()) {
+            // Any other CSV is left alone (fixing it found nothing to fix); one named on
+            // the command line is said.
+            if explicit {
+                eprintln!("claim-lsp: {}: not a charge file (see docs/charge-files.md); skipped", path.display());
+            }
+            continue;
+        }
+        let rope = ropey::Rope::from_str(analysis.text());
         let shown_path = path.display().to_string();
-        let claims = ClaimIndex::new(&file);
+        let places = Places::of(&analysis);
         let mut reported = Vec::new();
-        for diagnostic in diagnostics {
-            let key = baseline::key(&path, &claims.place(diagnostic.span.start), &diagnostic);
+        for diagnostic in analysis.diagnostics.iter().cloned() {
+            let key = baseline::key(&path, &places.place(diagnostic.span.start), &diagnostic);
             if pipeline.write_baseline.is_some() {
                 recorded.push(key);
                 continue;

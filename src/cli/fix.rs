@@ -177,7 +177,7 @@ mod tests {
         ))
         .unwrap_or_default();
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        let fixed = fix_bytes(&utf16, &DocumentKind::X12, &Environment::default());
+        let fixed = fix_bytes(&utf16, &crate::analysis::DocumentKind::X12, &Environment::default());
         let bytes = fixed.bytes.unwrap_or_default();
         assert_eq!(bytes.get(..2), Some(&[0xFF, 0xFE][..]));
         assert_eq!(crate::text::decode(&bytes), fixed.all.text);

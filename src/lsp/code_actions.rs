@@ -14,9 +14,9 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use tower_lsp::lsp_types::{
+use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
+    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert;
@@ -29,7 +29,7 @@ use crate::text::PositionEncoding;
 
 /// The document the actions are for, as the client knows it.
 pub(super) struct Target<'a> {
-    pub uri: &'a Url,
+    pub uri: &'a Uri,
     pub version: i32,
     pub encoding: PositionEncoding,
     /// The client takes `documentChanges` (versioned edits).
@@ -43,7 +43,7 @@ pub(super) struct Target<'a> {
 /// and never read by the client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct ResolveData {
-    pub uri: Url,
+    pub uri: Uri,
     pub version: i32,
     pub kind: ActionKind,
     pub rule: Option<String>,

@@ -170,7 +170,8 @@ pub struct BilledLine {
     pub modifiers: SmallVec<[Modifier; 4]>,
     /// The unit count as written (absent when empty).
     pub units: Option<Span>,
-    /// Where a finding about the units points: the count, else the nearest place.
+    /// Where a finding about the units points: the count, else the nearest place; empty
+    /// when the file has no place for units at all (a charge file without the column).
     pub units_place: Span,
     pub charge: Option<Span>,
     /// The line's date of service, else its claim's.
