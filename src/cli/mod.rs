@@ -10,11 +10,15 @@ macro_rules! say {
 }
 
 mod args;
+mod baseline;
 mod check;
 mod diff;
 mod explain;
 pub mod fix;
+mod junit;
+mod redact;
 mod render;
+mod sarif;
 
 pub use args::{Command, Format, USAGE};
 
@@ -44,6 +48,7 @@ pub fn run(arguments: Vec<OsString>) -> i32 {
         },
         Ok(Command::Check(options)) => check::run(&options),
         Ok(Command::Explain(options)) => explain::run(&options),
+        Ok(Command::Redact(options)) => redact::run(&options),
         Err(message) => {
             say!("claim-lsp: {message}\n\n{USAGE}");
             EXIT_USAGE
