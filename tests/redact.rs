@@ -246,3 +246,51 @@ fn a_utf16_file_is_redacted_in_utf16_and_the_original_is_never_overwritten() {
     let output = run(&[&dir.join("missing.837"), Path::new("-o"), &out]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Charge files: the redacted copy keeps every finding, the billing columns stay as
+/// written, and the claim column, the rendering NPI and every column the checker does not
+/// read (names, member ids, birth dates) are gone.
+#[test]
+fn charge_files_keep_their_findings_and_lose_their_identities() {
+    // Its own folder: the corpus test clears `scratch()` when it starts.
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("redact-charges");
+    std::fs::create_dir_all(&folder).expect("scratch folder");
+    let patient = folder.join("patients.csv");
+    std::fs::write(
+        &patient,
+        "Account Number,Patient Name,Member ID,Birth Date,Service Date,CPT/HCPCS,Modifier 1,Units,Charge,Rendering NPI,Payer Class\n\
+         A90001,\"DOE, JANE\",XZQ123456789,1961-04-12,2024-03-07,J9035,,9.5,\"$1,215.00\",1234567893,MB\n\
+         A90001,\"DOE, JANE\",XZQ123456789,1961-04-12,2024-03-07,J9035,JW,1,\"$135.00\",1234567893,MB\n",
+    )
+    .expect("write");
+    let mut originals = vec![patient.clone()];
+    for name in ["comma-quoted-money.csv", "tab-separated.tsv", "semicolon-bom-crlf.csv", "modifiers-column.csv"] {
+        originals.push(root().join("fixtures/charges").join(name));
+    }
+    originals.push(root().join("fixtures/rules/csv-field-count/fires.csv"));
+    let mut copies = Vec::new();
+    for (index, original) in originals.iter().enumerate() {
+        let name = original.file_name().and_then(|n| n.to_str()).unwrap_or("charges.csv");
+        let out = folder.join(format!("{index}-redacted-{name}"));
+        let output = Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
+            .args(["redact"])
+            .arg(original)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .expect("run claim-lsp redact");
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        copies.push(out);
+    }
+    let before = findings(&originals);
+    let after = findings(&copies);
+    assert!(before.first().is_some_and(|findings| !findings.is_empty()), "the patient file has findings");
+    assert_eq!(before, after, "the findings changed");
+    let redacted = std::fs::read_to_string(&copies[0]).expect("read");
+    for gone in ["DOE", "JANE", "XZQ123456789", "1961-04-12", "A90001", "1234567893"] {
+        assert!(!redacted.contains(gone), "{gone} survived:\n{redacted}");
+    }
+    for kept in ["2024-03-07", "J9035", ",9.5,", "\"$1,215.00\"", ",JW,", ",MB"] {
+        assert!(redacted.contains(kept), "{kept} was changed:\n{redacted}");
+    }
+}

@@ -8,9 +8,10 @@
 //! Replacements are consistent within a run (the same member id becomes the same made-up
 //! id everywhere in the file) and keyed by a random secret that is never written, so
 //! they cannot be reversed. Each file format has its own step that says which values
-//! carry identities ([`x12`] for 837s; a charge-file step would name its columns) and
+//! carry identities ([`x12`] for 837s, [`charges`] for charge files) and
 //! asks [`Pseudonyms`] for their replacements; this module applies them.
 
+mod charges;
 mod pseudonyms;
 mod x12;
 
@@ -18,7 +19,8 @@ pub(crate) use pseudonyms::Pseudonyms;
 
 use super::args::RedactOptions;
 use super::{EXIT_CLEAN, EXIT_USAGE};
-use crate::model::ClaimFile;
+use crate::analysis::DocumentKind;
+use crate::model::{ChargeFile, ClaimFile};
 use crate::syntax::Span;
 use crate::text::{decode, detect, encode};
 
@@ -43,7 +45,8 @@ pub(super) fn run(options: &RedactOptions) -> i32 {
     }
     let encoding = detect(&bytes);
     let text = decode(&bytes);
-    let redacted = redact(text, &mut Pseudonyms::new());
+    let file_name = input.file_name().and_then(|name| name.to_str());
+    let redacted = redact_named(text, file_name, &mut Pseudonyms::new());
     // Replacements are ASCII, so any encoding the file was read in can hold them.
     let Some(new_bytes) = encode(&redacted.text, encoding) else {
         eprintln!("claim-lsp: {}: the redacted text cannot be written in the file's encoding", input.display());
@@ -63,10 +66,18 @@ pub(crate) struct Redacted {
     pub(crate) replaced: usize,
 }
 
-/// Redacts a whole file's text with its format's step. Every text is read as X12 for
-/// now (the parser takes anything, as `check` does); charge files get a step of their
-/// own here when their reader lands: `csv::ChargeFile::parse`, then the columns that
-/// carry identities.
+/// Redacts a whole file's text with its format's step: a `.csv`/`.tsv` charge file by
+/// its columns, anything else as X12 (the parser takes anything, as `check` does).
+pub(crate) fn redact_named(text: String, file_name: Option<&str>, pseudonyms: &mut Pseudonyms) -> Redacted {
+    if let DocumentKind::Charges { file_name } = DocumentKind::of(file_name, &text) {
+        let file = ChargeFile::parse(text, file_name.as_deref());
+        let replacements = charges::replacements(&file, pseudonyms);
+        return apply(&file.text, replacements);
+    }
+    redact(text, pseudonyms)
+}
+
+/// Redacts an 837's text.
 pub(crate) fn redact(text: String, pseudonyms: &mut Pseudonyms) -> Redacted {
     let file = ClaimFile::parse(text);
     let replacements = x12::replacements(&file, pseudonyms);
