@@ -10,7 +10,9 @@ use claim_lsp::config::Environment;
 use claim_lsp::lsp::DocumentStore;
 use claim_lsp::text::PositionEncoding;
 use libfuzzer_sys::fuzz_target;
-use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
+use std::str::FromStr;
+
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 #[derive(Arbitrary, Debug)]
 struct Session {
@@ -50,7 +52,7 @@ fn position(text: &str, offset: usize) -> Position {
 }
 
 fuzz_target!(|session: Session| {
-    let Ok(uri) = Url::parse("file:///fuzz/claims.837") else { return };
+    let Ok(uri) = Uri::from_str("file:///fuzz/claims.837") else { return };
     let mut store = DocumentStore::default();
     let mut expected = session.text.clone();
     store.open(uri.clone(), &expected, 1, "x12-837");
