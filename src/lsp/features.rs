@@ -347,7 +347,8 @@ pub(super) fn selection_ranges(
 /// segment's line gets every finding there; on a line with several segments (a one-line
 /// file), the segments the range touches.
 pub(super) fn line_scope(analysis: &Analysis, span: Span) -> Span {
-    let text = &analysis.file.text;
+    // A charge file's text, not the empty 837 beside it: its rows are lines.
+    let text = analysis.text();
     let bytes = text.as_bytes();
     let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
     let line_start =
