@@ -66,10 +66,14 @@ folder_size=$(du -cb "$work"/folder/*.837 | tail -n 1 | cut -f 1)
 
 # once CMD... : one run; sets $seconds and $rss (KB).
 once() {
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || true
-  # GNU time puts "Command exited with non-zero status 1" first when a check finds
-  # errors (exit 1); the figures are on the last line.
-  read -r seconds rss < <(tail -n 1 "$work/time")
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || true
+  end=$(date +%s%N)
+  # Wall time from the clock (GNU time's %e has 10 ms steps). GNU time puts "Command
+  # exited with non-zero status 1" first when a check finds errors; the peak is last.
+  seconds=$(awk -v s="$start" -v e="$end" 'BEGIN{ printf "%.4f", (e - s) / 1e9 }')
+  rss=$(tail -n 1 "$work/time")
 }
 
 row() { # LABEL SECONDS BYTES RSS_KB
