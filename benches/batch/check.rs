@@ -30,8 +30,10 @@ fn run_once(args: &[&str], paths: &[PathBuf], scratch: &Path) -> Run {
     let status = command.status().expect("run claim-lsp check");
     let wall = start.elapsed();
     assert!(status.code().is_some_and(|code| code < 2), "claim-lsp check failed: {status}");
+    // GNU time writes "Command exited with non-zero status 1" first when the check
+    // finds errors; the figures are on the last line.
     let measured = std::fs::read_to_string(&report).unwrap_or_default();
-    let mut fields = measured.split_whitespace();
+    let mut fields = measured.lines().last().unwrap_or_default().split_whitespace();
     let peak_kb = fields.next().and_then(|kb| kb.parse().ok());
     let cpu_percent = fields.next().and_then(|p| p.trim_end_matches('%').parse().ok());
     Run { wall, peak_kb, cpu_percent }
