@@ -13,6 +13,9 @@
 #[allow(unused_imports)]
 mod gen837;
 
+#[path = "batch/check.rs"]
+mod batch;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -98,6 +101,10 @@ fn main() {
     let runs = setting("RUNS", 10);
     let hovers = setting("HOVERS", 200);
     let edits = setting("EDITS", 10);
+    if std::env::var("BENCH").as_deref() == Ok("batch") {
+        batch::run(runs);
+        return;
+    }
     let text = gen837::generate_837p(&gen837::BatchOptions {
         claims,
         claims_per_transaction: 5000,
@@ -228,6 +235,7 @@ fn main() {
             us(summary.worst)
         );
     }
+    batch::run(runs);
 }
 
 struct ServerLatencies {
