@@ -31,10 +31,21 @@ const STALE_AFTER: Duration = Duration::from_secs(30);
 type Stored = (Instant, Vec<u8>);
 
 /// Encoded answers waiting for the transport, by token.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(super) struct EncodedAnswers {
     answers: Arc<Mutex<HashMap<u64, Stored>>>,
     next: Arc<AtomicU64>,
+    /// A random part of this server's tokens: a name in a document (a CLM01 in a
+    /// workspace-symbol answer) cannot pass for a placeholder.
+    nonce: u64,
+}
+
+impl Default for EncodedAnswers {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        Self { answers: Arc::default(), next: Arc::default(), nonce }
+    }
 }
 
 impl EncodedAnswers {
@@ -48,11 +59,16 @@ impl EncodedAnswers {
         let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
         answers.retain(|_, (stored, _)| now.duration_since(*stored) < STALE_AFTER);
         answers.insert(id, (now, bytes));
-        Some(format!("{MARKER}{id}"))
+        Some(format!("{}{id}", self.prefix()))
+    }
+
+    /// What starts this server's tokens.
+    fn prefix(&self) -> String {
+        format!("{MARKER}{:016x}:", self.nonce)
     }
 
     fn take(&self, token: &str) -> Option<Vec<u8>> {
-        let id = token.strip_prefix(MARKER)?.parse().ok()?;
+        let id = token.strip_prefix(&self.prefix())?.parse().ok()?;
         self.answers.lock().unwrap_or_else(PoisonError::into_inner).remove(&id).map(|(_, bytes)| bytes)
     }
 
@@ -61,6 +77,9 @@ impl EncodedAnswers {
     /// `None` for an ordinary response.
     pub(super) fn body_for(&self, response: &Response) -> Option<Result<Vec<u8>, ()>> {
         let token = placeholder_token(response.result()?)?;
+        if !token.starts_with(&self.prefix()) {
+            return None;
+        }
         let Some(result) = self.take(token) else { return Some(Err(())) };
         let id = serde_json::to_vec(response.id()).ok()?;
         let mut body = Vec::with_capacity(result.len() + id.len() + 32);
@@ -108,6 +127,10 @@ mod tests {
         for result in [json!(null), json!([]), json!([{ "name": "ISA 1" }]), json!({ "data": [1, 2] }), json!("x")] {
             assert_eq!(answers.body_for(&Response::from_ok(Id::Number(1), result)), None);
         }
+        // Text shaped like a token but without this server's nonce (a document's CLM01)
+        // is an ordinary answer.
+        let forged = json!([{ "name": format!("{MARKER}0000000000000000:0") }]);
+        assert_eq!(answers.body_for(&Response::from_ok(Id::Number(2), forged)), None);
         assert_eq!(
             answers.body_for(&Response::from_error(Id::Number(1), tower_lsp_server::jsonrpc::Error::internal_error())),
             None
