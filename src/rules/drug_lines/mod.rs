@@ -6,7 +6,9 @@ mod dose;
 pub mod drug_line_missing_ndc;
 pub mod drug_units_not_whole;
 pub mod jw_below_billing_unit;
+pub mod jw_units_mismatch;
 pub mod ndc_quantity_mismatch;
+mod ndc_units;
 pub mod noc_missing_description;
 pub mod prior_auth_missing;
 pub mod units_invalid;
@@ -25,6 +27,7 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &drug_line_missing_ndc::RULE,
     &prior_auth_missing::RULE,
     &jw_below_billing_unit::RULE,
+    &jw_units_mismatch::RULE,
 ];
 
 use crate::decimal::Decimal;

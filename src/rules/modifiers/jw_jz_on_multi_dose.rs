@@ -89,7 +89,11 @@ mod tests {
         ];
         let found = findings(RULE, &claim("MB", &lines), &multi_dose(json!(["J1642", "J2700"])));
         assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["JZ", "JW"]);
-        assert!(found[0].1.message.starts_with("SV101-3 JZ: J1642 is listed in multiDoseCodes"), "{}", found[0].1.message);
+        assert!(
+            found[0].1.message.starts_with("SV101-3 JZ: J1642 is listed in multiDoseCodes"),
+            "{}",
+            found[0].1.message
+        );
         // Without the list (every code counts as single-dose) the modifiers are right.
         assert!(findings(RULE, &claim("MB", &lines), &Environment::default()).is_empty());
         assert!(findings(RULE, &claim("MB", &lines), &multi_dose(json!(["J9999"]))).is_empty());

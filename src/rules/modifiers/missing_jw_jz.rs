@@ -64,15 +64,13 @@ pub struct WastagePolicyDates {
 /// test proves it does not).
 pub static POLICY_DATES: LazyLock<Option<WastagePolicyDates>> = LazyLock::new(|| {
     let date = |event: &str| {
-        include_str!("../../../data/jw-jz-policy.tsv")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .skip(1)
-            .find_map(|line| {
+        include_str!("../../../data/jw-jz-policy.tsv").lines().filter(|line| !line.starts_with('#')).skip(1).find_map(
+            |line| {
                 let mut fields = line.split('\t');
                 (fields.next()?.trim() == event).then_some(())?;
                 CalendarDate::parse_ccyymmdd(fields.next()?.trim())
-            })
+            },
+        )
     };
     Some(WastagePolicyDates { required: date("required")?, returned: date("returned")? })
 });

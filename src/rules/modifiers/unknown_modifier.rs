@@ -102,9 +102,14 @@ mod tests {
         let trip = claim("MB", &[("SV1*HC:A0428:DD*700*UN*1***1", "20260115")]);
         assert!(findings(rule, &trip, &environment).is_empty());
         // JX is the typical typo for JW: on a drug it is not an ambulance trip.
-        let drug = claim("MB", &[("SV1*HC:J2700:JX*40*UN*4***1", "20260115"), ("SV1*HC:J2700:RH*40*UN*4***1", "20260115")]);
+        let drug =
+            claim("MB", &[("SV1*HC:J2700:JX*40*UN*4***1", "20260115"), ("SV1*HC:J2700:RH*40*UN*4***1", "20260115")]);
         let found = findings(rule, &drug, &environment);
         assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["JX", "RH"]);
-        assert!(found[0].1.message.ends_with("for ambulance codes (A0021–A0999) only, not J2700"), "{}", found[0].1.message);
+        assert!(
+            found[0].1.message.ends_with("for ambulance codes (A0021–A0999) only, not J2700"),
+            "{}",
+            found[0].1.message
+        );
     }
 }
