@@ -7,6 +7,7 @@ pub mod drug_line_missing_ndc;
 pub mod drug_units_not_whole;
 pub mod jw_below_billing_unit;
 pub mod jw_units_mismatch;
+pub mod ndc_format;
 pub mod ndc_quantity_mismatch;
 mod ndc_units;
 pub mod noc_missing_description;
@@ -22,6 +23,7 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &units_invalid::RULE,
     &drug_units_not_whole::RULE,
     &ndc_quantity_mismatch::RULE,
+    &ndc_format::RULE,
     &units_over_limit::RULE,
     &noc_missing_description::RULE,
     &drug_line_missing_ndc::RULE,
