@@ -44,8 +44,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             continue;
         }
         let element = line.units_field().name;
+        let quantity = line.names.ndc_quantity;
         let message = format!(
-            "CTP04 is {mass}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
+            "{quantity} is {mass}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
             if expected == 1 { "unit" } else { "units" },
             unit.per_unit_text(),
         );
