@@ -80,7 +80,10 @@ impl<'a> LineFacts<'a> {
 
     /// The first modifier written as `code`.
     pub fn modifier(&self, code: &str) -> Option<LineModifier<'a>> {
-        self.modifiers().find(|m| m.text == code)
+        // Compares the text before naming the place: most lines lack the modifier asked for.
+        let modifier = self.line.modifiers.iter().find(|m| m.span.text(self.source) == code)?;
+        let field = self.line.modifier_field(modifier);
+        Some(LineModifier { text: field.text(self.source), span: field.span, element: field.name })
     }
 
     pub fn has(&self, code: &str) -> bool {
