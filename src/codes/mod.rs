@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 pub use anweb::{AnwebError, CodeRecord, RecordKind};
-pub use billing_unit::{BillingUnit, Decimal, Quantity, Unit};
+pub use billing_unit::{BillingUnit, Component, Decimal, NoUnit, Quantity, Unit};
 pub use successor::Successor;
 
 use crate::calendar::CalendarDate;
@@ -48,7 +48,7 @@ fn status_of(record: &CodeRecord, date: CalendarDate) -> CodeStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HcpcsCode {
     pub record: CodeRecord,
-    billing_unit: Option<BillingUnit>,
+    billing_unit: Result<BillingUnit, NoUnit>,
     /// Decided once when the table loads: rules ask on every service line.
     drug: bool,
     noc: bool,
@@ -56,13 +56,10 @@ pub struct HcpcsCode {
 
 impl HcpcsCode {
     fn new(record: CodeRecord) -> Self {
-        let billing_unit = billing_unit::parse_descriptor(&record.long_description);
+        let billing_unit = billing_unit::read_descriptor(&record.long_description);
         let drug = record.pricing.iter().any(|p| p == "51")
             || matches!(record.betos.as_deref(), Some("O1D" | "O1E" | "O1G" | "D1G"));
-        let description = record.long_description.to_ascii_lowercase();
-        let noc = description.contains("not otherwise classified")
-            || description.contains("unclassified")
-            || description.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| word == "noc");
+        let noc = is_noc_descriptor(&record.long_description, billing_unit.is_ok());
         Self { record, billing_unit, drug, noc }
     }
 
@@ -87,16 +84,32 @@ impl HcpcsCode {
     }
 
     /// Not otherwise classified, as the descriptor says: "unclassified", "not otherwise
-    /// classified" or the word "NOC" (J3490, J3590, J9999, J7999 …). "Not otherwise
-    /// specified" codes (J2312) are not NOC: they have a billing unit.
+    /// classified" or the word "NOC" (J3490, J3590, J9999, J7999 …), and "not otherwise
+    /// specified" or "NOS" when the descriptor states no unit (J8999, J8597, Q4100).
+    /// "Not otherwise specified" codes with a unit (J2312, 0.1 mg) name their drug.
     pub fn is_noc(&self) -> bool {
         self.noc
     }
 
     /// The unit one billed unit stands for, read from the descriptor.
     pub fn billing_unit(&self) -> Option<&BillingUnit> {
-        self.billing_unit.as_ref()
+        self.billing_unit.as_ref().ok()
     }
+
+    /// Why the descriptor gives no billing unit; `None` when it gives one.
+    pub fn no_unit_reason(&self) -> Option<NoUnit> {
+        self.billing_unit.as_ref().err().copied()
+    }
+}
+
+fn is_noc_descriptor(descriptor: &str, has_unit: bool) -> bool {
+    let description = descriptor.to_ascii_lowercase();
+    let mut words = description.split(|c: char| !c.is_ascii_alphanumeric());
+    let classified = description.contains("not otherwise classified")
+        || description.contains("unclassified")
+        || words.clone().any(|word| word == "noc");
+    let specified = description.contains("not otherwise specified") || words.any(|word| word == "nos");
+    classified || (specified && !has_unit)
 }
 
 /// A Level II modifier (JW, JZ, TB, XE …).
