@@ -293,3 +293,15 @@ fn units_cms_writes_in_words() {
         assert!(code(nos).is_noc(), "{nos} is not otherwise specified, without a unit");
     }
 }
+
+#[test]
+fn the_built_in_table_is_the_january_2026_release_and_a_users_file_dates_itself() {
+    let release = builtin().release().expect("release");
+    assert_eq!((release.name(), release.last_day()), ("January 2026".to_string(), "2026-03-31".to_string()));
+    assert!(release.covers(date("20260331")));
+    assert!(!release.covers(date("20260401")));
+    assert!(release.covers(date("19970101")));
+    let october = Release::of(date("20251115"));
+    assert_eq!(october.name(), "October 2025");
+    assert!(october.covers(date("20251231")) && !october.covers(date("20260101")));
+}
