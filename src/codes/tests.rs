@@ -50,7 +50,10 @@ fn successors_name_the_replacement_and_convert_units() {
     let table = builtin();
     let hydromorphone = table.successor("J1170").expect("J1170 successor");
     assert_eq!(hydromorphone.new, "J1171");
-    assert_eq!(hydromorphone.conversion_text(), Some("1 unit of J1170 = 40 units of J1171"));
+    assert_eq!(
+        hydromorphone.conversion_text(),
+        Some("1 unit of J1170 (up to 4 mg) = at most 40 units of J1171 (0.1 mg each); convert by the dose given")
+    );
     assert_eq!(
         table.successor("J2310").and_then(Successor::conversion_text),
         Some("1 unit of J2310 = 100 units of J2312")

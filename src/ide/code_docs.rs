@@ -304,7 +304,10 @@ mod tests {
     fn j1170_after_termination_points_to_j1171() {
         let doc = procedure_doc(builtin(), "J1170", Some(&line("1", "20250301"))).expect("doc");
         assert!(doc.contains("**discontinued** — last valid date of service 2024-09-30"), "{doc}");
-        assert!(doc.contains("replaced by **J1171** (1 unit of J1170 = 40 units of J1171)"), "{doc}");
+        assert!(
+            doc.contains("replaced by **J1171** (1 unit of J1170 (up to 4 mg) = at most 40 units of J1171"),
+            "{doc}"
+        );
         assert!(doc.contains("1 unit = up to 4 mg hydromorphone"), "{doc}");
         let not_yet = procedure_doc(builtin(), "J0013", Some(&line("1", "20251201"))).expect("doc");
         assert!(not_yet.contains("**not yet valid** — valid from 2026-01-01"), "{not_yet}");

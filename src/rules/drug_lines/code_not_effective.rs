@@ -37,9 +37,10 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
             CodeStatus::Discontinued { terminated } => {
                 let replacement = match context.codes.successor(code) {
-                    Some(successor) => match successor.conversion_text() {
-                        Some(conversion) => format!("; use {} ({conversion})", successor.new),
-                        None => format!("; use {}", successor.new),
+                    Some(successor) => match (by_dose(context, line, &successor.new), successor.conversion_text()) {
+                        (Some(dose), _) => format!("; use {} ({dose})", successor.new),
+                        (None, Some(conversion)) => format!("; use {} ({conversion})", successor.new),
+                        (None, None) => format!("; use {}", successor.new),
                     },
                     None => String::new(),
                 };
@@ -49,6 +50,16 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy_of(line);
         report.add_for(&policy, span, message);
     }
+}
+
+/// The successor's units for the line's NDC quantity: "CTP04 is 2 mg, which is 20 units
+/// of J1171 at 0.1 mg each" — exact where a ceiling conversion ("up to 4 mg") is not.
+fn by_dose(context: &RuleContext<'_>, line: &crate::rules::LineFacts<'_>, new: &str) -> Option<String> {
+    let unit = context.codes.procedure(new)?.billing_unit()?;
+    let amount = super::dose::line_amount(context.source, &line.drugs)?;
+    let count = unit.units_for_amount(amount)?;
+    let plural = if count == 1 { "unit" } else { "units" };
+    Some(format!("CTP04 is {amount}, which is {count} {plural} of {new} at {} each", unit.per_unit_text()))
 }
 
 /// "Replace J1170 with J1171": the successor CMS names, with the units converted through
