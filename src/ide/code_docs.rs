@@ -87,9 +87,28 @@ pub fn modifier_doc(table: &CodeTable, code: &str, date_of_service: Option<Calen
         let mut doc = format!("**{}** — {}\n\n", modifier.code(), modifier.description());
         let status = date_of_service.map(|date| (date, modifier.status_on(date)));
         status_lines(&mut doc, table, &modifier.record, status);
-        if let Some(coverage) = modifier.record.coverage {
+        let record = &modifier.record;
+        if !record.short_description.trim().is_empty() {
+            let _ = writeln!(doc, "- Short descriptor: {}", record.short_description.trim());
+        }
+        if let Some(coverage) = record.coverage {
             let _ =
                 writeln!(doc, "- Coverage: {coverage} — {}", anweb::coverage_words(coverage).unwrap_or("unknown code"));
+        }
+        if !record.cross_references.is_empty() {
+            let _ = writeln!(doc, "- CMS cross-reference: {}", record.cross_references.join(", "));
+        }
+        let mut history = Vec::new();
+        if let Some(added) = record.added {
+            history.push(format!("added {added}"));
+        }
+        if let Some(action) = record.action {
+            let words = anweb::action_words(action).unwrap_or("unknown action code");
+            let effective = record.action_effective.map(|date| format!(", effective {date}")).unwrap_or_default();
+            history.push(format!("last action {action} — {words}{effective}"));
+        }
+        if !history.is_empty() {
+            let _ = writeln!(doc, "- History: {}", history.join("; "));
         }
         if let Some(notes) = modifier_notes(modifier.code()) {
             doc.push('\n');
@@ -331,6 +350,15 @@ mod tests {
         let combination = procedure_doc(builtin(), "J0695", None).expect("doc");
         assert!(combination.contains("1 unit = 50 mg ceftolozane and 25 mg tazobactam"), "{combination}");
         assert!(combination.contains("A combination"), "{combination}");
+    }
+
+    #[test]
+    fn a_modifier_shows_its_dates_short_descriptor_and_cross_reference() {
+        let am = modifier_doc(builtin(), "AM", None).expect("AM");
+        assert!(am.contains("- Short descriptor: "), "{am}");
+        assert!(am.contains("- CMS cross-reference: QM"), "{am}");
+        assert!(am.contains("- History: added "), "{am}");
+        assert!(am.contains("effective "), "{am}");
     }
 
     #[test]

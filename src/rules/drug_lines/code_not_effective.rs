@@ -83,7 +83,14 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     let (Some(old_unit), Some(new_unit)) = (old_record.billing_unit(), new_record.billing_unit()) else { return };
     let Some(quantity) = line.units else { return };
     let Some(units) = Decimal::parse(quantity.text(context.source)) else { return };
-    let converted = if let Some(factor) = old_unit.whole_units_of(new_unit) {
+    // The NDC quantity gives the dose, so the units follow from it exactly.
+    let by_dose = super::dose::line_amount(context.source, &line.drugs)
+        .and_then(|amount| new_unit.units_for_amount(amount))
+        .and_then(|count| i64::try_from(count).ok())
+        .map(Decimal::from_int);
+    let converted = if let Some(count) = by_dose {
+        Some(count)
+    } else if let Some(factor) = old_unit.whole_units_of(new_unit) {
         units.checked_mul(Decimal::from_integer(factor))
     } else if let Some(divisor) = new_unit.whole_units_of(old_unit) {
         // Coarser successor: exact only when the units divide evenly.
@@ -96,5 +103,5 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     let Some(converted) = converted else { return };
     edits.push(Edit::replace(quantity, converted.to_string()));
     let title = format!("Replace {old} with {} ({units} → {converted} units)", successor.new);
-    fixes.extend(context.fix(title, edits, true, !old_unit.up_to));
+    fixes.extend(context.fix(title, edits, true, by_dose.is_some() || !old_unit.up_to));
 }
