@@ -224,6 +224,7 @@ impl IncrementalCheck {
         // The loop holding the whole change (an empty loop holds an insertion at its place).
         let index = layout.loops.partition_point(|l| l.span.end < change.start);
         let edited = layout.loops.get(index)?;
+        let edited_start = edited.span.start;
         if !(edited.span.start <= change.start && change.old_end <= edited.span.end) {
             return None;
         }
@@ -310,22 +311,32 @@ impl IncrementalCheck {
                 *header = shifted(*header)?;
             }
         }
-        let old = std::mem::take(&mut self.diagnostics);
-        let mut kept = Vec::with_capacity(old.len() + found.len());
-        for mut diagnostic in old {
+        // In place: a batch holds 120,000 findings, and a new vector per edit would leave
+        // the allocator a fresh hole of megabytes every time.
+        let mut shifted_all = true;
+        self.diagnostics.retain_mut(|diagnostic| {
             let start = diagnostic.span.start;
             let holder = old_spans.partition_point(|span| span.end <= start);
             if old_spans.get(holder).is_some_and(|span| span.start <= start) {
-                continue;
+                return false;
             }
             if start >= change.old_end {
-                diagnostic.span = shifted(diagnostic.span)?;
+                match shifted(diagnostic.span) {
+                    Some(span) => diagnostic.span = span,
+                    None => shifted_all = false,
+                }
             }
-            kept.push(diagnostic);
+            true
+        });
+        if !shifted_all {
+            return None;
         }
-        kept.extend(found);
-        crate::rules::sort(&mut kept);
-        self.diagnostics = kept;
+        crate::rules::sort(&mut found);
+        let at = self.diagnostics.partition_point(|d| d.span.start < edited_start);
+        self.diagnostics.splice(at..at, found);
+        if affected.len() > 1 {
+            crate::rules::sort(&mut self.diagnostics);
+        }
         Some(affected.len())
     }
 }
