@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::billing::{
-    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, CHARGE_TERMS,
+    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, CHARGE_TERMS,
 };
 use super::ChargeFile;
 use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, Row};
@@ -104,7 +104,7 @@ fn billed_line(
     let quantity = value(row, ChargeField::NdcQuantity);
     let drugs = if ndc.is_some() || quantity.is_some() {
         let unit = value(row, ChargeField::NdcUnit).and_then(|span| ndc_unit_code(span.text(text)));
-        SmallVec::from_iter([DrugQuantity { ndc, quantity, unit }])
+        SmallVec::from_iter([DrugQuantity { ndc, quantity, unit, ndc_form: NdcForm::Normalizable }])
     } else {
         SmallVec::new()
     };

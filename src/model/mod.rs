@@ -15,11 +15,12 @@ mod x12_line;
 
 pub use billing::{
     unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, FieldNames, LineNumber, Modifier,
-    Terms, CHARGE_TERMS, X12_TERMS,
+    NdcForm, Terms, CHARGE_TERMS, X12_TERMS,
 };
 pub use charges::ChargeFile;
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
+pub use from_x12::X12Part;
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
 pub use subject::Subject;
 pub use x12_line::{LineModifier, LineModifiers, X12Line};
