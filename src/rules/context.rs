@@ -250,6 +250,14 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// Reports a finding on a claim at no more than `ceiling` (a rule's finding that is
+    /// only a caution in this case); a lower configured severity stays.
+    pub fn add_for_at_most(&mut self, policy: &PayerPolicy, ceiling: Severity, span: Span, message: impl Into<String>) {
+        if let Some(severity) = super::severity(self.rule, self.settings, Some(policy)) {
+            self.push(severity.max(ceiling), span, message.into());
+        }
+    }
+
     fn push(&mut self, severity: Severity, span: Span, message: String) {
         self.out.push(Diagnostic { rule: self.rule.id, severity, span, message });
     }
