@@ -98,18 +98,7 @@ pub fn modifier_doc(table: &CodeTable, code: &str, date_of_service: Option<Calen
         if !record.cross_references.is_empty() {
             let _ = writeln!(doc, "- CMS cross-reference: {}", record.cross_references.join(", "));
         }
-        let mut history = Vec::new();
-        if let Some(added) = record.added {
-            history.push(format!("added {added}"));
-        }
-        if let Some(action) = record.action {
-            let words = anweb::action_words(action).unwrap_or("unknown action code");
-            let effective = record.action_effective.map(|date| format!(", effective {date}")).unwrap_or_default();
-            history.push(format!("last action {action} — {words}{effective}"));
-        }
-        if !history.is_empty() {
-            let _ = writeln!(doc, "- History: {}", history.join("; "));
-        }
+        history_line(&mut doc, record);
         if let Some(notes) = modifier_notes(modifier.code()) {
             doc.push('\n');
             doc.push_str(notes.trim_end());
@@ -206,6 +195,11 @@ fn record_lines(doc: &mut String, record: &CodeRecord) {
         let meaning = if group == "YY" { "approved for ambulatory surgical centers" } else { "ASC payment group" };
         let _ = writeln!(doc, "- ASC: {group} — {meaning}{since}");
     }
+    history_line(doc, record);
+}
+
+/// When CMS added the code or modifier and what its last action was.
+fn history_line(doc: &mut String, record: &CodeRecord) {
     let mut history = Vec::new();
     if let Some(added) = record.added {
         history.push(format!("added {added}"));
