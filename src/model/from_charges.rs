@@ -10,7 +10,7 @@ use super::billing::{
     BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, CHARGE_TERMS,
 };
 use super::ChargeFile;
-use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, Row};
+use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, ChargeTable, Row};
 use crate::syntax::Span;
 
 impl Billing {
@@ -29,10 +29,9 @@ impl Billing {
         // Claim keys in order of first appearance; each claim's rows in file order.
         let mut keys: HashMap<&str, usize> = HashMap::new();
         let mut members: Vec<Vec<usize>> = Vec::new();
-        let has_claim_column = table.columns.column(ChargeField::Claim).is_some();
+        let key_column = key_column(table);
         for (row_index, row) in table.rows.iter().enumerate() {
-            let key_field = if has_claim_column { ChargeField::Claim } else { ChargeField::DateOfService };
-            let key = value(row, key_field).map_or("", |span| span.text(text));
+            let key = row_key(text, row, key_column);
             let index = *keys.entry(key).or_insert_with(|| {
                 members.push(Vec::new());
                 members.len() - 1
@@ -73,6 +72,29 @@ impl Billing {
         }
         Billing::new(claims, lines, CHARGE_TERMS)
     }
+}
+
+/// The value that groups a row into its claim: its claim cell (its date of service when
+/// the file has no claim column), trimmed; empty when it has none. Rows with the same
+/// key form one claim.
+pub fn claim_key<'t>(table: &ChargeTable, text: &'t str, row: &Row) -> &'t str {
+    row_key(text, row, key_column(table))
+}
+
+fn key_column(table: &ChargeTable) -> Option<usize> {
+    let claim = table.columns.column(ChargeField::Claim);
+    if claim.is_some() {
+        claim
+    } else {
+        table.columns.column(ChargeField::DateOfService)
+    }
+}
+
+fn row_key<'t>(text: &'t str, row: &Row, column: Option<usize>) -> &'t str {
+    column
+        .and_then(|column| row.cell(column))
+        .and_then(|cell| trimmed(text, cell.value_span()))
+        .map_or("", |span| span.text(text))
 }
 
 fn billed_line(
