@@ -316,6 +316,32 @@ fn a_quote_spanning_rows_rereads_the_whole_file() {
     assert_eq!(check.diagnostics(), full(&text, &kind, &environment).as_slice());
 }
 
+/// Near the top of the file an edit is checked claim by claim too, unless it changes what
+/// detection reads: the one HCPCS code among the first rows retyped makes the file a plain
+/// CSV, which gets no findings.
+#[test]
+fn an_edit_that_changes_detection_rereads_the_whole_file() {
+    let environment = Environment::default();
+    let kind = DocumentKind::Charges { file_name: Some("export.csv".into()) };
+    let mut text = String::from("Claim,Service Date,HCPCS,Units\nA1,2024-03-07,J9035,2.5\n");
+    for number in 0..30 {
+        text.push_str(&format!("B{number},2024-03-07,,1\n"));
+    }
+    let (mut check, _) = IncrementalCheck::full(text.clone(), &kind, &environment);
+    assert!(!check.diagnostics().is_empty(), "a charge file: 2.5 units of J9035 is a finding");
+    let units = text.find("2.5").expect("the units");
+    text.replace_range(units..units + 3, "2.7");
+    check.update(text.as_str(), TextChange { start: units, old_end: units + 3, new_end: units + 3 }, &environment);
+    assert_eq!(check.last_update(), Update::Claims(1), "detection still says charge file");
+    assert_eq!(check.diagnostics(), full(&text, &kind, &environment).as_slice());
+    let code = text.find("J9035").expect("the code");
+    text.replace_range(code..code + 5, "SALE");
+    check.update(text.as_str(), TextChange { start: code, old_end: code + 5, new_end: code + 4 }, &environment);
+    assert_eq!(check.last_update(), Update::Full);
+    assert!(check.diagnostics().is_empty(), "no longer a charge file: left alone");
+    assert_eq!(check.diagnostics(), full(&text, &kind, &environment).as_slice());
+}
+
 /// A share of random edits goes the incremental way (else the property above proves little).
 #[test]
 fn most_random_edits_take_the_shortcut() {

@@ -10,10 +10,10 @@
 //! other finding is kept, shifted past the edit. The header's findings (missing or
 //! duplicate columns) depend on the header alone and are kept.
 //!
-//! A whole analysis instead when: the edit touches the header or one of the first
-//! [`SAMPLE_ROWS`] rows (detection and the delimiter could change), the re-read rows do
-//! not end where the untouched rows begin (a quote opened or closed across rows), or a
-//! rule not known to be claim-local is on. Two rules name *other* rows of a claim in
+//! A whole analysis instead when: the edit touches the header (the delimiter and the
+//! columns are read from it), it changes what detection says of the first
+//! [`SAMPLE_ROWS`] rows, the re-read rows do not end where the untouched rows begin (a
+//! quote opened or closed across rows), or a rule not known to be claim-local is on. Two rules name *other* rows of a claim in
 //! their messages ("row 12"): when an edit adds or removes line breaks, every claim with
 //! one of their findings and a row after the edit is re-checked too, since its row
 //! numbers moved. `tests/charge_incremental.rs` checks after thousands of random edits
@@ -181,7 +181,7 @@ impl ChargeLayout {
         // after it (their line break before them is untouched).
         let first = self.rows.partition_point(|r| r.end < change.start || (r.end == change.start && r.line_ends));
         let after = self.rows.partition_point(|r| r.start <= change.old_end);
-        if first < SAMPLE_ROWS || after < first {
+        if after < first {
             return None;
         }
         let (from, from_line) = match first.checked_sub(1).and_then(|at| self.rows.get(at)) {
@@ -241,6 +241,18 @@ impl ChargeLayout {
                 end_line: usize::try_from(row.end_line as isize + line_delta).ok()?,
                 ..*row
             });
+        }
+        // Detection reads the header and the first rows: when the edit is among those,
+        // it must still say the same.
+        if first < SAMPLE_ROWS {
+            let mut sample = Vec::with_capacity(SAMPLE_ROWS);
+            for place in places.iter().take(SAMPLE_ROWS) {
+                sample.append(&mut csv::read_rows(&whole, place.start, place.end, &self.table)?);
+            }
+            let table = ChargeTable { rows: sample, ..self.table.clone() };
+            if csv::detect(&table, &whole, self.file_name.as_deref()) != self.detection {
+                return None;
+            }
         }
         let to_check: Vec<&RowPlace> = places.iter().filter(|row| affected.contains(&row.claim)).collect();
         if to_check.len() > places.len() / MOST_ROWS_PER_EDIT_DIVISOR + SAMPLE_ROWS {
