@@ -3,6 +3,7 @@
 
 mod charge_incremental;
 mod incremental;
+pub mod memory;
 
 use std::sync::OnceLock;
 
