@@ -89,6 +89,9 @@ pub(super) struct ChargeLayout {
     rows: Vec<RowPlace>,
     /// Claim ids by key; an id is never reused, so a key keeps its id while it has no rows.
     claims: HashMap<Box<str>, u32>,
+    /// The text of the last update, kept so the next one copies the document into
+    /// memory already paged in (6 MB for 100,000 rows).
+    buffer: String,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -159,6 +162,7 @@ impl ChargeLayout {
             end_line,
             rows,
             claims,
+            buffer: String::new(),
         })
     }
 
@@ -190,7 +194,8 @@ impl ChargeLayout {
         };
         let (old_to, old_to_line) = self.rows.get(after).map_or((old_len, self.end_line), |row| (row.start, row.line));
         let to = shift(old_to)?;
-        let whole = text.whole();
+        let mut whole = std::mem::take(&mut self.buffer);
+        text.whole_into(&mut whole);
         let fresh = csv::read_rows(&whole, from, to, &self.table)?;
         let line_delta = whole.get(from..to)?.bytes().filter(|&b| b == b'\n').count() as isize
             - (old_to_line as isize - from_line as isize);
@@ -266,7 +271,8 @@ impl ChargeLayout {
             }
             rows.append(&mut read);
         }
-        let found = self.check_rows(whole, rows, environment);
+        let (found, whole) = self.check_rows(whole, rows, environment);
+        self.buffer = whole;
 
         // Everything read and checked: drop the affected claims' old findings, shift the
         // rest, put the new ones in.
@@ -297,12 +303,12 @@ impl ChargeLayout {
     }
 
     /// The findings of the given rows (whole claims, in file order) of `text`, on those
-    /// rows only.
-    fn check_rows(&self, text: String, rows: Vec<Row>, environment: &Environment) -> Vec<Diagnostic> {
+    /// rows only; the text is handed back.
+    fn check_rows(&self, text: String, rows: Vec<Row>, environment: &Environment) -> (Vec<Diagnostic>, String) {
         let table = ChargeTable { rows, ..self.table.clone() };
         let charges = ChargeFile { text, file_name: self.file_name.clone(), table, detection: self.detection.clone() };
         if !charges.is_charges() {
-            return Vec::new();
+            return (Vec::new(), charges.text);
         }
         let billing = Billing::from_charges(&charges);
         let empty = ClaimFile::default();
@@ -313,7 +319,8 @@ impl ChargeLayout {
             let at = rows.partition_point(|row| row.span.start <= diagnostic.span.start);
             at.checked_sub(1).and_then(|at| rows.get(at)).is_some_and(|row| diagnostic.span.start <= row.line_end.end)
         });
-        found
+        drop(billing);
+        (found, charges.text)
     }
 }
 

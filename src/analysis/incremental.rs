@@ -111,6 +111,11 @@ pub trait Text {
     /// The bytes of `span`, or `None` when it does not fit the text.
     fn slice(&self, span: Span) -> Option<Cow<'_, str>>;
     fn whole(&self) -> String;
+    /// The whole text in `buffer` (emptied first), reusing its memory.
+    fn whole_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.push_str(&self.whole());
+    }
 }
 
 impl Text for str {
@@ -124,6 +129,11 @@ impl Text for str {
 
     fn whole(&self) -> String {
         self.to_string()
+    }
+
+    fn whole_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.push_str(self);
     }
 }
 
@@ -142,6 +152,14 @@ impl Text for Rope {
 
     fn whole(&self) -> String {
         self.to_string()
+    }
+
+    fn whole_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.reserve(self.len_bytes());
+        for chunk in self.chunks() {
+            buffer.push_str(chunk);
+        }
     }
 }
 
