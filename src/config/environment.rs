@@ -1,9 +1,9 @@
 //! What every analysis needs besides the text: the settings and the data files they name
-//! (a user's HCPCS table, a CMS MUE table), loaded once per settings change.
+//! (a user's HCPCS table, a CMS MUE table, CMS's NDC–HCPCS crosswalk), loaded once per settings change.
 
 use std::sync::Arc;
 
-use super::{MueTable, Settings};
+use super::{MueTable, NdcCrosswalk, Settings};
 use crate::codes::CodeTable;
 use crate::text::{read_capped, TABLE_LIMIT};
 
@@ -15,6 +15,8 @@ pub struct Environment {
     pub code_file: Option<Arc<CodeTable>>,
     /// A user's CMS MUE table; `None` means no MUE limits are known.
     pub mue: Option<Arc<MueTable>>,
+    /// A user's CMS ASP NDC–HCPCS crosswalk; `None` means NDCs are not matched to codes.
+    pub crosswalk: Option<Arc<NdcCrosswalk>>,
 }
 
 impl Environment {
@@ -49,7 +51,22 @@ impl Environment {
                 }
             }
         });
-        (Environment { settings, code_file, mue }, messages)
+        let crosswalk = settings.ndc_crosswalk_file.as_deref().and_then(|path| {
+            let name = file_name(path);
+            let table = read_capped(path, TABLE_LIMIT)
+                .map_err(|refused| refused.to_string())
+                .and_then(|bytes| NdcCrosswalk::from_csv(&crate::text::decode(&bytes)));
+            match table {
+                Ok(table) => Some(Arc::new(table)),
+                Err(error) => {
+                    messages.push(format!(
+                        "ndcCrosswalkFile {name}: {error}; NDCs are not checked against the CMS crosswalk"
+                    ));
+                    None
+                }
+            }
+        });
+        (Environment { settings, code_file, mue, crosswalk }, messages)
     }
 
     pub fn codes(&self) -> &CodeTable {
