@@ -37,15 +37,17 @@ impl CrosswalkUnits<'_> {
     /// How the crosswalk converts, for messages: "CMS crosswalk: 10 units per item of
     /// 99999-0030-01".
     pub(super) fn basis(&self) -> String {
-        let per_item = self.entry.billing_units_per_item().map_or_else(String::new, |u| u.grouped().to_string());
-        match (self.amount.unit, self.entry.package_size) {
-            (Unit::Millilitre, Some(size)) => format!(
-                "the CMS NDC–HCPCS crosswalk gives {per_item} units per {} ml item of {}",
-                size.grouped(),
-                self.entry.ndc_text
-            ),
-            _ => format!("the CMS NDC–HCPCS crosswalk gives {per_item} units per item of {}", self.entry.ndc_text),
-        }
+        let per_item = self.entry.billing_units_per_item().unwrap_or(Decimal::ZERO);
+        let units = if per_item == Decimal::ONE { "unit" } else { "units" };
+        let item = match (self.amount.unit, self.entry.package_size) {
+            (Unit::Millilitre, Some(size)) => format!("{} ml item", size.grouped()),
+            _ => "item".to_string(),
+        };
+        format!(
+            "the CMS NDC–HCPCS crosswalk gives {} {units} per {item} of {}",
+            per_item.grouped(),
+            self.entry.ndc_text
+        )
     }
 }
 
