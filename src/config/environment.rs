@@ -78,3 +78,31 @@ impl Environment {
 fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(|| "(file)".to_string(), |n| n.to_string_lossy().into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_crosswalk_is_reported_by_file_name_only() {
+        let folder = std::env::temp_dir().join(format!("claim-lsp-patient-folder-{}", std::process::id()));
+        let settings = Settings { ndc_crosswalk_file: Some(folder.join("crosswalk.csv")), ..Settings::default() };
+        let (environment, messages) = Environment::load(settings);
+        assert!(environment.crosswalk.is_none());
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("ndcCrosswalkFile crosswalk.csv: "), "{}", messages[0]);
+        assert!(messages[0].ends_with("; NDCs are not checked against the CMS crosswalk"), "{}", messages[0]);
+        assert!(!messages[0].contains("patient-folder"), "no folder in the message: {}", messages[0]);
+    }
+
+    #[test]
+    fn a_crosswalk_file_loads_into_the_environment() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rules/ndc-not-for-code/cms/asp-ndc-hcpcs-crosswalk.csv");
+        let settings = Settings { ndc_crosswalk_file: Some(path), ..Settings::default() };
+        let (environment, messages) = Environment::load(settings);
+        assert!(messages.is_empty(), "{messages:?}");
+        let crosswalk = environment.crosswalk.expect("loaded");
+        assert_eq!(crosswalk.entry("99999006004", "J9035").map(|e| e.drug_name.as_str()), Some("EXAMPLIZUMAB"));
+    }
+}
