@@ -53,30 +53,46 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let element = line.units_field().name;
         let quantity = line.names.ndc_quantity;
         let message = format!(
-            "{quantity} is {amount}, which is {expected} {} of {code} ({basis}, rounded up), but {element} is {units}; expected {expected}",
+            "{quantity} is {amount}, which is {expected} {} of {code} ({}, rounded up), but {element} is {units}; expected {expected}",
             if expected == 1 { "unit" } else { "units" },
+            basis.text(),
         );
         let policy = context.policy_of(line);
         report.add_for(&policy, line.units_field().span, message);
     }
 }
 
+/// How an NDC quantity converted: worded only for a finding (most lines agree).
+enum Basis<'a> {
+    Descriptor(&'a BillingUnit),
+    Crosswalk(crosswalk::CrosswalkUnits<'a>),
+}
+
+impl Basis<'_> {
+    fn text(&self) -> String {
+        match self {
+            Basis::Descriptor(unit) => format!("{} per unit", unit.per_unit_text()),
+            Basis::Crosswalk(converted) => converted.basis(),
+        }
+    }
+}
+
 /// The units the line's one NDC quantity calls for, the quantity, and how it converts:
 /// by the descriptor's billing unit, else (a "per vial" code, `UN` or `ML` against a mg
 /// code) by the CMS crosswalk row of the line's NDC and code, when one is loaded.
-fn expected_units(
+fn expected_units<'a>(
     source: &str,
-    crosswalk_table: Option<&NdcCrosswalk>,
-    unit: Option<&BillingUnit>,
+    crosswalk_table: Option<&'a NdcCrosswalk>,
+    unit: Option<&'a BillingUnit>,
     line: &BilledLine,
-) -> Option<(u64, Quantity, String)> {
+) -> Option<(u64, Quantity, Basis<'a>)> {
     let by_descriptor = unit.and_then(|unit| {
         let amount = dose::line_amount(source, &line.drugs)?;
-        Some((unit.units_for_amount(amount)?, amount, format!("{} per unit", unit.per_unit_text())))
+        Some((unit.units_for_amount(amount)?, amount, Basis::Descriptor(unit)))
     });
     by_descriptor.or_else(|| {
         let converted = crosswalk::line_units(crosswalk_table, source, line)?;
-        Some((converted.expected, converted.amount, converted.basis()))
+        Some((converted.expected, converted.amount, Basis::Crosswalk(converted)))
     })
 }
 
