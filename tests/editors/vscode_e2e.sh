@@ -69,10 +69,14 @@ keep_shots=${CLAIM_LSP_E2E_SHOTS:+yes}
 shots=${CLAIM_LSP_E2E_SHOTS:-$(mktemp -d "${TMPDIR:-/tmp}/claim-lsp-vscode-e2e-shots.XXXXXX")}
 mkdir -p "$shots"
 server_pid=
+# code-server runs in a session of its own (setsid), so its extension host, file
+# watcher and pty host go with it: killing only its pid left them running.
 cleanup() {
   if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null
+    kill -TERM -- "-$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
+    sleep 0.5
+    kill -KILL -- "-$server_pid" 2>/dev/null
   fi
   rm -rf "$scratch"
 }
@@ -134,7 +138,8 @@ fi
 
 # Port 0: the system picks a free port, which code-server logs. No extension
 # gallery: the test must not reach the network (open-vsx.org).
-EXTENSIONS_GALLERY='{"serviceUrl": ""}' run_code_server --auth none --bind-addr 127.0.0.1:0 --disable-telemetry --disable-update-check \
+EXTENSIONS_GALLERY='{"serviceUrl": ""}' setsid "$node" "$code_server" --config "$scratch/config.yaml" \
+  --user-data-dir "$scratch/user" --extensions-dir "$scratch/extensions" --auth none --bind-addr 127.0.0.1:0 --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override >"$scratch/code-server.log" 2>&1 &
 server_pid=$!
 url=
