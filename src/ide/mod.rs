@@ -10,6 +10,7 @@ pub mod formatting;
 pub mod hover;
 pub mod inlay_hints;
 pub mod navigation;
+pub mod ndc_hover;
 pub mod semantic_tokens;
 pub mod symbols;
 
