@@ -50,6 +50,7 @@ const CLAIM_LOCAL_RULES: &[&str] = &[
     "drug-line-missing-ndc",
     "ndc-quantity-mismatch",
     "ndc-format",
+    "ndc-not-for-code",
     "prior-auth-missing",
     "jw-units-mismatch",
     "drug-units-not-whole",
