@@ -63,10 +63,14 @@ impl std::error::Error for AnwebError {}
 /// (without the line end) and the line. A BOM is skipped.
 fn lines(text: &str) -> impl Iterator<Item = (usize, Range<usize>, &str)> {
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let mut start = bom;
-    text.get(bom..).unwrap_or("").split('\n').enumerate().filter_map(move |(index, raw)| {
-        let line_start = start;
-        start += raw.len() + 1;
+    let body = text.get(bom..).unwrap_or("");
+    // As `split('\n')`, with the memchr crate's SIMD search: the built-in table is 1 MB.
+    let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain(std::iter::once(body.len()));
+    let mut start = 0;
+    ends.enumerate().filter_map(move |(index, end)| {
+        let raw = body.get(start..end).unwrap_or("");
+        let line_start = bom + start;
+        start = end + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         // `trim_start` alone answers "blank?" and stops at a record's first character.
         (!line.trim_start().is_empty()).then(|| (index + 1, line_start..line_start + line.len(), line))
@@ -87,7 +91,7 @@ pub(crate) struct RecordLines<'a> {
 /// groups them; a line `parse` would refuse for its code or record id is left out, and
 /// one inside a record's lines makes that record fail to parse, never half-read.
 pub(crate) fn record_lines(text: &str) -> Vec<RecordLines<'_>> {
-    let mut records: Vec<RecordLines<'_>> = Vec::new();
+    let mut records: Vec<RecordLines<'_>> = Vec::with_capacity(text.len() / (RECORD_WIDTH + 2) + 1);
     for (_, range, line) in lines(text) {
         let line = Columns(line);
         let (kind, first, width) = match line.field(11, 11) {

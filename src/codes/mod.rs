@@ -231,8 +231,15 @@ impl CodeTable {
     }
 
     fn index(text: Cow<'static, str>, source: &str, release: Option<Release>) -> Self {
-        let mut table = Self { source: source.to_string(), release, ..Self::default() };
-        for record in anweb::record_lines(&text) {
+        let records = anweb::record_lines(&text);
+        let mut table = Self {
+            source: source.to_string(),
+            release,
+            procedures: Vec::with_capacity(records.len()),
+            procedure_index: HashMap::with_capacity_and_hasher(records.len(), Default::default()),
+            ..Self::default()
+        };
+        for record in records {
             let code = record.code.as_bytes();
             match record.kind {
                 RecordKind::Procedure => {
