@@ -145,8 +145,10 @@ fn resolve(text: &str, edit: &EditKind) -> Option<(usize, usize, String)> {
             let isa = text.find("ISA")?;
             let offset = isa + [3, 104, 105][which];
             let choices = ["*", "|", ":", ">", "~", "'", "\n", "^"];
+            // An accented letter inserted into the ISA earlier can put `offset` inside it.
             let end = boundary(text, offset + 1);
-            (end <= text.len() && offset < end).then(|| (offset, end, choices[to % choices.len()].to_string()))
+            (text.is_char_boundary(offset) && end <= text.len() && offset < end)
+                .then(|| (offset, end, choices[to % choices.len()].to_string()))
         }
     }
 }
@@ -210,4 +212,40 @@ fn most_random_edits_take_the_shortcut() {
         edits += sequence.len();
     }
     assert!(taken * 5 >= edits, "only {taken} of {edits} edits were incremental");
+}
+
+/// A sequence the property test once found (CI, 061acb4): accented letters inserted into
+/// the ISA put the separator edit's offset inside a character; the generator now skips it.
+#[test]
+fn an_isa_separator_edit_never_splits_a_character() {
+    use EditKind::*;
+    let edits = [
+        Retype { at: 89898346635759, with: 0 },
+        Retype { at: 6, with: 0 },
+        Retype { at: 6, with: 0 },
+        Retype { at: 6, with: 0 },
+        Insert { at: 42675, what: 0 },
+        Insert { at: 13096629131231471243, what: 10 },
+        Insert { at: 3453571835, what: 10 },
+        Delete { at: 2102107606743846, len: 1 },
+        Retype { at: 6, with: 0 },
+        Retype { at: 6, with: 0 },
+        Insert { at: 924045329922268860, what: 0 },
+        Insert { at: 844941874422611196, what: 10 },
+        PasteClaim { which: 21307658371, to: 9023220328068701031 },
+        DeleteClaim { which: 8572398428231074344 },
+        IsaSeparator { which: 2, to: 17388902331791263781 },
+        Retype { at: 5471996557681122793, with: 7762235650203052854 },
+        Insert { at: 4006053606221761270, what: 17 },
+        PasteClaim { which: 5957551110701687823, to: 8963075960750418347 },
+        Insert { at: 14450732701219261808, what: 7 },
+        Delete { at: 7449810826813067314, len: 1 },
+        Retype { at: 13662060960114224602, with: 7451808749112327804 },
+        Retype { at: 3817690507779355939, with: 10319759490011742748 },
+        Retype { at: 13232520474144254091, with: 4181741700598824178 },
+        Retype { at: 11097161995265371787, with: 16586028686378474388 },
+    ];
+    let documents = documents();
+    let (_, text) = &documents[4 % documents.len()];
+    run(text, &edits, 0);
 }
