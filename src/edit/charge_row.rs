@@ -22,8 +22,8 @@ use crate::syntax::Span;
 /// The row a billed line was read from.
 fn row_of<'f>(file: &'f ChargeFile, line: &BilledLine) -> Option<&'f Row> {
     let rows = &file.table.rows;
-    let index = rows.binary_search_by_key(&line.extent.start, |row| row.span.start).ok()?;
-    rows.get(index).filter(|row| row.span == line.extent)
+    let index = rows.binary_search_by_key(&line.extent().start, |row| row.span.start).ok()?;
+    rows.get(index).filter(|row| row.span == line.extent())
 }
 
 /// The row and cell holding `span`.
@@ -413,7 +413,7 @@ mod tests {
         let analysis = analysed(text);
         let environment = Environment::default();
         let context = FixContext::new(analysis.subject(), &environment);
-        let charge = context.billing.lines.first().and_then(|line| line.charge);
+        let charge = context.billing.lines.first().and_then(|line| line.charge());
         let edit = charge.and_then(|span| context.replace_value(span, "1,215.00"));
         assert_eq!(
             edit.and_then(|edit| edit::apply(text, &[edit])).as_deref(),

@@ -93,7 +93,7 @@ impl<'a> FixContext<'a> {
         if let Some(charges) = self.charges {
             return charge_row::add_modifier(charges, line, modifier);
         }
-        let at = self.x12_line_at(line.extent.start)?;
+        let at = self.x12_line_at(line.extent().start)?;
         modifiers::add(self.file, at.service, at.procedure, modifier)
     }
 
@@ -103,7 +103,7 @@ impl<'a> FixContext<'a> {
         if let Some(charges) = self.charges {
             return charge_row::remove_modifier(charges, line, span);
         }
-        let at = self.x12_line_at(line.extent.start)?;
+        let at = self.x12_line_at(line.extent().start)?;
         modifiers::remove(self.file, at.service, at.procedure, span)
     }
 

@@ -48,7 +48,7 @@ pub fn add(context: &FixContext<'_>, line: &BilledLine, preferred: bool) -> Opti
     if let Some(charges) = context.charges {
         return super::charge_row::wastage_row(context, charges, line, preferred);
     }
-    let at = context.x12_line_at(line.extent.start)?;
+    let at = context.x12_line_at(line.extent().start)?;
     add_to_837(context, &at, preferred)
 }
 

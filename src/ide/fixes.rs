@@ -57,7 +57,7 @@ pub fn assist_titles_at(analysis: &Analysis, environment: &Environment, span: Sp
 fn assists(context: FixContext<'_>, analysis: &Analysis, span: Span) -> Vec<Fix> {
     let Some(line) = context.billed_line_at(span.start) else { return Vec::new() };
     let flagged = analysis.diagnostics.iter().any(|diagnostic| {
-        diagnostic.rule == rules::modifiers::missing_jw_jz::RULE.id && line.extent.touches(diagnostic.span.start)
+        diagnostic.rule == rules::modifiers::missing_jw_jz::RULE.id && line.extent().touches(diagnostic.span.start)
     });
     if flagged {
         return Vec::new();

@@ -29,11 +29,11 @@ const MAX_ROWS: usize = 5;
 fn ndc_doc(analysis: &Analysis, crosswalk: &NdcCrosswalk, offset: usize) -> Option<(Span, String)> {
     let source = analysis.text();
     let (_, line) = analysis.billing.line_at(offset)?;
-    let drug = line.drugs.iter().find(|drug| drug.ndc.is_some_and(|span| span.touches(offset)))?;
+    let drug = line.drugs.iter().find(|drug| drug.ndc().is_some_and(|span| span.touches(offset)))?;
     if drug.ndc_form == NdcForm::Other {
         return None;
     }
-    let span = drug.ndc?;
+    let span = drug.ndc()?;
     let ndc = normalize_ndc(span.text(source))?;
     let entries = crosswalk.entries(&ndc);
     let first = entries.first()?;

@@ -150,40 +150,129 @@ pub struct BilledClaim {
 }
 
 /// One billed line: an 837 service line with SV1/SV2, or one charge-file row.
+///
+/// Kept small (under 200 bytes): a batch or charge file has 100,000 of them, every rule
+/// walks them all, and a check builds them afresh. Its places are held in 32-bit
+/// offsets (a file's billing view is built only when its text is under 4 GiB, see
+/// [`fits_billing_view`]) and read through the methods below, as [`Span`]s.
 #[derive(Debug)]
 pub struct BilledLine {
     /// Index of its claim in [`Billing::claims`].
-    pub claim: usize,
+    pub(super) claim: u32,
     /// The whole line (LX through its last segment, or the row).
-    pub extent: Span,
-    /// How messages number it: LX01 as written, or the row's line number.
-    pub number: LineNumber,
-    /// What the format calls each place of the line.
-    pub names: &'static FieldNames,
-    /// The procedure code as written, whatever its qualifier.
-    pub code: Option<Span>,
+    pub(super) extent: Place,
+    /// LX01 as written, or (when `numbered_by_row`) the row's line number in `start`.
+    pub(super) number: Place,
+    pub(super) numbered_by_row: bool,
     /// Whether the code is a HCPCS/CPT code (837 qualifier `HC`; a charge file's codes).
     pub is_hcpcs: bool,
-    /// Where a finding about the line as a whole points: its code, else the nearest place.
-    pub code_anchor: Span,
-    /// The non-empty modifiers, in order.
-    pub modifiers: SmallVec<[Modifier; 4]>,
-    /// The unit count as written (absent when empty).
-    pub units: Option<Span>,
-    /// Where a finding about the units points: the count, else the nearest place; empty
-    /// when the file has no place for units at all (a charge file without the column).
-    pub units_place: Span,
-    pub charge: Option<Span>,
+    /// A description (837 SV101-7 / SV202-7, a NOC drug's name) or a line note.
+    pub described: bool,
+    /// What the format calls each place of the line.
+    pub names: &'static FieldNames,
+    /// The procedure code as written, whatever its qualifier (empty: absent).
+    pub(super) code: Place,
+    pub(super) code_anchor: Place,
+    pub(super) units: Place,
+    pub(super) units_place: Place,
+    pub(super) charge: Place,
+    pub(super) place_of_service: Place,
+    pub(super) prior_authorization: Place,
+    pub(super) revenue_code: Place,
+    pub(super) modifiers: BilledModifiers,
     /// The line's date of service, else its claim's.
     pub date_of_service: Option<CalendarDate>,
     pub drugs: SmallVec<[DrugQuantity; 1]>,
-    /// A description (837 SV101-7 / SV202-7, a NOC drug's name) or a line note.
-    pub described: bool,
-    /// The line's own place of service (837P SV105; a charge file's column).
-    pub place_of_service: Option<Span>,
-    /// A line-level prior authorization number.
-    pub prior_authorization: Option<Span>,
-    pub revenue_code: Option<Span>,
+}
+
+/// Whether a text is small enough for a billing view: the view keeps its places in
+/// 32-bit offsets. (Claim files are refused above 2 GB unless the user raises the limit.)
+pub fn fits_billing_view(text: &str) -> bool {
+    u32::try_from(text.len()).is_ok()
+}
+
+/// [`fits_billing_view`], saying so in the log when the text does not: its drug lines
+/// and modifiers go unchecked.
+pub(super) fn too_large_checked(text: &str) -> bool {
+    let fits = fits_billing_view(text);
+    if !fits {
+        tracing::warn!("the file is 4 GiB or more: its drug lines and modifiers are not checked");
+    }
+    fits
+}
+
+/// A span of the text in 32-bit offsets, as billed lines keep them. For a value the
+/// line may lack, an empty place means absent: the billing views never hold an empty
+/// value (they read absent, empty and blank alike).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Place {
+    start: u32,
+    end: u32,
+}
+
+impl Place {
+    /// The place of `span`; only built for texts that [`fits_billing_view`], where every
+    /// offset fits (a larger one would be clamped, never wrapped).
+    pub(super) fn of(span: Span) -> Place {
+        let offset = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Place { start: offset(span.start), end: offset(span.end) }
+    }
+
+    /// An optional value: absent (and empty) values are the empty place.
+    pub(super) fn of_value(span: Option<Span>) -> Place {
+        span.filter(|span| !span.is_empty()).map_or(Place::default(), Place::of)
+    }
+
+    /// A row's line number, kept in `start`.
+    pub(super) fn of_number(number: usize) -> Place {
+        let number = u32::try_from(number).unwrap_or(u32::MAX);
+        Place { start: number, end: number }
+    }
+
+    pub(super) fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    /// The value's span, `None` when absent.
+    pub(super) fn value(self) -> Option<Span> {
+        (self.start < self.end).then(|| self.span())
+    }
+}
+
+/// A line's (at most four) non-empty modifiers, in order, with their places.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BilledModifiers {
+    spans: [Place; 4],
+    places: [u8; 4],
+    len: u8,
+}
+
+impl BilledModifiers {
+    /// Adds a modifier; a fifth is dropped (neither format has a place for it).
+    pub(super) fn push(&mut self, modifier: Modifier) {
+        let index = usize::from(self.len);
+        if let (Some(span), Some(place)) = (self.spans.get_mut(index), self.places.get_mut(index)) {
+            *span = Place::of(modifier.span);
+            *place = modifier.place;
+            self.len += 1;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Modifier> + '_ {
+        self.spans
+            .iter()
+            .zip(&self.places)
+            .take(self.len())
+            .map(|(span, place)| Modifier { span: span.span(), place: *place })
+    }
 }
 
 /// One modifier as written and which of the line's modifier places holds it.
@@ -206,14 +295,38 @@ pub enum LineNumber {
 /// One NDC with the quantity given (837 2410 LIN/CTP; a charge file's NDC columns).
 #[derive(Debug)]
 pub struct DrugQuantity {
-    /// The NDC as written (absent when empty).
-    pub ndc: Option<Span>,
-    /// The amount (CTP04 / NDC quantity), absent when empty.
-    pub quantity: Option<Span>,
-    /// Its unit as an X12 code (`ME`, `GR`, `ML`, `UN`, `F2`), when known.
-    pub unit: Option<&'static str>,
+    pub(super) ndc: Place,
+    pub(super) quantity: Place,
+    /// Its unit: 1 + its index in [`UNIT_CODES`], 0 when unknown.
+    pub(super) unit: u8,
     /// How the format writes the NDC, which decides what is a well-formed one.
     pub ndc_form: NdcForm,
+}
+
+/// The X12 unit codes (CTP05-1) the rules read.
+pub(super) const UNIT_CODES: [&str; 5] = ["ME", "GR", "ML", "UN", "F2"];
+
+impl DrugQuantity {
+    pub(super) fn new(ndc: Option<Span>, quantity: Option<Span>, unit: Option<&str>, ndc_form: NdcForm) -> Self {
+        let unit =
+            unit.and_then(|unit| UNIT_CODES.iter().position(|code| *code == unit)).map_or(0, |index| index as u8 + 1);
+        Self { ndc: Place::of_value(ndc), quantity: Place::of_value(quantity), unit, ndc_form }
+    }
+
+    /// The NDC as written (absent when empty).
+    pub fn ndc(&self) -> Option<Span> {
+        self.ndc.value()
+    }
+
+    /// The amount (CTP04 / NDC quantity), absent when empty.
+    pub fn quantity(&self) -> Option<Span> {
+        self.quantity.value()
+    }
+
+    /// Its unit as an X12 code (`ME`, `GR`, `ML`, `UN`, `F2`), when known.
+    pub fn unit(&self) -> Option<&'static str> {
+        UNIT_CODES.get(usize::from(self.unit.checked_sub(1)?)).copied()
+    }
 }
 
 /// How a format writes an NDC.
@@ -260,13 +373,13 @@ impl Billing {
     /// The line whose extent holds byte `offset`, with its index.
     pub fn line_at(&self, offset: usize) -> Option<(usize, &BilledLine)> {
         let index = if self.by_position.is_empty() {
-            self.lines.partition_point(|line| line.extent.end < offset)
+            self.lines.partition_point(|line| (line.extent.end as usize) < offset)
         } else {
-            let extent = |i: &usize| self.lines.get(*i).map_or(Span::default(), |line| line.extent);
+            let extent = |i: &usize| self.lines.get(*i).map_or(Span::default(), BilledLine::extent);
             *self.by_position.get(self.by_position.partition_point(|i| extent(i).end < offset))?
         };
         let line = self.lines.get(index)?;
-        (line.extent.start <= offset && offset <= line.extent.end).then_some((index, line))
+        line.extent().touches(offset).then_some((index, line))
     }
 
     /// The lines of one claim.
@@ -275,14 +388,77 @@ impl Billing {
     }
 
     pub fn claim_of(&self, line: &BilledLine) -> Option<&BilledClaim> {
-        self.claims.get(line.claim)
+        self.claims.get(line.claim())
     }
 }
 
 impl BilledLine {
+    /// Index of its claim in [`Billing::claims`].
+    pub fn claim(&self) -> usize {
+        self.claim as usize
+    }
+
+    /// The whole line (LX through its last segment, or the row).
+    pub fn extent(&self) -> Span {
+        self.extent.span()
+    }
+
+    /// How messages number it: LX01 as written, or the row's line number.
+    pub fn number(&self) -> LineNumber {
+        if self.numbered_by_row {
+            LineNumber::Row(self.number.start as usize)
+        } else {
+            LineNumber::Assigned(self.number.span())
+        }
+    }
+
+    /// The procedure code as written, whatever its qualifier.
+    pub fn code(&self) -> Option<Span> {
+        self.code.value()
+    }
+
+    /// Where a finding about the line as a whole points: its code, else the nearest place.
+    pub fn code_anchor(&self) -> Span {
+        self.code_anchor.span()
+    }
+
+    /// The non-empty modifiers, in order.
+    pub fn modifiers(&self) -> &BilledModifiers {
+        &self.modifiers
+    }
+
+    /// The unit count as written (absent when empty).
+    pub fn units(&self) -> Option<Span> {
+        self.units.value()
+    }
+
+    /// Where a finding about the units points: the count, else the nearest place; empty
+    /// when the file has no place for units at all (a charge file without the column).
+    pub fn units_place(&self) -> Span {
+        self.units_place.span()
+    }
+
+    pub fn charge(&self) -> Option<Span> {
+        self.charge.value()
+    }
+
+    /// The line's own place of service (837P SV105; a charge file's column).
+    pub fn place_of_service(&self) -> Option<Span> {
+        self.place_of_service.value()
+    }
+
+    /// A line-level prior authorization number.
+    pub fn prior_authorization(&self) -> Option<Span> {
+        self.prior_authorization.value()
+    }
+
+    pub fn revenue_code(&self) -> Option<Span> {
+        self.revenue_code.value()
+    }
+
     /// "service line 2" / "row 7", for messages.
     pub fn label(&self, source: &str, terms: &Terms) -> String {
-        match self.number {
+        match self.number() {
             LineNumber::Assigned(span) => format!("{} {}", terms.line, span.text(source)),
             LineNumber::Row(row) => format!("{} {row}", terms.line),
         }
@@ -290,7 +466,7 @@ impl BilledLine {
 
     /// The number alone: LX01 as written, or the row's line.
     pub fn number_text(&self, source: &str) -> String {
-        match self.number {
+        match self.number() {
             LineNumber::Assigned(span) => span.text(source).to_string(),
             LineNumber::Row(row) => row.to_string(),
         }
@@ -298,12 +474,12 @@ impl BilledLine {
 
     /// The code as written; empty when absent.
     pub fn code_text<'t>(&self, source: &'t str) -> &'t str {
-        self.code.map_or("", |code| code.text(source))
+        self.code.span().text(source)
     }
 
     /// Where a finding about the unit count lands, with its name (`SV104`, the units column).
     pub fn units_field(&self) -> Field {
-        Field { span: self.units_place, name: self.names.units }
+        Field { span: self.units_place(), name: self.names.units }
     }
 
     /// A modifier with its name (`SV101-3`, the modifier 1 column).
@@ -323,7 +499,7 @@ impl BilledLine {
 
     /// Whether any NDC is given.
     pub fn has_ndc(&self, source: &str) -> bool {
-        self.drugs.iter().any(|drug| drug.ndc.is_some_and(|ndc| !ndc.text(source).trim().is_empty()))
+        self.drugs.iter().any(|drug| !drug.ndc.span().text(source).trim().is_empty())
     }
 }
 
@@ -339,6 +515,32 @@ mod tests {
         assert_eq!(unit_code("IU"), Some("F2"));
         assert_eq!(unit_code("Unit"), Some("UN"));
         assert_eq!(unit_code("tablet"), None);
+    }
+
+    /// Every rule walks every line, and a check builds them all afresh: at 440 bytes the
+    /// lines of a 100,000-row charge file were 44 MB, more than glibc keeps for reuse.
+    #[test]
+    fn a_billed_line_stays_small() {
+        assert!(std::mem::size_of::<BilledLine>() <= 192, "{}", std::mem::size_of::<BilledLine>());
+    }
+
+    #[test]
+    fn absent_values_and_a_fifth_modifier_are_kept_as_before() {
+        assert_eq!(Place::of_value(None).value(), None);
+        assert_eq!(Place::of_value(Some(Span::new(4, 4))).value(), None, "an empty value reads as absent");
+        assert_eq!(Place::of_value(Some(Span::new(4, 9))).value(), Some(Span::new(4, 9)));
+        let mut modifiers = BilledModifiers::default();
+        for place in 0..5u8 {
+            modifiers.push(Modifier { span: Span::new(usize::from(place) * 3, usize::from(place) * 3 + 2), place });
+        }
+        assert_eq!(modifiers.len(), 4);
+        assert_eq!(
+            modifiers.iter().map(|m| (m.span.start, m.place)).collect::<Vec<_>>(),
+            [(0, 0), (3, 1), (6, 2), (9, 3)]
+        );
+        let drug = DrugQuantity::new(None, Some(Span::new(1, 3)), Some("ML"), NdcForm::Normalizable);
+        assert_eq!((drug.ndc(), drug.quantity(), drug.unit()), (None, Some(Span::new(1, 3)), Some("ML")));
+        assert_eq!(DrugQuantity::new(None, None, Some("XX"), NdcForm::Other).unit(), None);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::billing::{
-    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, CHARGE_TERMS,
+    too_large_checked, BilledClaim, BilledLine, BilledModifiers, Billing, DrugQuantity, FieldName, FieldNames,
+    Modifier, NdcForm, Place, CHARGE_TERMS,
 };
 use super::ChargeFile;
 use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, ChargeTable, Row};
@@ -15,7 +16,7 @@ use crate::syntax::Span;
 
 impl Billing {
     pub fn from_charges(file: &ChargeFile) -> Billing {
-        if !file.is_charges() {
+        if !file.is_charges() || !too_large_checked(&file.text) {
             return Billing::new(Vec::new(), Vec::new(), CHARGE_TERMS);
         }
         let text = file.text.as_str();
@@ -131,7 +132,7 @@ fn billed_line(
     let code = value(row, ChargeField::ProcedureCode);
     let units = value(row, ChargeField::Units);
     let cell_span = |field| columns.column(field).and_then(|column| row.cell(column)).map(|cell| cell.value_span());
-    let mut modifiers: SmallVec<[Modifier; 4]> = SmallVec::new();
+    let mut modifiers = BilledModifiers::default();
     if let Some(cell) = columns.column(ChargeField::Modifiers).and_then(|column| row.cell(column)) {
         let span = cell.value_span();
         for (place, (offset, modifier)) in split_modifiers(span.text(text)).enumerate() {
@@ -149,29 +150,30 @@ fn billed_line(
     let quantity = value(row, ChargeField::NdcQuantity);
     let drugs = if ndc.is_some() || quantity.is_some() {
         let unit = value(row, ChargeField::NdcUnit).and_then(|span| ndc_unit_code(span.text(text)));
-        SmallVec::from_iter([DrugQuantity { ndc, quantity, unit, ndc_form: NdcForm::Normalizable }])
+        SmallVec::from_iter([DrugQuantity::new(ndc, quantity, unit, NdcForm::Normalizable)])
     } else {
         SmallVec::new()
     };
     let row_start = Span::new(row.span.start, row.span.start);
     BilledLine {
-        claim,
-        extent: row.span,
-        number: LineNumber::Row(number),
+        claim: u32::try_from(claim).unwrap_or(u32::MAX),
+        extent: Place::of(row.span),
+        number: Place::of_number(number),
+        numbered_by_row: true,
         names,
-        code,
+        code: Place::of_value(code),
         is_hcpcs: code.is_some(),
-        code_anchor: code.or_else(|| cell_span(ChargeField::ProcedureCode)).unwrap_or(row_start),
+        code_anchor: Place::of(code.or_else(|| cell_span(ChargeField::ProcedureCode)).unwrap_or(row_start)),
         modifiers,
-        units,
-        units_place: units.or_else(|| cell_span(ChargeField::Units)).unwrap_or(row_start),
-        charge: value(row, ChargeField::Charge),
+        units: Place::of_value(units),
+        units_place: Place::of(units.or_else(|| cell_span(ChargeField::Units)).unwrap_or(row_start)),
+        charge: Place::of_value(value(row, ChargeField::Charge)),
         date_of_service: value(row, ChargeField::DateOfService).and_then(|span| parse_date(span.text(text))),
         drugs,
         described: value(row, ChargeField::Description).is_some(),
-        place_of_service: value(row, ChargeField::PlaceOfService),
-        prior_authorization: value(row, ChargeField::PriorAuthorization),
-        revenue_code: value(row, ChargeField::RevenueCode),
+        place_of_service: Place::of_value(value(row, ChargeField::PlaceOfService)),
+        prior_authorization: Place::of_value(value(row, ChargeField::PriorAuthorization)),
+        revenue_code: Place::of_value(value(row, ChargeField::RevenueCode)),
     }
 }
 

@@ -3,10 +3,9 @@
 
 use std::ops::Range;
 
-use smallvec::SmallVec;
-
 use super::billing::{
-    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, X12_TERMS,
+    too_large_checked, BilledClaim, BilledLine, BilledModifiers, Billing, DrugQuantity, FieldName, FieldNames,
+    Modifier, NdcForm, Place, X12_TERMS,
 };
 use super::{ClaimFile, ElementPosition, TransactionKind, X12Line};
 use crate::syntax::Span;
@@ -30,6 +29,9 @@ impl Billing {
 
     /// The billing view of the 837's claims `range` (by their order in the file).
     pub fn x12_part(file: &ClaimFile, range: Range<usize>) -> X12Part {
+        if !too_large_checked(&file.text) {
+            return X12Part { claims: Vec::new(), lines: Vec::new() };
+        }
         let taken = || file.claims().skip(range.start).take(range.end.saturating_sub(range.start));
         // Sized up front: a batch has tens of thousands of lines, and growing the vector
         // would copy them all again.
@@ -102,42 +104,42 @@ fn billed_line(file: &ClaimFile, at: &X12Line<'_>, claim: usize) -> BilledLine {
         .map(|drug| {
             let ctp = |position: usize| drug.ctp.and_then(|ctp| present(file.element_span(ctp, position)));
             // X12 writes the codes themselves, in capitals.
-            let unit = drug.ctp.and_then(|ctp| X12_UNITS.into_iter().find(|code| *code == file.component(ctp, 5, 1)));
+            let unit = drug.ctp.map(|ctp| file.component(ctp, 5, 1));
             let ndc_form = if file.value(drug.lin, 2) == "N4" { NdcForm::ElevenDigits } else { NdcForm::Other };
-            DrugQuantity { ndc: present(file.element_span(drug.lin, 3)), quantity: ctp(4), unit, ndc_form }
+            DrugQuantity::new(present(file.element_span(drug.lin, 3)), ctp(4), unit, ndc_form)
         })
         .collect();
     let notes = at.line.notes.iter().any(|note| !file.value(*note, 2).trim().is_empty());
-    let modifiers = procedure
-        .modifiers
-        .with_components()
-        .filter_map(|(component, span)| Some(Modifier { span, place: u8::try_from(component.checked_sub(3)?).ok()? }))
-        .collect::<SmallVec<_>>();
+    let mut modifiers = BilledModifiers::default();
+    for (component, span) in procedure.modifiers.with_components() {
+        if let Some(place) = component.checked_sub(3).and_then(|place| u8::try_from(place).ok()) {
+            modifiers.push(Modifier { span, place });
+        }
+    }
+    let number = file.element_span(at.line.lx, 1).unwrap_or(Span::new(first, first));
     BilledLine {
-        claim,
-        extent: Span::new(first, last),
-        number: LineNumber::Assigned(file.element_span(at.line.lx, 1).unwrap_or(Span::new(first, first))),
+        claim: u32::try_from(claim).unwrap_or(u32::MAX),
+        extent: Place::of(Span::new(first, last)),
+        number: Place::of(number),
+        numbered_by_row: false,
         names,
-        code: procedure.code,
+        code: Place::of_value(procedure.code),
         is_hcpcs: procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC"),
-        code_anchor: at.code_span(file),
+        code_anchor: Place::of(at.code_span(file)),
         modifiers,
-        units: procedure.quantity,
-        units_place: procedure
-            .quantity
-            .unwrap_or_else(|| file.element_or_segment_span(at.service, procedure.quantity_position)),
-        charge: procedure.charge,
+        units: Place::of_value(procedure.quantity),
+        units_place: Place::of(
+            procedure.quantity.unwrap_or_else(|| file.element_or_segment_span(at.service, procedure.quantity_position)),
+        ),
+        charge: Place::of_value(procedure.charge),
         date_of_service: at.date_of_service,
         drugs,
         described: procedure.description.is_some() || notes,
-        place_of_service: if institutional { None } else { present(file.element_span(at.service, 5)) },
-        prior_authorization: at.line.prior_authorization.and_then(|re| present(file.element_span(re, 2))),
-        revenue_code: if institutional { present(file.element_span(at.service, 1)) } else { None },
+        place_of_service: Place::of_value(if institutional { None } else { file.element_span(at.service, 5) }),
+        prior_authorization: Place::of_value(at.line.prior_authorization.and_then(|re| file.element_span(re, 2))),
+        revenue_code: Place::of_value(if institutional { file.element_span(at.service, 1) } else { None }),
     }
 }
-
-/// CTP05-1 unit codes the rules read.
-const X12_UNITS: [&str; 5] = ["ME", "GR", "ML", "UN", "F2"];
 
 const fn element(segment: &'static str, element: usize, component: Option<usize>) -> FieldName {
     FieldName::Element(ElementPosition { segment, element, component })

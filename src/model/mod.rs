@@ -14,8 +14,8 @@ mod subject;
 mod x12_line;
 
 pub use billing::{
-    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, FieldNames, LineNumber, Modifier,
-    NdcForm, Terms, CHARGE_TERMS, X12_TERMS,
+    fits_billing_view, unit_code, BilledClaim, BilledLine, BilledModifiers, Billing, DrugQuantity, Field, FieldName,
+    FieldNames, LineNumber, Modifier, NdcForm, Terms, CHARGE_TERMS, X12_TERMS,
 };
 pub use charges::ChargeFile;
 pub use claim::{Claim, HierarchicalLevel, LevelCode};

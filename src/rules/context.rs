@@ -74,8 +74,8 @@ impl<'a> LineFacts<'a> {
     pub fn modifiers(&self) -> impl Iterator<Item = LineModifier<'a>> + 'a {
         let source = self.source;
         let line = self.line;
-        line.modifiers.iter().map(move |modifier| {
-            let field = line.modifier_field(modifier);
+        line.modifiers().iter().map(move |modifier| {
+            let field = line.modifier_field(&modifier);
             LineModifier { text: field.text(source), span: field.span, element: field.name }
         })
     }
@@ -83,8 +83,8 @@ impl<'a> LineFacts<'a> {
     /// The first modifier written as `code`.
     pub fn modifier(&self, code: &str) -> Option<LineModifier<'a>> {
         // Compares the text before naming the place: most lines lack the modifier asked for.
-        let modifier = self.line.modifiers.iter().find(|m| m.span.text(self.source) == code)?;
-        let field = self.line.modifier_field(modifier);
+        let modifier = self.line.modifiers().iter().find(|m| m.span.text(self.source) == code)?;
+        let field = self.line.modifier_field(&modifier);
         Some(LineModifier { text: field.text(self.source), span: field.span, element: field.name })
     }
 
@@ -153,10 +153,10 @@ impl<'a> RuleContext<'a> {
                 .iter()
                 .map(|line| {
                     let code = line.code_text(source);
-                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|span| (code, span));
+                    let hcpcs = line.code().filter(|_| line.is_hcpcs).map(|span| (code, span));
                     let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
                     let units = line
-                        .units
+                        .units()
                         .and_then(|units| Decimal::parse(units.text(source)))
                         .filter(|u| !u.is_zero() && !u.is_negative());
                     LineFacts { line, source, code, hcpcs, record, units }
@@ -198,7 +198,7 @@ impl<'a> RuleContext<'a> {
 
     /// The claim a line belongs to.
     pub fn claim_of(&self, line: &BilledLine) -> Option<&'a BilledClaim> {
-        self.billing.claims.get(line.claim)
+        self.billing.claims.get(line.claim())
     }
 }
 

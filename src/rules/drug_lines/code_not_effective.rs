@@ -71,7 +71,7 @@ fn by_dose(context: &RuleContext<'_>, line: &crate::rules::LineFacts<'_>, new: &
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let codes = context.codes();
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
-    let Some(code) = line.code.filter(|code| *code == diagnostic.span) else { return };
+    let Some(code) = line.code().filter(|code| *code == diagnostic.span) else { return };
     let old = code.text(context.source);
     let Some(successor) = codes.successor(old) else { return };
     let (Some(old_record), Some(new_record)) = (codes.procedure(old), codes.procedure(&successor.new)) else { return };
@@ -81,7 +81,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     }
     let mut edits = vec![Edit::replace(code, successor.new.clone())];
     let (Some(old_unit), Some(new_unit)) = (old_record.billing_unit(), new_record.billing_unit()) else { return };
-    let Some(quantity) = line.units else { return };
+    let Some(quantity) = line.units() else { return };
     let Some(units) = Decimal::parse(quantity.text(context.source)) else { return };
     // The NDC quantity gives the dose, so the units follow from it exactly.
     let by_dose = super::dose::line_amount(context.source, &line.drugs)

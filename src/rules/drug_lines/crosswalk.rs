@@ -20,7 +20,7 @@ pub(super) fn ndc_of(source: &str, drug: &DrugQuantity) -> Option<String> {
     if drug.ndc_form == NdcForm::Other {
         return None;
     }
-    normalize_ndc(drug.ndc?.text(source))
+    normalize_ndc(drug.ndc()?.text(source))
 }
 
 /// A line's single NDC quantity converted by the crosswalk row of its NDC and code.
@@ -54,9 +54,9 @@ impl CrosswalkUnits<'_> {
 /// The amount of a drug in a unit the crosswalk row converts without doubt (see the
 /// module comment), with the unit for display.
 fn measured(source: &str, drug: &DrugQuantity, entry: &CrosswalkEntry) -> Option<Quantity> {
-    let amount = Decimal::parse(drug.quantity?.text(source)).filter(|a| !a.is_negative() && !a.is_zero())?;
+    let amount = Decimal::parse(drug.quantity()?.text(source)).filter(|a| !a.is_negative() && !a.is_zero())?;
     let size_is_one = entry.package_size.is_none_or(|size| size == Decimal::ONE);
-    let unit = match drug.unit? {
+    let unit = match drug.unit()? {
         "UN" if size_is_one => Unit::Item,
         "ML" if entry.package_size.is_some() && !size_is_one => Unit::Millilitre,
         _ => return None,

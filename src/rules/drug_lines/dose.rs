@@ -14,12 +14,12 @@ use crate::model::DrugQuantity;
 
 /// The NDC quantity of a drug when it is a mass above zero.
 pub(super) fn ndc_mass(source: &str, drug: &DrugQuantity) -> Option<Quantity> {
-    let unit = match drug.unit? {
+    let unit = match drug.unit()? {
         "ME" => Unit::Milligram,
         "GR" => Unit::Gram,
         _ => return None,
     };
-    let amount = drug.quantity?.text(source);
+    let amount = drug.quantity()?.text(source);
     // X12 allows no thousands commas and a mass is never negative.
     let amount = Decimal::parse(amount).filter(|amount| !amount.is_negative())?;
     (!amount.is_zero()).then_some(Quantity { amount, unit })
@@ -28,14 +28,14 @@ pub(super) fn ndc_mass(source: &str, drug: &DrugQuantity) -> Option<Quantity> {
 /// The NDC quantity of a drug in a unit that measures the drug: mass (`ME`, `GR`),
 /// volume (`ML`) or international units (`F2`); `None` for `UN` (each) and anything else.
 pub(super) fn ndc_amount(source: &str, drug: &DrugQuantity) -> Option<Quantity> {
-    let unit = match drug.unit? {
+    let unit = match drug.unit()? {
         "ME" => Unit::Milligram,
         "GR" => Unit::Gram,
         "ML" => Unit::Millilitre,
         "F2" => Unit::InternationalUnit,
         _ => return None,
     };
-    let amount = Decimal::parse(drug.quantity?.text(source)).filter(|amount| !amount.is_negative())?;
+    let amount = Decimal::parse(drug.quantity()?.text(source)).filter(|amount| !amount.is_negative())?;
     (!amount.is_zero()).then_some(Quantity { amount, unit })
 }
 

@@ -56,7 +56,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 /// quantity agrees or says nothing; the NDC quantity's count (not safe) when it disagrees.
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
-    let Some(quantity) = line.units.filter(|units| *units == diagnostic.span) else { return };
+    let Some(quantity) = line.units().filter(|units| *units == diagnostic.span) else { return };
     let Some(rounded) = Decimal::parse(quantity.text(context.source)).and_then(Decimal::ceil) else { return };
     let from_ndc = ndc_units::units_from_ndc(context.billing, context.source, context.codes(), line);
     match from_ndc {

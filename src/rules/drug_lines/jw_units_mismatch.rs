@@ -83,7 +83,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 /// may be the mistake instead.
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
-    let Some(units) = line.units.filter(|units| *units == diagnostic.span) else { return };
+    let Some(units) = line.units().filter(|units| *units == diagnostic.span) else { return };
     let (billing, source) = (context.billing, context.source);
     let Some(wastage) = ndc_units::wastage_units(billing, source, context.codes(), line).or_else(|| {
         ndc_units::wastage_units_by_crosswalk(billing, source, context.environment.crosswalk.as_deref(), line)

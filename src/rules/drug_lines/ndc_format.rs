@@ -62,7 +62,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         }
         let names = line.names;
         for drug in &line.drugs {
-            if let Some(ndc) = drug.ndc {
+            if let Some(ndc) = drug.ndc() {
                 let text = ndc.text(source).trim();
                 if let Some(problem) = ndc_problem(text, drug.ndc_form) {
                     report.add_for(&context.policy_of(line), ndc, format!("{} {text} {problem}", names.ndc));
@@ -86,7 +86,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 
 /// The quantity as a number, with where it is; `None` when absent or not a number.
 fn quantity(source: &str, drug: &DrugQuantity) -> Option<(crate::syntax::Span, Decimal)> {
-    let span = drug.quantity?;
+    let span = drug.quantity()?;
     Some((span, Decimal::parse(span.text(source).trim())?))
 }
 
@@ -94,7 +94,7 @@ fn quantity(source: &str, drug: &DrugQuantity) -> Option<(crate::syntax::Span, D
 /// hyphens are, so there is one right answer (fix-all applies it).
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
-    let Some(drug) = line.drugs.iter().find(|drug| drug.ndc == Some(diagnostic.span)) else { return };
+    let Some(drug) = line.drugs.iter().find(|drug| drug.ndc() == Some(diagnostic.span)) else { return };
     if drug.ndc_form != NdcForm::ElevenDigits {
         return;
     }

@@ -36,7 +36,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     for line in billed_lines(context) {
         let Some((code, _)) = line.hcpcs() else { continue };
         let [drug] = line.drugs.as_slice() else { continue };
-        let (Some(ndc_span), Some(ndc)) = (drug.ndc, ndc_of(source, drug)) else { continue };
+        let (Some(ndc_span), Some(ndc)) = (drug.ndc(), ndc_of(source, drug)) else { continue };
         let entries = crosswalk.entries(&ndc);
         if entries.is_empty() || entries.iter().any(|entry| entry.hcpcs == code) {
             continue;

@@ -101,7 +101,7 @@ fn expected_units<'a>(
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let source = context.source;
     let Some(line) = context.billed_line_at(diagnostic.span.start).filter(|line| line.is_hcpcs) else { return };
-    let Some(units) = line.units.filter(|units| *units == diagnostic.span) else { return };
+    let Some(units) = line.units().filter(|units| *units == diagnostic.span) else { return };
     let unit = context.codes().procedure(line.code_text(source)).and_then(|record| record.billing_unit());
     let by_mass = unit.and_then(|unit| {
         let mass = dose::line_mass(source, &line.drugs)?;

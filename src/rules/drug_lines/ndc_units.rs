@@ -39,7 +39,7 @@ pub(super) struct WastageUnits {
 
 /// The unit count written on a line, when it is a number.
 pub(super) fn written_units(source: &str, line: &BilledLine) -> Option<Decimal> {
-    line.units.and_then(|units| Decimal::parse(units.text(source)))
+    line.units().and_then(|units| Decimal::parse(units.text(source)))
 }
 
 /// The code's billing unit (drug codes whose descriptor states one).

@@ -34,7 +34,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy_of(line);
         if !policy.prior_authorization.contains(code)
             || has_number(source, context.claim_of(line).and_then(|claim| claim.prior_authorization))
-            || has_number(source, line.prior_authorization)
+            || has_number(source, line.prior_authorization())
         {
             continue;
         }

@@ -25,11 +25,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let source = context.source;
     for line in billed_lines(context) {
         // A charge file without a units column: csv-missing-column says so, once.
-        if line.line.units.is_none() && line.line.units_place.is_empty() {
+        if line.line.units().is_none() && line.line.units_place().is_empty() {
             continue;
         }
         let element = line.units_field().name;
-        let text = line.line.units.map_or("", |units| units.text(source));
+        let text = line.line.units().map_or("", |units| units.text(source));
         let message = if text.is_empty() {
             format!("{element} is missing: give the number of units billed, e.g. 1")
         } else {

@@ -76,7 +76,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
             MueAdjudication::DateOfService => {
                 let Some(date) = line.date_of_service else { continue };
-                let key = (line.claim, code.to_string(), date);
+                let key = (line.claim(), code.to_string(), date);
                 let entry = per_date.entry(key).or_insert_with(|| (Vec::new(), Decimal::ZERO));
                 let Some(sum) = entry.1.checked_add(units) else { continue };
                 entry.1 = sum;

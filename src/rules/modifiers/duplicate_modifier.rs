@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     for claim in context.claims() {
         let policy = context.policy(claim);
-        for line in context.claim_lines(claim).iter().filter(|line| line.modifiers.len() > 1) {
+        for line in context.claim_lines(claim).iter().filter(|line| line.line.modifiers().len() > 1) {
             for (index, modifier) in line.modifiers().enumerate() {
                 let Some(first) = line.modifiers().take(index).find(|m| m.text == modifier.text) else { continue };
                 report.add_for(

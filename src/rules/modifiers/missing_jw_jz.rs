@@ -126,7 +126,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
             report.add_for(
                 &policy,
-                line.code_anchor,
+                line.code_anchor(),
                 format!(
                     "{} is a separately payable drug (CMS pricing indicator 51) with neither JW nor JZ: add JZ \
                      when nothing of the single-dose container was discarded, or bill the discarded amount on its \
@@ -164,7 +164,7 @@ pub fn assists(context: &FixContext<'_>, line: &BilledLine, fixes: &mut Vec<Fix>
     let code = line.code_text(source);
     let siblings = context.billing.claim_of(line).map(|claim| context.billing.claim_lines(claim)).unwrap_or(&[]);
     let wasted_elsewhere = siblings.iter().any(|other| {
-        other.extent != line.extent
+        other.extent() != line.extent()
             && !code.is_empty()
             && other.code_text(source) == code
             && other.date_of_service == line.date_of_service
@@ -199,7 +199,7 @@ fn is_fqhc_or_rhc_claim(source: &str, claim: &BilledClaim) -> bool {
 
 /// The line's own place of service (837P SV105), when it says FQHC or RHC.
 fn is_fqhc_or_rhc_line(source: &str, line: &LineFacts<'_>) -> bool {
-    line.place_of_service.is_some_and(|pos| matches!(pos.text(source), "50" | "72"))
+    line.place_of_service().is_some_and(|pos| matches!(pos.text(source), "50" | "72"))
 }
 
 #[cfg(test)]

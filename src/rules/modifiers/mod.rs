@@ -46,7 +46,7 @@ pub fn conflicting_pair<'f>(
     right: &[&str],
 ) -> Option<(LineModifier<'f>, LineModifier<'f>)> {
     // Most lines carry one modifier or none: nothing to read then.
-    if line.modifiers.len() < 2 {
+    if line.line.modifiers().len() < 2 {
         return None;
     }
     let first_left = line.modifiers().find(|m| left.contains(&m.text))?;
