@@ -8,11 +8,12 @@ use crate::decimal::Decimal;
 /// as spreadsheets write them: `3/7/2024`); a date that does not exist is `None`.
 pub fn parse_date(text: &str) -> Option<CalendarDate> {
     let text = text.trim();
-    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| -> Option<u16> {
-        if !digits.contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_digit()) {
+    // Split as bytes: every separator is ASCII, and no part holds anything but digits.
+    let number = |part: &[u8], digits: std::ops::RangeInclusive<usize>| -> Option<u16> {
+        if !digits.contains(&part.len()) || !part.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        part.parse().ok()
+        Some(part.iter().fold(0u16, |value, digit| value * 10 + u16::from(digit - b'0')))
     };
     // `YYYY-MM-DD`, what most exports write, without splitting.
     if let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = text.as_bytes() {
@@ -28,7 +29,7 @@ pub fn parse_date(text: &str) -> Option<CalendarDate> {
     if let Some(date) = CalendarDate::parse_ccyymmdd(text) {
         return Some(date);
     }
-    let mut parts = text.split('-');
+    let mut parts = text.as_bytes().split(|&b| b == b'-');
     if let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) {
         return CalendarDate::new(
             number(year, 4..=4)?,
@@ -36,7 +37,7 @@ pub fn parse_date(text: &str) -> Option<CalendarDate> {
             u8::try_from(number(day, 2..=2)?).ok()?,
         );
     }
-    let mut parts = text.split('/');
+    let mut parts = text.as_bytes().split(|&b| b == b'/');
     if let (Some(month), Some(day), Some(year), None) = (parts.next(), parts.next(), parts.next(), parts.next()) {
         return CalendarDate::new(
             number(year, 4..=4)?,
@@ -89,16 +90,17 @@ pub fn parse_money(text: &str) -> Option<Decimal> {
     if !negative && !whole.contains(',') {
         return Decimal::parse(text);
     }
-    let mut value = String::with_capacity(text.len() + 1);
-    if negative {
-        value.push('-');
+    // The amount without its commas, built on the stack: a charge file has one per row.
+    let mut value = [0u8; 64];
+    let mut length = 0;
+    let minus = if negative { "-" } else { "" };
+    let point = if fraction.is_empty() { "" } else { "." };
+    let bytes = minus.bytes().chain(whole.bytes().filter(|&b| b != b',')).chain(point.bytes()).chain(fraction.bytes());
+    for byte in bytes {
+        *value.get_mut(length)? = byte;
+        length += 1;
     }
-    value.extend(whole.chars().filter(|&c| c != ','));
-    if !fraction.is_empty() {
-        value.push('.');
-        value.push_str(fraction);
-    }
-    Decimal::parse(&value)
+    Decimal::parse(std::str::from_utf8(value.get(..length)?).ok()?)
 }
 
 /// `1,234,567`: one to three digits, then groups of exactly three.
@@ -164,6 +166,12 @@ mod tests {
         assert_eq!(money("-").as_deref(), Some("0.00"));
         assert_eq!(money("$ -").as_deref(), Some("0.00"));
         assert_eq!(money("12.").as_deref(), Some("12.00"));
+        // Up to Decimal's 30 digits, read without allocating; longer is not an amount.
+        assert_eq!(
+            money("-$1,234,567,890,123,456,789,012,345,678.12").as_deref(),
+            Some("-1234567890123456789012345678.12")
+        );
+        assert_eq!(money(&format!("${}", ["123"; 30].join(","))), None);
         for bad in ["", "$", "1,23.00", "12,34", "abc", "$1.2.3", "1e3", "--5", "€5"] {
             assert_eq!(money(bad), None, "{bad}");
         }
