@@ -87,22 +87,29 @@ impl Decimal {
 
     /// Parses an X12 decimal: optional minus, digits, at most one point, at least one digit.
     pub fn parse(text: &str) -> Option<Self> {
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
+        let (negative, bytes) = match text.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            bytes => (false, bytes),
         };
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        if whole.len() + fraction.len() == 0
-            || whole.len() + fraction.len() > MAX_DIGITS
-            || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
-        {
+        // One pass: every line's units, charge and quantities are read this way. At most
+        // MAX_DIGITS digits, so the mantissa cannot overflow.
+        let mut mantissa: i128 = 0;
+        let mut digits = 0;
+        let mut point = None;
+        for &byte in bytes {
+            match byte {
+                b'0'..=b'9' if digits < MAX_DIGITS => {
+                    mantissa = mantissa * 10 + i128::from(byte - b'0');
+                    digits += 1;
+                }
+                b'.' if point.is_none() => point = Some(digits),
+                _ => return None,
+            }
+        }
+        if digits == 0 {
             return None;
         }
-        let mut mantissa: i128 = 0;
-        for byte in whole.bytes().chain(fraction.bytes()) {
-            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(byte - b'0'))?;
-        }
-        let scale = u32::try_from(fraction.len()).ok()?;
+        let scale = u32::try_from(digits - point.unwrap_or(digits)).ok()?;
         Some(Self { mantissa: if negative { -mantissa } else { mantissa }, scale })
     }
 
@@ -271,9 +278,16 @@ mod tests {
         assert_eq!(d("125.50"), d("125.5"));
         assert_eq!(d(".5").to_string(), "0.5");
         assert_eq!(d("-3").to_string(), "-3");
-        for bad in ["", "-", ".", "1.2.3", "1e5", "12a", "+4", " 4"] {
+        for bad in ["", "-", ".", "1.2.3", "1e5", "12a", "+4", " 4", "--4", "-.", "4-", "1é"] {
             assert!(Decimal::parse(bad).is_none(), "{bad}");
         }
+        assert_eq!(d("5.").to_string(), "5");
+        assert_eq!(d("-0.25").to_string(), "-0.25");
+        let thirty = "123456789012345678901234567890";
+        assert_eq!(d(&format!("-{thirty}")).to_string(), format!("-{thirty}"), "30 digits is the most");
+        assert_eq!(d(&format!("{}.{}", &thirty[..10], &thirty[10..])).scale(), 20);
+        assert!(Decimal::parse(&format!("{thirty}1")).is_none());
+        assert!(Decimal::parse(&format!("{thirty}.1")).is_none());
     }
 
     #[test]

@@ -41,7 +41,8 @@ impl Cell {
     /// unescaping.
     pub fn text<'t>(&self, source: &'t str) -> Cow<'t, str> {
         let value = self.value_span().text(source);
-        if self.quoted && value.contains("\"\"") {
+        // Inside a closed quoted cell a quote only comes as `""`.
+        if self.quoted && value.as_bytes().contains(&b'"') {
             Cow::Owned(value.replace("\"\"", "\""))
         } else {
             Cow::Borrowed(value)

@@ -45,10 +45,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 /// a service range that runs forward.
 fn check_cells(charges: &ChargeFile, report: &mut Report<'_>) {
     let (text, table) = (charges.text.as_str(), &charges.table);
+    let columns = [ChargeField::DateOfService, ChargeField::DateTo].map(|field| (field, table.columns.column(field)));
     for row in &table.rows {
         let mut dates = [None, None];
-        for (slot, field) in [ChargeField::DateOfService, ChargeField::DateTo].into_iter().enumerate() {
-            let Some(cell) = table.cell(row, field) else { continue };
+        for (slot, (field, column)) in columns.into_iter().enumerate() {
+            let Some(cell) = column.and_then(|column| row.cell(column)) else { continue };
             let value = cell.text(text);
             if value.trim().is_empty() {
                 continue;

@@ -61,9 +61,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 /// may be written as money (`$1,250.00`).
 fn check_cells(charges: &ChargeFile, report: &mut Report<'_>) {
     let (text, table) = (charges.text.as_str(), &charges.table);
+    let columns = [ChargeField::Units, ChargeField::NdcQuantity, ChargeField::Charge]
+        .map(|field| (field, table.columns.column(field)));
     for row in &table.rows {
-        for field in [ChargeField::Units, ChargeField::NdcQuantity, ChargeField::Charge] {
-            let Some(cell) = table.cell(row, field) else { continue };
+        for (field, column) in columns {
+            let Some(cell) = column.and_then(|column| row.cell(column)) else { continue };
             let value = cell.text(text);
             let value = value.trim();
             if value.is_empty() {
