@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # up front how much room there is.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
-echo "== disk: $((free_kb / 1024 / 1024)) GB free here (the suite's builds need about 6 GB)"
+echo "== disk: $((free_kb / 1024 / 1024)) GB free here (a fresh clone's builds take about 4.5 GB)"
 if [ "${free_kb:-0}" -lt $((8 * 1024 * 1024)) ]; then
   echo "warning: under 8 GB free: builds may fail with 'No space left on device' or a linker's bus error" >&2
 fi
