@@ -2,6 +2,7 @@
 //! place to report.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::Rule;
@@ -34,6 +35,11 @@ pub struct RuleContext<'a> {
     /// Every billed line with its code's table entry, read once for all drug-line and
     /// modifier rules.
     lines: OnceLock<Vec<LineFacts<'a>>>,
+    /// The claims the rules check: all of them, or a stretch of them when a large
+    /// file's check is split (see [`RuleContext::for_claims`]).
+    claim_range: Range<usize>,
+    /// Their lines in [`Billing::lines`].
+    line_range: Range<usize>,
 }
 
 /// A billed line with what every drug-line and modifier rule asks first, kept side by
@@ -111,6 +117,33 @@ impl<'a> RuleContext<'a> {
             crosswalk: environment.crosswalk.as_deref(),
             policies: OnceLock::new(),
             lines: OnceLock::new(),
+            claim_range: 0..subject.billing.claims.len(),
+            line_range: 0..subject.billing.lines.len(),
+        }
+    }
+
+    /// The same file with the rules checking only the claims `claims` (by index) — for
+    /// rules that read one claim at a time, which a large charge file's check runs a
+    /// stretch of claims at a time, so that the lines in work stay in the cache.
+    pub fn for_claims(&self, claims: Range<usize>) -> Self {
+        let stretch = self.billing.claims.get(claims.clone()).unwrap_or(&[]);
+        let line_range = match (stretch.first(), stretch.last()) {
+            (Some(first), Some(last)) => first.lines.start..last.lines.end,
+            _ => 0..0,
+        };
+        Self {
+            file: self.file,
+            charges: self.charges,
+            source: self.source,
+            billing: self.billing,
+            settings: self.settings,
+            codes: self.codes,
+            mue: self.mue,
+            crosswalk: self.crosswalk,
+            policies: OnceLock::new(),
+            lines: OnceLock::new(),
+            claim_range: claims,
+            line_range,
         }
     }
 
@@ -125,15 +158,13 @@ impl<'a> RuleContext<'a> {
     }
 
     fn all_policies(&self) -> &[Arc<PayerPolicy>] {
-        let (billing, settings, source) = (self.billing, self.settings, self.source);
+        let (settings, source) = (self.settings, self.source);
         self.policies.get_or_init(|| {
             // A batch has few payers and many claims: one policy per (payer class, payer
             // id, type of bill).
             type Key<'s> = (Option<&'s str>, Option<&'s str>, Option<&'s str>);
             let mut by_payer: HashMap<Key<'_>, Arc<PayerPolicy>> = HashMap::new();
-            billing
-                .claims
-                .iter()
+            self.claims()
                 .map(|claim| {
                     let key = payer_key(claim, source);
                     Arc::clone(
@@ -150,6 +181,8 @@ impl<'a> RuleContext<'a> {
         self.lines.get_or_init(|| {
             billing
                 .lines
+                .get(self.line_range.clone())
+                .unwrap_or(&[])
                 .iter()
                 .map(|line| {
                     let code = line.code_text(source);
@@ -167,19 +200,23 @@ impl<'a> RuleContext<'a> {
 
     /// The billed lines of one claim (a slice of [`RuleContext::lines`]).
     pub fn claim_lines(&self, claim: &BilledClaim) -> &[LineFacts<'a>] {
-        self.lines().get(claim.lines.clone()).unwrap_or(&[])
+        let first = self.line_range.start;
+        let lines = claim.lines.start.checked_sub(first).zip(claim.lines.end.checked_sub(first));
+        lines.and_then(|(start, end)| self.lines().get(start..end)).unwrap_or(&[])
     }
 
     /// Every claim, in order.
     pub fn claims(&self) -> impl Iterator<Item = &'a BilledClaim> {
-        self.billing.claims.iter()
+        let billing: &'a Billing = self.billing;
+        billing.claims.get(self.claim_range.clone()).unwrap_or(&[]).iter()
     }
 
     /// The payer policy for a claim, from its payer class and payer id. Borrowed from the
     /// table every claim shares: both rule threads read the same few policies, and a
     /// reference count touched per claim and rule bounces its cache line between cores.
     pub fn policy(&self, claim: &BilledClaim) -> PolicyRef<'_> {
-        match self.all_policies().get(claim.index) {
+        let own = claim.index.checked_sub(self.claim_range.start).and_then(|at| self.all_policies().get(at));
+        match own {
             Some(policy) => PolicyRef::Shared(policy),
             None => {
                 let key = payer_key(claim, self.source);
