@@ -14,12 +14,14 @@ use super::Guide;
 pub struct LoopTracker {
     tables: &'static GuideTables,
     current: Option<usize>,
+    /// Whether the last segment opened a loop (rather than continuing one).
+    opened: bool,
 }
 
 impl LoopTracker {
     #[must_use]
     pub fn new(guide: Guide) -> Self {
-        LoopTracker { tables: tables().guide(guide), current: None }
+        LoopTracker { tables: tables().guide(guide), current: None, opened: false }
     }
 
     /// The loop the last segment was placed in.
@@ -31,16 +33,28 @@ impl LoopTracker {
     /// Places the next segment; `element(n)` gives its n-th element (1-based), which is
     /// how `HL*…*22` is told from `HL*…*23` and `NM1*85` from `NM1*IL`.
     pub fn next<'a>(&mut self, segment_id: &str, element: impl Fn(usize) -> Option<&'a str>) -> Option<&'static str> {
+        self.opened = false;
         let Some(tag) = SegmentTag::new(segment_id) else {
             return self.current();
         };
-        if let Some(index) = self.place(tag, &element) {
+        if let Some((index, opened)) = self.place(tag, &element) {
             self.current = Some(index);
+            self.opened = opened;
         }
         self.current()
     }
 
-    fn place<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
+    /// The loop node the last segment was placed in (an index into the guide's loops).
+    pub(crate) fn current_node(&self) -> Option<usize> {
+        self.current
+    }
+
+    /// Whether the last segment opened a new instance of its loop.
+    pub(crate) fn opened(&self) -> bool {
+        self.opened
+    }
+
+    fn place<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> Option<(usize, bool)> {
         let loops = &self.tables.loops;
         let opened_child = |children: &[usize]| {
             children.iter().copied().find(|&child| loops.get(child).is_some_and(|node| node.is_opened_by(tag, element)))
@@ -51,15 +65,15 @@ impl LoopTracker {
         while let Some(index) = level {
             let node = loops.get(index)?;
             if node.own_segments.contains(&tag) {
-                return Some(index);
+                return Some((index, false));
             }
             if let Some(child) = opened_child(&node.children) {
-                return Some(child);
+                return Some((child, true));
             }
             level = node.parent;
         }
         if let Some(root) = opened_child(&self.tables.roots) {
-            return Some(root);
+            return Some((root, true));
         }
         // Tracking was lost (a fragment, a missing envelope, segments out of order):
         // any loop this segment unmistakably opens is a place to resume from.
@@ -69,5 +83,6 @@ impl LoopTracker {
             .iter()
             .copied()
             .find(|&index| loops.get(index).is_some_and(|node| node.is_opened_by(tag, element)))
+            .map(|index| (index, true))
     }
 }

@@ -8,11 +8,14 @@
 mod loop_tracker;
 mod qualifiers;
 mod tables;
+mod validate;
 
 #[cfg(test)]
 mod tests;
 
 pub use loop_tracker::LoopTracker;
+pub use tables::DataType;
+pub use validate::{validate, GuideCheck, GuideFinding, GuideRepair};
 
 use tables::{tables, ElementDef, SegmentDef};
 

@@ -13,6 +13,7 @@ const I_SEGMENTS: &str = include_str!("../../data/x12/837I.segments.tsv");
 const I_ELEMENTS: &str = include_str!("../../data/x12/837I.elements.tsv");
 const CONTROL_SEGMENTS: &str = include_str!("../../data/x12/control.segments.tsv");
 const CONTROL_ELEMENTS: &str = include_str!("../../data/x12/control.elements.tsv");
+const EXTERNAL_CODES: &str = include_str!("../../data/x12/external-codes.tsv");
 
 /// A segment id packed into an integer, so the loop tracker compares ids without
 /// touching strings. X12 segment ids are two or three upper-case letters or digits; anything
@@ -49,6 +50,54 @@ impl Position {
     }
 }
 
+/// An X12 data type as `dataele.xml` gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataType {
+    /// `N0`, `N2` …: an integer with an implied decimal point.
+    Numeric,
+    /// `R`: a decimal number.
+    Decimal,
+    /// `ID`: a code from a list.
+    Identifier,
+    /// `AN`: free text.
+    String,
+    /// `DT`: a date, `CCYYMMDD`.
+    Date,
+    /// `TM`: a time, `HHMM[SS[d..]]`.
+    Time,
+    /// A composite: no type of its own.
+    Composite,
+}
+
+impl DataType {
+    fn from_code(code: &str) -> Option<DataType> {
+        Some(match code {
+            "" => DataType::Composite,
+            "R" => DataType::Decimal,
+            "ID" => DataType::Identifier,
+            "AN" => DataType::String,
+            "DT" => DataType::Date,
+            "TM" => DataType::Time,
+            _ if code.starts_with('N') => DataType::Numeric,
+            _ => return None,
+        })
+    }
+
+    /// The code the guides print (`R`, `ID`, `AN`, `DT`, `TM`; `N` for every `Nn`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            DataType::Numeric => "N",
+            DataType::Decimal => "R",
+            DataType::Identifier => "ID",
+            DataType::String => "AN",
+            DataType::Date => "DT",
+            DataType::Time => "TM",
+            DataType::Composite => "composite",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct ElementDef {
     pub(crate) ref_des: &'static str,
@@ -60,6 +109,33 @@ pub(crate) struct ElementDef {
     pub(crate) codes: Vec<&'static str>,
     /// Name of the external code set (`pos`, `states` …) when the map defers to one.
     pub(crate) external_codes: Option<&'static str>,
+    pub(crate) data_type: DataType,
+    pub(crate) min_len: usize,
+    pub(crate) max_len: usize,
+    /// Type as written (`N0`, `N2`): the digits after N say where the implied point is.
+    pub(crate) type_code: &'static str,
+}
+
+/// An X12 syntax note on a segment: `P0809` is `Paired` over elements 8 and 9.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyntaxNote {
+    pub(crate) text: &'static str,
+    pub(crate) kind: u8,
+    pub(crate) positions: Vec<usize>,
+}
+
+impl SyntaxNote {
+    fn parse(text: &'static str) -> Option<SyntaxNote> {
+        let kind = *text.as_bytes().first()?;
+        let digits = text.get(1..)?;
+        if !b"PRECL".contains(&kind) || digits.len() < 4 || digits.len() % 2 != 0 {
+            return None;
+        }
+        let positions = (0..digits.len() / 2)
+            .map(|i| digits.get(i * 2..i * 2 + 2).and_then(|pair| pair.parse().ok()))
+            .collect::<Option<Vec<usize>>>()?;
+        Some(SyntaxNote { text, kind, positions })
+    }
 }
 
 #[derive(Debug)]
@@ -68,6 +144,16 @@ pub(crate) struct SegmentDef {
     pub(crate) id: &'static str,
     pub(crate) name: &'static str,
     pub(crate) elements: Vec<ElementDef>,
+    pub(crate) usage: Usage,
+    /// `None` when the guide sets no limit (`>1`).
+    pub(crate) max_use: Option<u32>,
+    /// Position in the guide's table (`0100`, `0200` …): segments and loops come in this order.
+    pub(crate) pos: u32,
+    /// The qualifier that tells this use of the segment from the loop's others (`REF01`).
+    pub(crate) qualifier: Option<(Position, Vec<&'static str>)>,
+    pub(crate) syntax: Vec<SyntaxNote>,
+    /// Highest element position the guide defines.
+    pub(crate) element_count: usize,
 }
 
 #[derive(Debug)]
@@ -80,6 +166,10 @@ pub(crate) struct Qualifier {
 pub(crate) struct LoopNode {
     pub(crate) id: &'static str,
     pub(crate) name: &'static str,
+    pub(crate) usage: Usage,
+    /// `None` when the guide sets no limit (`>1`).
+    pub(crate) repeat: Option<u32>,
+    pub(crate) pos: u32,
     pub(crate) parent: Option<usize>,
     pub(crate) children: Vec<usize>,
     pub(crate) first_segment: Option<SegmentTag>,
@@ -112,7 +202,7 @@ pub(crate) struct GuideTables {
     pub(crate) openers: HashMap<SegmentTag, Vec<usize>>,
     loop_by_id: HashMap<&'static str, usize>,
     pub(crate) segments: Vec<SegmentDef>,
-    segments_by_loop: HashMap<&'static str, Vec<usize>>,
+    pub(crate) segments_by_loop: HashMap<&'static str, Vec<usize>>,
     first_segment_by_id: HashMap<&'static str, usize>,
     /// Rows the parser could not read; the tests require none.
     pub(crate) skipped_rows: usize,
@@ -134,40 +224,84 @@ impl GuideTables {
     fn add_segments(&mut self, segments_tsv: &'static str, elements_tsv: &'static str) {
         let mut by_key: HashMap<(&'static str, &'static str), usize> = HashMap::default();
         for row in rows(segments_tsv) {
-            let [loop_id, ord, id, name, ..] = row[..] else {
+            let [loop_id, ord, id, name, usage, max_use, qualifier_ref, qualifier_codes, pos, syntax] = row[..] else {
+                self.skipped_rows += 1;
+                continue;
+            };
+            let (Some(usage), Ok(pos)) = (Usage::from_code(usage), pos.parse()) else {
+                self.skipped_rows += 1;
+                continue;
+            };
+            let qualifier = Position::from_ref_des(id, qualifier_ref)
+                .map(|position| (position, qualifier_codes.split(',').filter(|c| !c.is_empty()).collect()));
+            let syntax: Option<Vec<SyntaxNote>> =
+                syntax.split(' ').filter(|n| !n.is_empty()).map(SyntaxNote::parse).collect();
+            let Some(syntax) = syntax else {
                 self.skipped_rows += 1;
                 continue;
             };
             let index = self.segments.len();
-            self.segments.push(SegmentDef { loop_id, id, name, elements: Vec::new() });
+            self.segments.push(SegmentDef {
+                loop_id,
+                id,
+                name,
+                elements: Vec::new(),
+                usage,
+                max_use: max_use.parse().ok(),
+                pos,
+                qualifier,
+                syntax,
+                element_count: 0,
+            });
             by_key.insert((loop_id, ord), index);
             self.segments_by_loop.entry(loop_id).or_default().push(index);
             self.first_segment_by_id.entry(id).or_insert(index);
         }
         for row in rows(elements_tsv) {
-            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes] = row[..] else {
+            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes, type_code, min_len, max_len, _repeat, _regex] =
+                row[..]
+            else {
                 self.skipped_rows += 1;
                 continue;
             };
             let parsed = Position::from_ref_des(segment_id, ref_des)
                 .zip(Usage::from_code(usage))
+                .zip(DataType::from_code(type_code))
                 .zip(by_key.get(&(loop_id, seg_ord)).and_then(|&i| self.segments.get_mut(i)));
-            let Some(((position, usage), segment)) = parsed else {
+            let Some((((position, usage), data_type), segment)) = parsed else {
                 self.skipped_rows += 1;
                 continue;
             };
+            let (min_len, max_len) = (min_len.parse().unwrap_or(0), max_len.parse().unwrap_or(usize::MAX));
+            segment.element_count = segment.element_count.max(position.element);
             let (codes, external_codes) = match codes.strip_prefix('@') {
                 Some(external) => (Vec::new(), Some(external)),
                 None => (codes.split(',').filter(|code| !code.is_empty()).collect(), None),
             };
-            segment.elements.push(ElementDef { ref_des, position, name, data_element, usage, codes, external_codes });
+            segment.elements.push(ElementDef {
+                ref_des,
+                position,
+                name,
+                data_element,
+                usage,
+                codes,
+                external_codes,
+                data_type,
+                min_len,
+                max_len,
+                type_code,
+            });
         }
     }
 
     fn add_loops(&mut self, loops_tsv: &'static str) {
         let mut by_path: HashMap<&'static str, usize> = HashMap::default();
         for row in rows(loops_tsv) {
-            let [path, id, _parent, name, _usage, _repeat, first, qualifier_ref, qualifier_codes] = row[..] else {
+            let [path, id, _parent, name, usage, repeat, first, qualifier_ref, qualifier_codes, pos] = row[..] else {
+                self.skipped_rows += 1;
+                continue;
+            };
+            let (Some(usage), Ok(pos)) = (Usage::from_code(usage), pos.parse()) else {
                 self.skipped_rows += 1;
                 continue;
             };
@@ -184,6 +318,9 @@ impl GuideTables {
             self.loops.push(LoopNode {
                 id,
                 name,
+                usage,
+                repeat: repeat.parse().ok(),
+                pos,
                 parent,
                 children: Vec::new(),
                 first_segment,
@@ -235,6 +372,16 @@ pub(crate) struct AllTables {
     pub(crate) institutional: GuideTables,
     pub(crate) control: GuideTables,
     pub(crate) known_segments: HashSet<&'static str>,
+    /// The external code sets pyx12 ships (`states`, `country`, `currency`, `pos`,
+    /// `remark_code`), by name.
+    pub(crate) external: HashMap<&'static str, HashSet<&'static str>>,
+}
+
+impl AllTables {
+    /// Whether `code` is in the external code set `set`; an unknown set accepts anything.
+    pub(crate) fn in_external(&self, set: &str, code: &str) -> bool {
+        self.external.get(set).is_none_or(|codes| codes.contains(code))
+    }
 }
 
 impl AllTables {
@@ -262,7 +409,13 @@ fn build() -> AllTables {
         .iter()
         .flat_map(|tables| tables.segments.iter().map(|segment| segment.id))
         .collect();
-    AllTables { professional, institutional, control, known_segments }
+    let mut external: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
+    for row in rows(EXTERNAL_CODES) {
+        if let [set, code] = row[..] {
+            external.entry(set).or_default().insert(code);
+        }
+    }
+    AllTables { professional, institutional, control, known_segments, external }
 }
 
 pub(crate) fn tables() -> &'static AllTables {

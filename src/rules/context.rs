@@ -9,6 +9,7 @@ use crate::config::Environment;
 use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::guide::GuideFinding;
 use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
 use crate::syntax::{SegmentIndex, Span};
 
@@ -23,6 +24,9 @@ pub struct RuleContext<'a> {
     /// Every billed service line with its code's table entry, read once for all
     /// drug-line rules.
     lines: OnceLock<Vec<LineFacts<'a>>>,
+    /// What the implementation guides say of the file, found in one pass for all the
+    /// `ig-*` rules.
+    guide_findings: OnceLock<Vec<GuideFinding>>,
 }
 
 /// A billed line with what every drug-line and modifier rule asks first, kept side by
@@ -56,6 +60,7 @@ impl<'a> RuleContext<'a> {
             mue: environment.mue.as_deref(),
             policies: OnceLock::new(),
             lines: OnceLock::new(),
+            guide_findings: OnceLock::new(),
         }
     }
 
@@ -97,6 +102,11 @@ impl<'a> RuleContext<'a> {
                 })
                 .collect()
         })
+    }
+
+    /// The implementation-guide findings of the file (computed on first use).
+    pub fn guide_findings(&self) -> &[GuideFinding] {
+        self.guide_findings.get_or_init(|| crate::guide::validate(self.file))
     }
 
     /// The billed lines of one claim (a slice of [`RuleContext::lines`]).

@@ -5,6 +5,7 @@
 
 mod context;
 pub mod drug_lines;
+pub mod implementation_guide;
 pub mod modifiers;
 mod severity;
 pub mod structure;
@@ -39,9 +40,16 @@ pub struct Rule {
     pub default_for_policy: Option<fn(&PayerPolicy) -> Option<Severity>>,
 }
 
-/// Every rule, group by group: structure, drug lines, modifiers.
-pub static ALL: LazyLock<Vec<&'static Rule>> =
-    LazyLock::new(|| structure::RULES.iter().chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect());
+/// Every rule, group by group: structure, implementation guide, drug lines, modifiers.
+pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+    structure::RULES
+        .iter()
+        .chain(implementation_guide::RULES)
+        .chain(drug_lines::RULES)
+        .chain(modifiers::RULES)
+        .copied()
+        .collect()
+});
 
 /// The rule with this id.
 pub fn by_id(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,872 @@
+//! Implementation-guide validation of 837P and 837I transactions: loops and segments
+//! (required, repeat counts, order) and elements (usage, length, type, codes, syntax
+//! notes), the checks a clearinghouse's 999 makes. Agrees with pyx12 4.0.0 on what it
+//! reports (see `docs/ig-vs-pyx12.md`).
+//!
+//! One pass per transaction: the [`LoopTracker`] places each segment in its loop, a
+//! stack of open loop instances counts segments and child loops by the guide's table
+//! positions, and each segment's elements are checked against the definition its
+//! qualifier selects. Everything the pass reads was compiled once into
+//! [`super::tables`]; nothing walks the guide per segment.
+
+use super::loop_tracker::LoopTracker;
+use super::tables::{tables, DataType, ElementDef, GuideTables, SegmentDef, SyntaxNote};
+use super::{Guide, Usage};
+use crate::model::{ClaimFile, TransactionKind};
+use crate::syntax::{Element, Segment, SegmentIndex, Span};
+
+/// Which of the guide's checks a finding comes from; one rule per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuideCheck {
+    MissingSegment,
+    MissingLoop,
+    SegmentRepeat,
+    SegmentOrder,
+    MissingElement,
+    ElementNotUsed,
+    ElementLength,
+    ElementType,
+    InvalidCode,
+    SyntaxRule,
+}
+
+/// A replacement with one right answer: the text that goes in `span`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuideRepair {
+    pub title: String,
+    pub span: Span,
+    pub text: String,
+}
+
+/// One departure from the guide, at the bytes it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuideFinding {
+    pub check: GuideCheck,
+    pub span: Span,
+    pub message: String,
+    pub repair: Option<GuideRepair>,
+}
+
+/// Every finding of every 837P/837I transaction in the file, in segment order.
+#[must_use]
+pub fn validate(file: &ClaimFile) -> Vec<GuideFinding> {
+    let mut out = Vec::new();
+    for transaction in file.transactions() {
+        let guide = match transaction.kind {
+            TransactionKind::Professional => Guide::Professional,
+            TransactionKind::Institutional => Guide::Institutional,
+            TransactionKind::Other => continue,
+        };
+        let mut pass = Pass::new(file, guide, &mut out);
+        // The model's segment range stops before SE.
+        for index in transaction.segments.clone().chain(transaction.se) {
+            pass.segment(index);
+        }
+        let last = transaction.se.or(transaction.segments.end.checked_sub(1));
+        pass.finish(last);
+    }
+    out
+}
+
+/// One open instance of a loop: where in its table the last segment or child loop
+/// stood, and how often each segment and child loop has occurred.
+#[derive(Debug, Default)]
+struct LoopState {
+    node: usize,
+    pos: u32,
+    segment_counts: Vec<u32>,
+    child_counts: Vec<u32>,
+    /// Put on the stack to resume after tracking was lost: not judged when closed.
+    resumed: bool,
+}
+
+struct Pass<'f, 'o> {
+    file: &'f ClaimFile,
+    tables: &'static GuideTables,
+    tracker: LoopTracker,
+    /// Open loop instances, outermost first; slots above `depth` are kept for reuse.
+    stack: Vec<LoopState>,
+    depth: usize,
+    out: &'o mut Vec<GuideFinding>,
+}
+
+impl<'f, 'o> Pass<'f, 'o> {
+    fn new(file: &'f ClaimFile, guide: Guide, out: &'o mut Vec<GuideFinding>) -> Self {
+        Pass { file, tables: tables().guide(guide), tracker: LoopTracker::new(guide), stack: Vec::new(), depth: 0, out }
+    }
+
+    fn segment(&mut self, index: SegmentIndex) {
+        let file = self.file;
+        let text = file.text.as_str();
+        let Some(segment) = file.tree.segment(index) else { return };
+        let id = segment.id(text);
+        if !super::is_known_segment(id) {
+            // `unexpected-segment` reports it; the tracker keeps its place.
+            return;
+        }
+        let elements = file.tree.elements(segment);
+        let value = |n: usize| n.checked_sub(1).and_then(|i| elements.get(i)).map(|e| e.span().text(text));
+        self.tracker.next(id, value);
+        let Some(node_index) = self.tracker.current_node() else { return };
+        let anchor = segment.id_span();
+        if self.tracker.opened() {
+            self.open(node_index, anchor);
+            if let Some(def) = self.segment_defs(node_index).next().map(|(_, def)| def) {
+                check_elements(def, &Reading { segment, elements, text }, self.out);
+            }
+            return;
+        }
+        self.close_to(node_index, anchor);
+        if self.depth == 0 {
+            self.resume(node_index);
+        }
+        let defs: Vec<(usize, &'static SegmentDef)> =
+            self.segment_defs(node_index).filter(|(_, def)| def.id == id).collect();
+        if defs.is_empty() {
+            self.misplaced(node_index, segment, id, anchor);
+            return;
+        }
+        let reading = Reading { segment, elements, text };
+        let matched = defs.iter().find(|(_, def)| qualifier_matches(def, &reading)).copied();
+        let Some((slot, def)) = matched else {
+            self.unknown_qualifier(&defs, &reading);
+            return;
+        };
+        let Some(state) = self.top() else { return };
+        let (pos, node) = (state.pos, state.node);
+        if def.pos < pos {
+            let loop_id = self.loop_id(node);
+            self.push(
+                GuideCheck::SegmentOrder,
+                anchor,
+                format!(
+                    "{id} ({}) comes too late in loop {loop_id}: the guide puts it before the segments above it",
+                    def.name
+                ),
+            );
+            return;
+        }
+        self.skip_to(def.pos, anchor);
+        let Some(state) = self.top_mut() else { return };
+        state.pos = def.pos;
+        let count = state.segment_counts.get_mut(slot).map(|c| {
+            *c += 1;
+            *c
+        });
+        if let (Some(count), Some(max)) = (count, def.max_use) {
+            if count > max {
+                let loop_id = self.loop_id(node);
+                self.push(
+                    GuideCheck::SegmentRepeat,
+                    anchor,
+                    format!("{id} ({}) occurs {count} times in loop {loop_id}; the guide allows {max}", def.name),
+                );
+                return;
+            }
+        }
+        check_elements(def, &reading, self.out);
+    }
+
+    fn finish(&mut self, last: Option<SegmentIndex>) {
+        let anchor = last.map_or_else(Span::default, |index| self.file.segment_id_span(index));
+        while self.depth > 0 {
+            self.close_top(anchor);
+        }
+    }
+
+    /// The segment definitions of a loop, each with its slot in the loop's counts.
+    fn segment_defs(&self, node: usize) -> impl Iterator<Item = (usize, &'static SegmentDef)> {
+        let tables = self.tables;
+        let id = tables.loops.get(node).map_or("", |n| n.id);
+        let indexes: &'static [usize] = tables.segments_by_loop.get(id).map_or(&[], Vec::as_slice);
+        indexes.iter().filter_map(move |&i| tables.segments.get(i)).enumerate()
+    }
+
+    fn loop_id(&self, node: usize) -> &'static str {
+        self.tables.loops.get(node).map_or("?", |n| n.id)
+    }
+
+    fn top(&self) -> Option<&LoopState> {
+        self.depth.checked_sub(1).and_then(|i| self.stack.get(i))
+    }
+
+    fn top_mut(&mut self) -> Option<&mut LoopState> {
+        self.depth.checked_sub(1).and_then(|i| self.stack.get_mut(i))
+    }
+
+    fn push(&mut self, check: GuideCheck, span: Span, message: String) {
+        self.out.push(GuideFinding { check, span, message, repair: None });
+    }
+
+    /// Pushes a fresh instance of loop `node`, reusing a slot's vectors.
+    fn push_state(&mut self, node: usize, pos: u32, resumed: bool) {
+        let segments = self.segment_defs(node).count();
+        let children = self.tables.loops.get(node).map_or(0, |n| n.children.len());
+        if self.stack.len() <= self.depth {
+            self.stack.push(LoopState::default());
+        }
+        if let Some(state) = self.stack.get_mut(self.depth) {
+            state.node = node;
+            state.pos = pos;
+            state.resumed = resumed;
+            state.segment_counts.clear();
+            state.segment_counts.resize(segments, 0);
+            state.child_counts.clear();
+            state.child_counts.resize(children, 0);
+            self.depth += 1;
+        }
+    }
+
+    /// Tracking resumed somewhere with no open loop around it: its ancestors are put on
+    /// the stack unjudged, so what follows is checked in place.
+    fn resume(&mut self, node: usize) {
+        let mut chain = vec![node];
+        let mut at = self.tables.loops.get(node).and_then(|n| n.parent);
+        while let Some(parent) = at {
+            if chain.len() > 64 {
+                break;
+            }
+            chain.push(parent);
+            at = self.tables.loops.get(parent).and_then(|n| n.parent);
+        }
+        for &loop_index in chain.iter().rev() {
+            self.push_state(loop_index, 0, true);
+        }
+    }
+
+    /// A segment opened a new instance of loop `node`.
+    fn open(&mut self, node: usize, anchor: Span) {
+        let Some(loop_node) = self.tables.loops.get(node) else { return };
+        let parent = loop_node.parent;
+        match parent {
+            Some(parent) => self.close_to(parent, anchor),
+            None => {
+                while self.depth > 0 {
+                    self.close_top(anchor);
+                }
+            }
+        }
+        if let Some(parent) = parent {
+            if self.depth == 0 {
+                self.resume(parent);
+            }
+            let (pos, slot) = (loop_node.pos, self.child_slot(parent, node));
+            let Some(state) = self.top() else { return };
+            if pos < state.pos {
+                let parent_id = self.loop_id(parent);
+                self.push(
+                    GuideCheck::SegmentOrder,
+                    anchor,
+                    format!("loop {} ({}) comes too late in loop {parent_id}", loop_node.id, loop_node.name),
+                );
+            } else {
+                self.skip_to(pos, anchor);
+            }
+            if let Some(state) = self.top_mut() {
+                state.pos = state.pos.max(pos);
+                let count = slot.and_then(|slot| state.child_counts.get_mut(slot)).map(|c| {
+                    *c += 1;
+                    *c
+                });
+                if let (Some(count), Some(max)) = (count, loop_node.repeat) {
+                    if count > max {
+                        let parent_id = self.loop_id(parent);
+                        self.push(
+                            GuideCheck::SegmentRepeat,
+                            anchor,
+                            format!(
+                                "loop {} ({}) occurs {count} times in loop {parent_id}; the guide allows {max}",
+                                loop_node.id, loop_node.name
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let first_pos = self.segment_defs(node).next().map_or(0, |(_, def)| def.pos);
+        self.push_state(node, first_pos, false);
+        if let Some(count) = self.top_mut().and_then(|state| state.segment_counts.first_mut()) {
+            *count = 1;
+        }
+    }
+
+    fn child_slot(&self, parent: usize, child: usize) -> Option<usize> {
+        self.tables.loops.get(parent)?.children.iter().position(|&c| c == child)
+    }
+
+    /// Closes loop instances until `node` is on top (or the stack is empty).
+    fn close_to(&mut self, node: usize, anchor: Span) {
+        if !self.stack.iter().take(self.depth).any(|state| state.node == node) {
+            while self.depth > 0 {
+                self.close_top(anchor);
+            }
+            return;
+        }
+        while self.top().is_some_and(|state| state.node != node) {
+            self.close_top(anchor);
+        }
+    }
+
+    fn close_top(&mut self, anchor: Span) {
+        if !self.top().is_some_and(|state| state.resumed) {
+            self.skip_to(u32::MAX, anchor);
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// The loop on top moves on to table position `to`: every required segment and
+    /// child loop between its last position and `to` that never occurred is missing.
+    fn skip_to(&mut self, to: u32, anchor: Span) {
+        let Some(state) = self.top() else { return };
+        if state.resumed {
+            return;
+        }
+        let (node, from) = (state.node, state.pos);
+        let mut findings = Vec::new();
+        let loop_id = self.loop_id(node);
+        for (slot, def) in self.segment_defs(node) {
+            let count = state.segment_counts.get(slot).copied().unwrap_or(0);
+            if def.usage == Usage::Required && count == 0 && def.pos > from && def.pos < to {
+                // Several definitions of one segment (REF by qualifier) need only one.
+                let any_sibling = self.segment_defs(node).any(|(s, d)| {
+                    d.id == def.id && d.pos == def.pos && state.segment_counts.get(s).is_some_and(|c| *c > 0)
+                });
+                if !any_sibling {
+                    findings.push(GuideFinding {
+                        check: GuideCheck::MissingSegment,
+                        span: anchor,
+                        message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
+                        repair: None,
+                    });
+                }
+            }
+        }
+        if let Some(loop_node) = self.tables.loops.get(node) {
+            for (slot, &child) in loop_node.children.iter().enumerate() {
+                let Some(child_node) = self.tables.loops.get(child) else { continue };
+                let count = state.child_counts.get(slot).copied().unwrap_or(0);
+                if child_node.usage == Usage::Required && count == 0 && child_node.pos > from && child_node.pos < to {
+                    findings.push(GuideFinding {
+                        check: GuideCheck::MissingLoop,
+                        span: anchor,
+                        message: format!(
+                            "loop {loop_id} is missing its required loop {} ({})",
+                            child_node.id, child_node.name
+                        ),
+                        repair: None,
+                    });
+                }
+            }
+        }
+        self.out.extend(findings);
+    }
+
+    /// A known segment that no definition of this loop (or the loops around it) takes.
+    fn misplaced(&mut self, node: usize, segment: &Segment, id: &str, anchor: Span) {
+        let text = self.file.text.as_str();
+        // A loop-opening segment whose qualifier names no loop here is a wrong code.
+        let mut codes: Vec<&'static str> = Vec::new();
+        let mut position = None;
+        let mut at = Some(node);
+        while let Some(index) = at {
+            let Some(loop_node) = self.tables.loops.get(index) else { break };
+            for &child in &loop_node.children {
+                let Some(child_node) = self.tables.loops.get(child) else { continue };
+                let opens = child_node.first_segment.is_some_and(|tag| Some(tag) == super::tables::SegmentTag::new(id));
+                if let (true, Some(qualifier)) = (opens, &child_node.qualifier) {
+                    position = Some(qualifier.element);
+                    for code in &qualifier.codes {
+                        if !codes.contains(code) {
+                            codes.push(code);
+                        }
+                    }
+                }
+            }
+            at = loop_node.parent;
+        }
+        if let Some(position) = position {
+            let span = self.file.tree.element(segment, position).map(|e| e.span()).filter(|s| !s.is_empty());
+            let span = span.unwrap_or(anchor);
+            let shown = quoted_code(span.text(text));
+            self.push(
+                GuideCheck::InvalidCode,
+                span,
+                format!(
+                    "{id}{position:02} {shown} opens no loop the guide allows here (allowed: {})",
+                    code_list(&codes)
+                ),
+            );
+            return;
+        }
+        let loop_id = self.loop_id(node);
+        self.push(GuideCheck::SegmentOrder, anchor, format!("{id} is not expected here, in loop {loop_id}"));
+    }
+
+    fn unknown_qualifier(&mut self, defs: &[(usize, &'static SegmentDef)], reading: &Reading<'_>) {
+        let (segment, text) = (reading.segment, reading.text);
+        let Some((position, _)) = defs.iter().find_map(|(_, def)| def.qualifier.as_ref()) else { return };
+        let mut codes: Vec<&'static str> = Vec::new();
+        for (_, def) in defs {
+            if let Some((_, list)) = &def.qualifier {
+                for code in list {
+                    if !codes.contains(code) {
+                        codes.push(code);
+                    }
+                }
+            }
+        }
+        let id = segment.id(text);
+        let span = reading.at(position.element, position.component).unwrap_or(segment.id_span());
+        let shown = quoted_code(span.text(text));
+        let ref_des = match position.component {
+            Some(c) => format!("{id}{:02}-{c:02}", position.element),
+            None => format!("{id}{:02}", position.element),
+        };
+        let repair = upper_case_repair(span, span.text(text), &codes);
+        self.out.push(GuideFinding {
+            check: GuideCheck::InvalidCode,
+            span,
+            message: format!(
+                "{ref_des} {shown} is not a qualifier the guide allows here (allowed: {})",
+                code_list(&codes)
+            ),
+            repair,
+        });
+    }
+}
+
+/// The elements of one segment, read against its definition.
+struct Reading<'t> {
+    segment: &'t Segment,
+    elements: &'t [Element],
+    text: &'t str,
+}
+
+impl<'t> Reading<'t> {
+    fn id(&self) -> &'t str {
+        self.segment.id(self.text)
+    }
+
+    fn element(&self, position: usize) -> Option<Span> {
+        position.checked_sub(1).and_then(|i| self.elements.get(i)).map(Element::span)
+    }
+
+    fn value(&self, position: usize) -> &'t str {
+        self.element(position).map_or("", |span| span.text(self.text))
+    }
+
+    /// Element `position`, or its component `component`, when present.
+    fn at(&self, position: usize, component: Option<usize>) -> Option<Span> {
+        let span = self.element(position)?;
+        match component {
+            None => Some(span),
+            Some(c) => self.components(span).nth(c.checked_sub(1)?),
+        }
+    }
+
+    /// The components of the first repetition of an element, with their spans.
+    fn components(&self, span: Span) -> impl Iterator<Item = Span> + 't {
+        let separator = self.segment.delimiters.component;
+        let value = span.text(self.text);
+        let first = match self.segment.delimiters.repetition {
+            Some(r) => value.bytes().position(|b| b == r).and_then(|at| value.get(..at)).unwrap_or(value),
+            None => value,
+        };
+        let mut start = span.start;
+        first.split(char::from(separator)).map(move |piece| {
+            let piece_span = Span::new(start, start + piece.len());
+            start += piece.len() + 1;
+            piece_span
+        })
+    }
+}
+
+fn qualifier_matches(def: &SegmentDef, reading: &Reading<'_>) -> bool {
+    let Some((position, codes)) = &def.qualifier else { return true };
+    let Some(span) = reading.at(position.element, position.component) else { return false };
+    codes.contains(&span.text(reading.text))
+}
+
+/// A code shown in a message: short codes are quoted, anything long is not repeated
+/// (it may be pasted text holding patient data).
+fn quoted_code(value: &str) -> String {
+    if value.is_empty() {
+        "(empty)".to_string()
+    } else if value.len() <= 5 && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        format!("`{value}`")
+    } else {
+        "this value".to_string()
+    }
+}
+
+/// Up to eight codes, then how many more.
+pub(crate) fn code_list(codes: &[&str]) -> String {
+    let shown: Vec<&str> = codes.iter().copied().take(8).collect();
+    let mut list = shown.join(", ");
+    if codes.len() > shown.len() {
+        list.push_str(&format!(" … and {} more", codes.len() - shown.len()));
+    }
+    list
+}
+
+fn upper_case_repair(span: Span, value: &str, codes: &[&str]) -> Option<GuideRepair> {
+    let upper = value.to_ascii_uppercase();
+    (upper != value && codes.contains(&upper.as_str())).then(|| GuideRepair {
+        title: format!("Change to {upper}"),
+        span,
+        text: upper,
+    })
+}
+
+fn finding(check: GuideCheck, span: Span, message: String) -> GuideFinding {
+    GuideFinding { check, span, message, repair: None }
+}
+
+/// Checks each element of a segment against its definition, then the syntax notes.
+fn check_elements(def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFinding>) {
+    let id = reading.id();
+    let anchor = reading.segment.id_span();
+    // Values past the last element the guide defines.
+    if let Some(extra) = reading.elements.iter().skip(def.element_count).find(|e| !e.span().is_empty()) {
+        out.push(GuideFinding {
+            check: GuideCheck::ElementNotUsed,
+            span: extra.span(),
+            message: format!("{id} has a value after {id}{:02}, the last element the guide defines", def.element_count),
+            repair: Some(remove_value(
+                reading,
+                def.element_count
+                    + 1
+                    + (reading.elements.iter().skip(def.element_count).position(|e| e == extra).unwrap_or(0)),
+            ))
+            .flatten(),
+        });
+    }
+    let mut index = 0;
+    while let Some(element) = def.elements.get(index) {
+        index += 1;
+        if element.position.component.is_some() {
+            continue;
+        }
+        let position = element.position.element;
+        let span = reading.element(position);
+        let value_span = span.unwrap_or(Span::new(anchor.end, anchor.end));
+        let value = value_span.text(reading.text);
+        if element.data_type != DataType::Composite {
+            check_simple(element, reading, value_span, value, position, out);
+            continue;
+        }
+        let components: &[ElementDef] = {
+            let start = index;
+            let mut end = start;
+            while def
+                .elements
+                .get(end)
+                .is_some_and(|e| e.position.element == position && e.position.component.is_some())
+            {
+                end += 1;
+            }
+            index = end;
+            def.elements.get(start..end).unwrap_or(&[])
+        };
+        let has_value = !value.is_empty() && reading.components(value_span).any(|c| !c.is_empty());
+        if !has_value {
+            if element.usage == Usage::Required {
+                out.push(finding(
+                    GuideCheck::MissingElement,
+                    span.filter(|s| !s.is_empty()).unwrap_or(anchor),
+                    format!("{} ({}) is required and empty", element.ref_des, element.name),
+                ));
+            }
+            continue;
+        }
+        if element.usage == Usage::NotUsed {
+            out.push(GuideFinding {
+                check: GuideCheck::ElementNotUsed,
+                span: value_span,
+                message: format!(
+                    "{} ({}) is not used by this guide here, but has a value",
+                    element.ref_des, element.name
+                ),
+                repair: remove_value(reading, position),
+            });
+            continue;
+        }
+        let mut pieces = reading.components(value_span);
+        for component in components {
+            let piece = pieces.next();
+            let piece_span = piece.unwrap_or(Span::new(value_span.end, value_span.end));
+            let piece_value = piece_span.text(reading.text);
+            if piece_value.is_empty() {
+                // The first component of an optional composite is not demanded on its own.
+                let demanded = component.position.component != Some(1) || element.usage == Usage::Required;
+                if component.usage == Usage::Required && demanded {
+                    out.push(finding(
+                        GuideCheck::MissingElement,
+                        value_span,
+                        format!("{} ({}) is required and empty", component.ref_des, component.name),
+                    ));
+                }
+                continue;
+            }
+            check_value(component, reading, piece_span, piece_value, out);
+        }
+        if let Some(extra) = pieces.find(|p| !p.is_empty()) {
+            out.push(finding(
+                GuideCheck::ElementNotUsed,
+                extra,
+                format!("{} has more components than the guide defines", element.ref_des),
+            ));
+        }
+    }
+    for note in &def.syntax {
+        check_syntax(note, def, reading, out);
+    }
+}
+
+fn check_simple(
+    element: &ElementDef,
+    reading: &Reading<'_>,
+    span: Span,
+    value: &str,
+    position: usize,
+    out: &mut Vec<GuideFinding>,
+) {
+    if value.is_empty() {
+        if element.usage == Usage::Required {
+            let anchor = reading.segment.id_span();
+            out.push(finding(
+                GuideCheck::MissingElement,
+                reading.element(position).filter(|s| !s.is_empty()).unwrap_or(anchor),
+                format!("{} ({}) is required and empty", element.ref_des, element.name),
+            ));
+        }
+        return;
+    }
+    if element.usage == Usage::NotUsed {
+        out.push(GuideFinding {
+            check: GuideCheck::ElementNotUsed,
+            span,
+            message: format!("{} ({}) is not used by this guide here, but has a value", element.ref_des, element.name),
+            repair: remove_value(reading, position),
+        });
+        return;
+    }
+    if reading.segment.id(reading.text) != "ISA" && value.as_bytes().contains(&reading.segment.delimiters.component) {
+        out.push(finding(
+            GuideCheck::ElementType,
+            span,
+            format!("{} ({}) is a simple element but holds components", element.ref_des, element.name),
+        ));
+        return;
+    }
+    check_value(element, reading, span, value, out);
+}
+
+/// Length, characters, code list and data type of one non-empty value.
+fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &str, out: &mut Vec<GuideFinding>) {
+    let numeric = matches!(element.data_type, DataType::Numeric | DataType::Decimal);
+    let length =
+        if numeric { value.bytes().filter(|b| *b != b'-' && *b != b'.').count() } else { value.chars().count() };
+    let (name, ref_des) = (element.name, element.ref_des);
+    if length < element.min_len {
+        out.push(finding(
+            GuideCheck::ElementLength,
+            span,
+            format!("{ref_des} ({name}) is {length} characters long; the guide's minimum is {}", element.min_len),
+        ));
+    }
+    if length > element.max_len {
+        out.push(finding(
+            GuideCheck::ElementLength,
+            span,
+            format!("{ref_des} ({name}) is {length} characters long; the guide's maximum is {}", element.max_len),
+        ));
+    }
+    if let Some(control) = value.bytes().find(|b| b.is_ascii_control()) {
+        out.push(finding(
+            GuideCheck::ElementType,
+            span,
+            format!("{ref_des} ({name}) contains a control character (0x{control:02X})"),
+        ));
+        return;
+    }
+    let text_like = matches!(element.data_type, DataType::Identifier | DataType::String);
+    if text_like && value.ends_with(' ') && value.trim_end().chars().count() >= element.min_len {
+        out.push(finding(GuideCheck::ElementType, span, format!("{ref_des} ({name}) ends in spaces")));
+    }
+    let all = tables();
+    let listed = !element.codes.is_empty();
+    let known = if listed {
+        element.codes.contains(&value) || element.external_codes.is_some_and(|set| all.in_external(set, value))
+    } else {
+        element.external_codes.is_none_or(|set| all.in_external(set, value))
+    };
+    if !known {
+        let allowed = if listed {
+            format!("allowed: {}", code_list(&element.codes))
+        } else {
+            format!("not in the {} code list", element.external_codes.unwrap_or("external"))
+        };
+        out.push(GuideFinding {
+            check: GuideCheck::InvalidCode,
+            span,
+            message: format!(
+                "{ref_des} ({name}): {} is not a code the guide allows here ({allowed})",
+                quoted_code(value)
+            ),
+            repair: upper_case_repair(span, value, &element.codes),
+        });
+    }
+    let mut data_type = element.data_type;
+    // DTP03's format is the one DTP02 names (D8 or RD8).
+    let date_format = (reading.id() == "DTP" && element.position.element == 3).then(|| reading.value(2));
+    if !type_ok(data_type, value) {
+        let what = match data_type {
+            DataType::Date => "is not a valid date (CCYYMMDD)".to_string(),
+            DataType::Time => "is not a valid time (HHMM)".to_string(),
+            DataType::Numeric => "is not a whole number".to_string(),
+            DataType::Decimal => "is not a number".to_string(),
+            _ => format!("has characters type {} does not allow", data_type.code()),
+        };
+        out.push(finding(GuideCheck::ElementType, span, format!("{ref_des} ({name}) {what}")));
+        return;
+    }
+    if let Some(format) = date_format {
+        data_type = DataType::Date;
+        let ok = match format {
+            "D8" => value.len() == 8 && type_ok(data_type, value),
+            "RD8" => value.split_once('-').is_some_and(|(from, to)| {
+                from.len() == 8 && to.len() == 8 && type_ok(data_type, from) && type_ok(data_type, to)
+            }),
+            _ => true,
+        };
+        if !ok {
+            out.push(finding(
+                GuideCheck::ElementType,
+                span,
+                format!("{ref_des} ({name}) is not a valid {format} date (DTP02 says {format})"),
+            ));
+        }
+    }
+}
+
+/// Whether a value is of its X12 data type, as pyx12 judges it (5010 extended
+/// character set for ID and AN).
+fn type_ok(data_type: DataType, value: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match data_type {
+        DataType::Numeric => digits(value.strip_prefix('-').unwrap_or(value)),
+        DataType::Decimal => {
+            let unsigned = value.strip_prefix('-').unwrap_or(value);
+            let (whole, fraction) = match unsigned.split_once('.') {
+                Some((whole, fraction)) => (whole, Some(fraction)),
+                None => (unsigned, None),
+            };
+            let whole_ok = whole.bytes().all(|b| b.is_ascii_digit());
+            match fraction {
+                Some(fraction) => whole_ok && digits(fraction),
+                None => whole_ok && !whole.is_empty(),
+            }
+        }
+        DataType::Identifier | DataType::String => {
+            value.bytes().all(|b| b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%~@[]_{}\\|<>^`#$".contains(&b))
+        }
+        DataType::Date => valid_date(value),
+        DataType::Time => valid_time(value),
+        DataType::Composite => true,
+    }
+}
+
+fn valid_date(value: &str) -> bool {
+    if !value.bytes().all(|b| b.is_ascii_digit()) || !matches!(value.len(), 6 | 8 | 12) {
+        return false;
+    }
+    let full = if value.len() == 6 {
+        let century = if value.get(0..2).and_then(|y| y.parse::<u32>().ok()).unwrap_or(0) < 50 { "20" } else { "19" };
+        format!("{century}{value}")
+    } else {
+        value.to_string()
+    };
+    let number = |range: std::ops::Range<usize>| full.get(range).and_then(|s| s.parse::<u32>().ok());
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(4..6), number(6..8)) else { return false };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1800 && (1..=days).contains(&day) && (full.len() != 12 || full.get(8..12).is_some_and(valid_time))
+}
+
+fn valid_time(value: &str) -> bool {
+    if !value.bytes().all(|b| b.is_ascii_digit()) || value.len() < 4 || value.len() == 5 || value.len() > 8 {
+        return false;
+    }
+    let part = |range: std::ops::Range<usize>| value.get(range).unwrap_or("");
+    part(0..2) <= "23" && part(2..4) <= "59" && (value.len() < 6 || part(4..6) <= "59")
+}
+
+/// `P` paired, `R` at least one, `E` at most one, `C` if the first then all others,
+/// `L` if the first then at least one other.
+fn check_syntax(note: &SyntaxNote, def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFinding>) {
+    let id = reading.id();
+    let present = |position: usize| !reading.value(position).is_empty();
+    let names = |positions: &[usize], joiner: &str| {
+        let all: Vec<String> = positions.iter().map(|p| format!("{id}{p:02}")).collect();
+        match all.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} {joiner} {last}", rest.join(", ")),
+            _ => all.join(""),
+        }
+    };
+    let positions = note.positions.as_slice();
+    let count = positions.iter().filter(|p| present(**p)).count();
+    let Some((&first, others)) = positions.split_first() else { return };
+    let others_count = others.iter().filter(|p| present(**p)).count();
+    let broken = match note.kind {
+        b'P' => (count != 0 && count != positions.len()).then(|| format!("{} go together", names(positions, "and"))),
+        b'R' => (count == 0).then(|| format!("at least one of {} is required", names(positions, "or"))),
+        b'E' => (count > 1).then(|| format!("only one of {} may be present", names(positions, "or"))),
+        b'C' => (present(first) && others_count != others.len())
+            .then(|| format!("when {id}{first:02} is present, {} must be too", names(others, "and"))),
+        b'L' => (present(first) && others_count == 0)
+            .then(|| format!("when {id}{first:02} is present, at least one of {} must be too", names(others, "or"))),
+        _ => None,
+    };
+    let Some(broken) = broken else { return };
+    let span = positions
+        .iter()
+        .filter_map(|p| reading.element(*p).filter(|s| !s.is_empty()))
+        .next()
+        .unwrap_or(reading.segment.id_span());
+    // Paired, with one side empty and exactly one code allowed there: insert it.
+    let repair = (note.kind == b'P').then(|| positions.iter().find(|p| !present(**p))).flatten().and_then(|&missing| {
+        let element = def.elements.iter().find(|e| e.position.element == missing && e.position.component.is_none())?;
+        let [code] = element.codes[..] else { return None };
+        let at = reading.element(missing)?;
+        Some(GuideRepair { title: format!("Insert {code} in {id}{missing:02}"), span: at, text: code.to_string() })
+    });
+    out.push(GuideFinding { check: GuideCheck::SyntaxRule, span, message: format!("{}: {broken}", note.text), repair });
+}
+
+/// Removes the value at `position`; when nothing follows it, also the separators that
+/// would be left trailing.
+fn remove_value(reading: &Reading<'_>, position: usize) -> Option<GuideRepair> {
+    let span = reading.element(position)?;
+    let later_values = reading.elements.iter().skip(position).any(|e| !e.span().is_empty());
+    let span = if later_values {
+        span
+    } else {
+        let kept_end = reading
+            .elements
+            .iter()
+            .take(position.saturating_sub(1))
+            .rev()
+            .find(|e| !e.span().is_empty())
+            .map_or(reading.segment.id_span().end, |e| e.span().end);
+        let last_end = reading.elements.last().map_or(span.end, |e| e.span().end);
+        Span::new(kept_end, last_end)
+    };
+    Some(GuideRepair { title: "Remove the value the guide does not use".to_string(), span, text: String::new() })
+}
