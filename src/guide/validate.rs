@@ -45,6 +45,10 @@ pub struct GuideFinding {
     pub span: Span,
     pub message: String,
     pub repair: Option<GuideRepair>,
+    /// For a value of the wrong type: the element's reference designator, so that
+    /// rules already judging that element (`invalid-date`, `invalid-number`) are not
+    /// doubled.
+    pub typed_element: Option<&'static str>,
 }
 
 /// Every finding of every 837P/837I transaction in the file, in segment order.
@@ -87,12 +91,24 @@ struct Pass<'f, 'o> {
     /// Open loop instances, outermost first; slots above `depth` are kept for reuse.
     stack: Vec<LoopState>,
     depth: usize,
+    /// After a segment id the guides do not know (`unexpected-segment`'s finding), the
+    /// segment it stands for may be the one that seems missing, and what follows it may
+    /// seem misplaced: nothing of that kind is reported until the next loop opens.
+    lost: bool,
     out: &'o mut Vec<GuideFinding>,
 }
 
 impl<'f, 'o> Pass<'f, 'o> {
     fn new(file: &'f ClaimFile, guide: Guide, out: &'o mut Vec<GuideFinding>) -> Self {
-        Pass { file, tables: tables().guide(guide), tracker: LoopTracker::new(guide), stack: Vec::new(), depth: 0, out }
+        Pass {
+            file,
+            tables: tables().guide(guide),
+            tracker: LoopTracker::new(guide),
+            stack: Vec::new(),
+            depth: 0,
+            lost: false,
+            out,
+        }
     }
 
     fn segment(&mut self, index: SegmentIndex) {
@@ -102,6 +118,7 @@ impl<'f, 'o> Pass<'f, 'o> {
         let id = segment.id(text);
         if !super::is_known_segment(id) {
             // `unexpected-segment` reports it; the tracker keeps its place.
+            self.lost = true;
             return;
         }
         let elements = file.tree.elements(segment);
@@ -109,8 +126,10 @@ impl<'f, 'o> Pass<'f, 'o> {
         self.tracker.next(id, value);
         let Some(node_index) = self.tracker.current_node() else { return };
         let anchor = segment.id_span();
+
         if self.tracker.opened() {
             self.open(node_index, anchor);
+            self.lost = false;
             if let Some(def) = self.segment_defs(node_index).next().map(|(_, def)| def) {
                 check_elements(def, &Reading { segment, elements, text }, self.out);
             }
@@ -135,6 +154,9 @@ impl<'f, 'o> Pass<'f, 'o> {
         let Some(state) = self.top() else { return };
         let (pos, node) = (state.pos, state.node);
         if def.pos < pos {
+            if self.lost {
+                return;
+            }
             let loop_id = self.loop_id(node);
             self.push(
                 GuideCheck::SegmentOrder,
@@ -164,7 +186,10 @@ impl<'f, 'o> Pass<'f, 'o> {
                 return;
             }
         }
-        check_elements(def, &reading, self.out);
+        // SE's count and control number are `segment-count`'s and `envelope-mismatch`'s.
+        if id != "SE" {
+            check_elements(def, &reading, self.out);
+        }
     }
 
     fn finish(&mut self, last: Option<SegmentIndex>) {
@@ -195,7 +220,7 @@ impl<'f, 'o> Pass<'f, 'o> {
     }
 
     fn push(&mut self, check: GuideCheck, span: Span, message: String) {
-        self.out.push(GuideFinding { check, span, message, repair: None });
+        self.out.push(GuideFinding { check, span, message, repair: None, typed_element: None });
     }
 
     /// Pushes a fresh instance of loop `node`, reusing a slot's vectors.
@@ -297,9 +322,8 @@ impl<'f, 'o> Pass<'f, 'o> {
     /// Closes loop instances until `node` is on top (or the stack is empty).
     fn close_to(&mut self, node: usize, anchor: Span) {
         if !self.stack.iter().take(self.depth).any(|state| state.node == node) {
-            while self.depth > 0 {
-                self.close_top(anchor);
-            }
+            // Tracking was lost: the open loops are dropped unjudged.
+            self.depth = 0;
             return;
         }
         while self.top().is_some_and(|state| state.node != node) {
@@ -318,15 +342,19 @@ impl<'f, 'o> Pass<'f, 'o> {
     /// child loop between its last position and `to` that never occurred is missing.
     fn skip_to(&mut self, to: u32, anchor: Span) {
         let Some(state) = self.top() else { return };
-        if state.resumed {
+        if state.resumed || self.lost {
             return;
         }
         let (node, from) = (state.node, state.pos);
+        if to <= from {
+            return;
+        }
         let mut findings = Vec::new();
         let loop_id = self.loop_id(node);
         for (slot, def) in self.segment_defs(node) {
             let count = state.segment_counts.get(slot).copied().unwrap_or(0);
-            if def.usage == Usage::Required && count == 0 && def.pos > from && def.pos < to {
+            // A missing SE is `envelope-mismatch`'s.
+            if def.usage == Usage::Required && count == 0 && def.pos >= from && def.pos < to && def.id != "SE" {
                 // Several definitions of one segment (REF by qualifier) need only one.
                 let any_sibling = self.segment_defs(node).any(|(s, d)| {
                     d.id == def.id && d.pos == def.pos && state.segment_counts.get(s).is_some_and(|c| *c > 0)
@@ -337,6 +365,7 @@ impl<'f, 'o> Pass<'f, 'o> {
                         span: anchor,
                         message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
                         repair: None,
+                        typed_element: None,
                     });
                 }
             }
@@ -345,7 +374,7 @@ impl<'f, 'o> Pass<'f, 'o> {
             for (slot, &child) in loop_node.children.iter().enumerate() {
                 let Some(child_node) = self.tables.loops.get(child) else { continue };
                 let count = state.child_counts.get(slot).copied().unwrap_or(0);
-                if child_node.usage == Usage::Required && count == 0 && child_node.pos > from && child_node.pos < to {
+                if child_node.usage == Usage::Required && count == 0 && child_node.pos >= from && child_node.pos < to {
                     findings.push(GuideFinding {
                         check: GuideCheck::MissingLoop,
                         span: anchor,
@@ -354,6 +383,7 @@ impl<'f, 'o> Pass<'f, 'o> {
                             child_node.id, child_node.name
                         ),
                         repair: None,
+                        typed_element: None,
                     });
                 }
             }
@@ -363,6 +393,9 @@ impl<'f, 'o> Pass<'f, 'o> {
 
     /// A known segment that no definition of this loop (or the loops around it) takes.
     fn misplaced(&mut self, node: usize, segment: &Segment, id: &str, anchor: Span) {
+        if self.lost {
+            return;
+        }
         let text = self.file.text.as_str();
         // A loop-opening segment whose qualifier names no loop here is a wrong code.
         let mut codes: Vec<&'static str> = Vec::new();
@@ -431,6 +464,7 @@ impl<'f, 'o> Pass<'f, 'o> {
                 code_list(&codes)
             ),
             repair,
+            typed_element: None,
         });
     }
 }
@@ -519,7 +553,7 @@ fn upper_case_repair(span: Span, value: &str, codes: &[&str]) -> Option<GuideRep
 }
 
 fn finding(check: GuideCheck, span: Span, message: String) -> GuideFinding {
-    GuideFinding { check, span, message, repair: None }
+    GuideFinding { check, span, message, repair: None, typed_element: None }
 }
 
 /// Checks each element of a segment against its definition, then the syntax notes.
@@ -532,13 +566,8 @@ fn check_elements(def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFi
             check: GuideCheck::ElementNotUsed,
             span: extra.span(),
             message: format!("{id} has a value after {id}{:02}, the last element the guide defines", def.element_count),
-            repair: Some(remove_value(
-                reading,
-                def.element_count
-                    + 1
-                    + (reading.elements.iter().skip(def.element_count).position(|e| e == extra).unwrap_or(0)),
-            ))
-            .flatten(),
+            repair: Some(remove_extra_values(reading, def.element_count)),
+            typed_element: None,
         });
     }
     let mut index = 0;
@@ -588,6 +617,7 @@ fn check_elements(def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFi
                     element.ref_des, element.name
                 ),
                 repair: remove_value(reading, position),
+                typed_element: None,
             });
             continue;
         }
@@ -648,6 +678,7 @@ fn check_simple(
             span,
             message: format!("{} ({}) is not used by this guide here, but has a value", element.ref_des, element.name),
             repair: remove_value(reading, position),
+            typed_element: None,
         });
         return;
     }
@@ -715,6 +746,7 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
                 quoted_code(value)
             ),
             repair: upper_case_repair(span, value, &element.codes),
+            typed_element: None,
         });
     }
     let mut data_type = element.data_type;
@@ -728,7 +760,10 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
             DataType::Decimal => "is not a number".to_string(),
             _ => format!("has characters type {} does not allow", data_type.code()),
         };
-        out.push(finding(GuideCheck::ElementType, span, format!("{ref_des} ({name}) {what}")));
+        out.push(GuideFinding {
+            typed_element: Some(ref_des),
+            ..finding(GuideCheck::ElementType, span, format!("{ref_des} ({name}) {what}"))
+        });
         return;
     }
     if let Some(format) = date_format {
@@ -741,11 +776,10 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
             _ => true,
         };
         if !ok {
-            out.push(finding(
-                GuideCheck::ElementType,
-                span,
-                format!("{ref_des} ({name}) is not a valid {format} date (DTP02 says {format})"),
-            ));
+            out.push(GuideFinding {
+                typed_element: Some(ref_des),
+                ..finding(GuideCheck::ElementType, span, format!("{ref_des} ({name}) is not a valid {format} date"))
+            });
         }
     }
 }
@@ -847,7 +881,13 @@ fn check_syntax(note: &SyntaxNote, def: &SegmentDef, reading: &Reading<'_>, out:
         let at = reading.element(missing)?;
         Some(GuideRepair { title: format!("Insert {code} in {id}{missing:02}"), span: at, text: code.to_string() })
     });
-    out.push(GuideFinding { check: GuideCheck::SyntaxRule, span, message: format!("{}: {broken}", note.text), repair });
+    out.push(GuideFinding {
+        check: GuideCheck::SyntaxRule,
+        span,
+        message: format!("{}: {broken}", note.text),
+        repair,
+        typed_element: None,
+    });
 }
 
 /// Removes the value at `position`; when nothing follows it, also the separators that
@@ -869,4 +909,21 @@ fn remove_value(reading: &Reading<'_>, position: usize) -> Option<GuideRepair> {
         Span::new(kept_end, last_end)
     };
     Some(GuideRepair { title: "Remove the value the guide does not use".to_string(), span, text: String::new() })
+}
+
+/// Removes every value after the `defined` elements, with the separators before them.
+fn remove_extra_values(reading: &Reading<'_>, defined: usize) -> GuideRepair {
+    let kept_end = reading
+        .elements
+        .iter()
+        .take(defined)
+        .rev()
+        .find(|e| !e.span().is_empty())
+        .map_or(reading.segment.id_span().end, |e| e.span().end);
+    let last_end = reading.elements.last().map_or(kept_end, |e| e.span().end);
+    GuideRepair {
+        title: "Remove the values the guide does not define".to_string(),
+        span: Span::new(kept_end, last_end.max(kept_end)),
+        text: String::new(),
+    }
 }

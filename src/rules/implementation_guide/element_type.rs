@@ -21,5 +21,19 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    super::report(context, report, GuideCheck::ElementType);
+    let findings = context.guide_findings().iter().filter(|f| f.check == GuideCheck::ElementType);
+    for finding in findings.filter(|f| !f.typed_element.is_some_and(judged_elsewhere)) {
+        report.add(finding.span, finding.message.clone());
+    }
+}
+
+/// Dates in DTP03 and DMG02 are `invalid-date`'s, and the claim's amounts and
+/// quantities `invalid-number`'s: one mistake, one finding.
+fn judged_elsewhere(ref_des: &str) -> bool {
+    if matches!(ref_des, "DTP03" | "DMG02") {
+        return true;
+    }
+    crate::rules::structure::invalid_number::NUMERIC_ELEMENTS.iter().any(|(id, positions)| {
+        ref_des.strip_prefix(id).and_then(|rest| rest.parse::<usize>().ok()).is_some_and(|p| positions.contains(&p))
+    })
 }
