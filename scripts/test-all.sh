@@ -25,6 +25,13 @@ cargo test --locked
 echo "== pyx12 on the JW-line and JZ fixes"
 bash tests/pyx12/check_fixes.sh
 
+echo "== pyx12 against the ig-* rules (mutated claims)"
+venv=${CARGO_TARGET_DIR:-target}/pyx12-venv
+case $venv in /*) ;; *) venv=$PWD/$venv ;; esac
+bin=${CARGO_TARGET_DIR:-target}/release/claim-lsp
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+python3 tests/pyx12/ig_agreement.py "$bin" "$venv/bin/x12valid" --min-share 65
+
 echo "== editor tests"
 # An absolute path: the editor tests run from their own folders.
 target_dir=${CARGO_TARGET_DIR:-target}
