@@ -150,8 +150,8 @@ fn main() {
     let broken = Analysis::of_text(damaged.clone(), &environment);
     let missing =
         broken.diagnostics.iter().find(|d| d.rule == "missing-jw-jz").expect("missing-jw-jz on the damaged line");
-    let jw_fix = time_runs(runs, || (), |()| claim_lsp::ide::fixes::fixes_for(&broken.file, &environment, missing));
-    assert!(claim_lsp::ide::fixes::fixes_for(&broken.file, &environment, missing)
+    let jw_fix = time_runs(runs, || (), |()| claim_lsp::ide::fixes::fixes_for(&broken, &environment, missing));
+    assert!(claim_lsp::ide::fixes::fixes_for(&broken, &environment, missing)
         .iter()
         .any(|fix| fix.title.starts_with("Add JW wastage line")));
     let fix_all = time_runs(runs, || (), |()| claim_lsp::ide::fix_all(&damaged, &environment));

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use claim_lsp::config::Environment;
-use claim_lsp::model::ClaimFile;
+use claim_lsp::model::{Billing, ClaimFile, Subject};
 use claim_lsp::rules::{Report, RuleContext, ALL};
 
 fn main() {
@@ -18,7 +18,9 @@ fn main() {
     println!("{:>10.2} ms  parse + model", started.elapsed().as_secs_f64() * 1e3);
     let environment = Environment::default();
     let started = Instant::now();
-    let context = RuleContext::new(&file, &environment);
+    let billing = Billing::from_x12(&file);
+    let subject = Subject::x12(&file, &billing);
+    let context = RuleContext::new(subject, &environment);
     println!("{:>10.2} ms  rule context", started.elapsed().as_secs_f64() * 1e3);
     let mut timings = Vec::new();
     for rule in ALL.iter() {
@@ -37,7 +39,7 @@ fn main() {
     let mut best = f64::MAX;
     for _ in 0..5 {
         let started = Instant::now();
-        let found = claim_lsp::rules::check(&file, &environment).len();
+        let found = claim_lsp::rules::check(subject, &environment).len();
         best = best.min(started.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(found);
     }

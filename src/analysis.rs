@@ -7,11 +7,13 @@ use ropey::Rope;
 
 use crate::config::{self, Environment, LoadedSettings, SettingsSources};
 use crate::diagnostic::Diagnostic;
-use crate::model::ClaimFile;
+use crate::model::{Billing, ClaimFile, Subject};
 use crate::rules::{self, Rule};
 
 pub struct Analysis {
     pub file: ClaimFile,
+    /// The neutral claims and lines the drug-line and modifier rules read.
+    pub billing: Billing,
     pub diagnostics: Vec<Diagnostic>,
     /// Built only when positions are needed: a clean 10 MB batch never pays for it.
     rope: OnceLock<Rope>,
@@ -34,16 +36,19 @@ impl Analysis {
     pub fn of_text(text: String, environment: &Environment) -> Self {
         if text.len() < rules::PARALLEL_FROM_BYTES {
             let file = ClaimFile::parse(text);
-            let diagnostics = rules::check(&file, environment);
-            return Self { file, diagnostics, rope: OnceLock::new() };
+            let billing = Billing::from_x12(&file);
+            let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
+            return Self { file, billing, diagnostics, rope: OnceLock::new() };
         }
         // A large file: the rules that read only the syntax tree run on a second core
         // while this one builds the claim structure; then the rest run on both.
         let (tree_rules, model_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
             rules::ALL.iter().copied().partition(|rule| rule.reads_tree_only);
         let mut file = ClaimFile::unstructured(text);
+        let no_billing = Billing::default();
         let (structure, mut diagnostics) = std::thread::scope(|scope| {
-            let early = scope.spawn(|| rules::check_on_this_thread(&file, environment, &tree_rules));
+            let early =
+                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
             let structure = file.structure();
             let early = early.join().unwrap_or_else(|_| {
                 tracing::error!("a rule failed; its findings are missing from this check");
@@ -52,9 +57,15 @@ impl Analysis {
             (structure, early)
         });
         file.set_structure(structure);
-        diagnostics.extend(rules::check_some(&file, environment, &model_rules));
+        let billing = Billing::from_x12(&file);
+        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &model_rules));
         rules::sort(&mut diagnostics);
-        Self { file, diagnostics, rope: OnceLock::new() }
+        Self { file, billing, diagnostics, rope: OnceLock::new() }
+    }
+
+    /// What rules and fixes read of this analysis.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject::x12(&self.file, &self.billing)
     }
 
     /// The text as a rope, for converting byte offsets to lines and columns.

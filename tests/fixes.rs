@@ -124,7 +124,7 @@ fn every_fix_on_its_rule_fixtures() {
             let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
             let mut offered = Vec::new();
             for diagnostic in analysis.diagnostics.iter().filter(|d| d.rule == rule.id) {
-                for fix in fixes::fixes_for(&analysis.file, &environment, diagnostic) {
+                for fix in fixes::fixes_for(&analysis, &environment, diagnostic) {
                     offered.push((diagnostic.span.start, rule.id.to_string(), fix));
                 }
             }

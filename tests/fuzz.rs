@@ -34,7 +34,7 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
     let fixes = analysis
         .diagnostics
         .iter()
-        .flat_map(|diagnostic| claim_lsp::ide::fixes::fixes_for(&analysis.file, &environment, diagnostic))
+        .flat_map(|diagnostic| claim_lsp::ide::fixes::fixes_for(&analysis, &environment, diagnostic))
         .chain(
             (0..=text.len())
                 .step_by(11)

@@ -25,8 +25,8 @@ pub use settle::settle;
 use crate::codes::CodeTable;
 use crate::config::Environment;
 use crate::diagnostic::Diagnostic;
-use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
-use crate::syntax::SegmentIndex;
+use crate::model::{BilledLine, Billing, Claim, ClaimFile, Subject, Transaction, X12Line};
+use crate::syntax::{SegmentIndex, Span};
 
 /// One way to repair a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +47,12 @@ pub type FixFn = fn(&FixContext<'_>, &Diagnostic, &mut Vec<Fix>);
 
 /// What a fix function reads.
 pub struct FixContext<'a> {
+    /// The 837 being fixed (empty for a charge file).
     pub file: &'a ClaimFile,
+    /// The text every span points into.
+    pub source: &'a str,
+    /// The neutral claims and lines the drug-line and modifier rules read.
+    pub billing: &'a Billing,
     pub environment: &'a Environment,
     /// Fix-all asks only for safe fixes: a rule whose fixes are all choices (and may be
     /// costly, like the JW line's re-read of the file) can return at once.
@@ -58,8 +63,32 @@ pub struct FixContext<'a> {
 }
 
 impl<'a> FixContext<'a> {
-    pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
-        Self { file, environment, only_safe: false, titles_only: false }
+    pub fn new(subject: Subject<'a>, environment: &'a Environment) -> Self {
+        Self {
+            file: subject.file,
+            source: subject.source,
+            billing: subject.billing,
+            environment,
+            only_safe: false,
+            titles_only: false,
+        }
+    }
+
+    /// The billed line holding byte `offset`.
+    pub fn billed_line_at(&self, offset: usize) -> Option<&'a BilledLine> {
+        self.billing.line_at(offset).map(|(_, line)| line)
+    }
+
+    /// The edit that puts `modifier` in the line's first free modifier place.
+    pub fn add_modifier(&self, line: &BilledLine, modifier: &str) -> Option<Edit> {
+        let at = self.x12_line_at(line.extent.start)?;
+        modifiers::add(self.file, at.service, at.procedure, modifier)
+    }
+
+    /// The edit that takes out the modifier written at `span` from the line.
+    pub fn remove_modifier(&self, line: &BilledLine, span: Span) -> Option<Edit> {
+        let at = self.x12_line_at(line.extent.start)?;
+        modifiers::remove(self.file, at.service, at.procedure, span)
     }
 
     pub fn codes(&self) -> &'a CodeTable {
@@ -87,12 +116,13 @@ impl<'a> FixContext<'a> {
         Some((transaction, transaction.claims.iter().find(|claim| claim.segments.contains(&segment))?))
     }
 
-    /// The billed service line (one with SV1 or SV2) holding byte `offset`.
-    pub fn line_at(&self, offset: usize) -> Option<BilledLine<'a>> {
+    /// The 837 service line (one with SV1 or SV2) holding byte `offset`, for the 837
+    /// writers here; rules ask for [`FixContext::billed_line_at`].
+    pub fn x12_line_at(&self, offset: usize) -> Option<X12Line<'a>> {
         let segment = self.segment_at(offset)?;
         let (transaction, claim) = self.claim_at(offset)?;
         let line = claim.lines.iter().find(|line| line.segments.contains(&segment))?;
-        BilledLine::of(self.file, transaction, claim, line)
+        X12Line::of(self.file, transaction, claim, line)
     }
 
     /// A fix whose edits are trimmed to the bytes that change; `None` when nothing does.
@@ -100,8 +130,8 @@ impl<'a> FixContext<'a> {
         if self.only_safe && !safe {
             return None;
         }
-        let edits: Vec<Edit> = edits.into_iter().filter_map(|edit| trimmed(&self.file.text, edit)).collect();
-        let edits = normalized(&self.file.text, edits)?;
+        let edits: Vec<Edit> = edits.into_iter().filter_map(|edit| trimmed(self.source, edit)).collect();
+        let edits = normalized(self.source, edits)?;
         (!edits.is_empty()).then(|| Fix { title: title.into(), edits, preferred, safe })
     }
 }

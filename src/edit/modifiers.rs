@@ -77,22 +77,21 @@ pub fn remove(file: &ClaimFile, service: SegmentIndex, procedure: &Procedure, sp
     Some(Edit::replace(composite, joined(rebuilt, separator)))
 }
 
-/// "Remove modifier JZ" for the modifier written at `span`.
+/// "Remove modifier JZ" for the modifier written at `span`, in either format.
 pub fn removal(context: &FixContext<'_>, span: Span, preferred: bool, safe: bool) -> Option<Fix> {
-    let line = context.line_at(span.start)?;
-    let edit = remove(context.file, line.service, line.procedure, span)?;
-    let title = format!("Remove modifier {}", span.text(&context.file.text));
+    let line = context.billed_line_at(span.start)?;
+    let edit = context.remove_modifier(line, span)?;
+    let title = format!("Remove modifier {}", span.text(context.source));
     context.fix(title, vec![edit], preferred, safe)
 }
 
 /// One "Remove modifier" per member of a conflicting pair (`RT` and `LT`): which one is
 /// wrong is the biller's call, so neither is preferred.
 pub fn removals_of_pair(context: &FixContext<'_>, at: Span, pair: &[&str], fixes: &mut Vec<Fix>) {
-    let Some(line) = context.line_at(at.start) else { return };
-    let file = context.file;
+    let Some(line) = context.billed_line_at(at.start) else { return };
     for code in pair {
-        let written = line.procedure.modifiers.iter().find(|span| span.text(&file.text) == *code);
-        fixes.extend(written.and_then(|span| removal(context, *span, false, false)));
+        let written = line.modifier(context.source, code);
+        fixes.extend(written.and_then(|field| removal(context, field.span, false, false)));
     }
 }
 

@@ -13,7 +13,7 @@ use super::layout::{gap_before, rewritten};
 use super::{modifiers, settle, Edit, Fix, FixContext};
 use crate::codes::{NO_WASTAGE, WASTAGE};
 use crate::decimal::Decimal;
-use crate::model::BilledLine;
+use crate::model::{BilledLine, X12Line};
 
 /// Decimals a scaled NDC quantity is written with at most (CTP04 is type R).
 const NDC_QUANTITY_SCALE: u32 = 3;
@@ -23,8 +23,14 @@ const CENTS: u32 = 2;
 const NON_COVERED_CHARGE: usize = 7;
 
 /// "Add JW wastage line" for the line, or `None` when the line cannot be copied
-/// (no readable units or charge, all four modifier slots taken, a segment cut off).
-pub fn add(context: &FixContext<'_>, at: &BilledLine<'_>, preferred: bool) -> Option<Fix> {
+/// (no readable units or charge, all four modifier places taken, a segment cut off).
+pub fn add(context: &FixContext<'_>, line: &BilledLine, preferred: bool) -> Option<Fix> {
+    let at = context.x12_line_at(line.extent.start)?;
+    add_to_837(context, &at, preferred)
+}
+
+/// The 837 writer: a new 2400 loop after the line's own.
+fn add_to_837(context: &FixContext<'_>, at: &X12Line<'_>, preferred: bool) -> Option<Fix> {
     let file = context.file;
     let procedure = at.procedure;
     let units = Decimal::parse(procedure.quantity?.text(&file.text)).filter(|u| !u.is_zero() && !u.is_negative())?;
@@ -99,10 +105,9 @@ pub fn add(context: &FixContext<'_>, at: &BilledLine<'_>, preferred: bool) -> Op
 }
 
 /// "Add JZ modifier": nothing of the single-dose container was discarded.
-pub fn add_no_wastage_modifier(context: &FixContext<'_>, at: &BilledLine<'_>) -> Option<Fix> {
-    let file = context.file;
-    let edit = modifiers::add(file, at.service, at.procedure, NO_WASTAGE)?;
-    let code = at.procedure.code_text(file);
+pub fn add_no_wastage_modifier(context: &FixContext<'_>, line: &BilledLine) -> Option<Fix> {
+    let edit = context.add_modifier(line, NO_WASTAGE)?;
+    let code = line.code_text(context.source);
     context.fix(format!("Add JZ modifier to {code}: nothing was discarded"), vec![edit], false, false)
 }
 
@@ -120,7 +125,7 @@ mod tests {
         let environment = Environment::default();
         let analysis = Analysis::of_text(text.clone(), &environment);
         let Some(finding) = analysis.diagnostics.iter().find(|d| d.rule == "missing-jw-jz") else { return Vec::new() };
-        fixes_for(&analysis.file, &environment, finding)
+        fixes_for(&analysis, &environment, finding)
             .into_iter()
             .map(|fix| (fix.title, edit::apply(&text, &fix.edits).unwrap_or_default()))
             .collect()

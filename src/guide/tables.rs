@@ -112,8 +112,6 @@ pub(crate) struct ElementDef {
     pub(crate) data_type: DataType,
     pub(crate) min_len: usize,
     pub(crate) max_len: usize,
-    /// Type as written (`N0`, `N2`): the digits after N say where the implied point is.
-    pub(crate) type_code: &'static str,
 }
 
 /// An X12 syntax note on a segment: `P0809` is `Paired` over elements 8 and 9.
@@ -289,7 +287,6 @@ impl GuideTables {
                 data_type,
                 min_len,
                 max_len,
-                type_code,
             });
         }
     }

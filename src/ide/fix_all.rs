@@ -34,7 +34,7 @@ pub fn fix_all(original: &str, environment: &Environment) -> FixAll {
         let analysis = Analysis::of_text(text, environment);
         let mut round: Vec<Edit> = Vec::new();
         for diagnostic in &analysis.diagnostics {
-            let Some(fix) = safe_fixes_for(&analysis.file, environment, diagnostic).into_iter().next() else {
+            let Some(fix) = safe_fixes_for(&analysis, environment, diagnostic).into_iter().next() else {
                 continue;
             };
             // Two findings on one element (every LX of a claim offers the same

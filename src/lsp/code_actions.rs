@@ -94,9 +94,9 @@ pub(super) fn actions(
         for diagnostic in analysis.diagnostics.iter().filter(|d| overlaps(d.span, span)) {
             let published = convert::diagnostic(analysis.rope(), diagnostic, target.encoding);
             let fixes = if lazy {
-                fixes::fix_titles_for(&analysis.file, environment, diagnostic)
+                fixes::fix_titles_for(analysis, environment, diagnostic)
             } else {
-                fixes::fixes_for(&analysis.file, environment, diagnostic)
+                fixes::fixes_for(analysis, environment, diagnostic)
             };
             for fix in fixes {
                 any_safe |= fix.safe;
@@ -157,7 +157,7 @@ pub(super) fn resolve(
             .diagnostics
             .iter()
             .find(|d| d.span == span && data.rule.as_deref() == Some(d.rule))
-            .map(|diagnostic| fixes::fixes_for(&analysis.file, environment, diagnostic))
+            .map(|diagnostic| fixes::fixes_for(analysis, environment, diagnostic))
             .unwrap_or_default()
             .into_iter()
             .find(|fix| fix.title == action.title),

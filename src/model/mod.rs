@@ -2,16 +2,24 @@
 //! views over the syntax tree. Nothing is copied out of the text: every view holds
 //! segment indices, and values are read from the text on demand.
 
-mod billed_line;
+mod billing;
 mod build;
 mod claim;
 mod envelope;
+mod from_x12;
 mod service_line;
+mod subject;
+mod x12_line;
 
-pub use billed_line::{BilledLine, LineModifier, LineModifiers};
+pub use billing::{
+    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, LineNumber, Terms, CHARGE_TERMS,
+    X12_TERMS,
+};
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
+pub use subject::Subject;
+pub use x12_line::{LineModifier, LineModifiers, X12Line};
 
 use crate::calendar::CalendarDate;
 use crate::syntax::{self, SegmentIndex, Span, SyntaxTree};
@@ -94,9 +102,9 @@ impl ClaimFile {
     }
 
     /// Every billed line of the file, in order.
-    pub fn billed_lines(&self) -> impl Iterator<Item = BilledLine<'_>> {
+    pub fn billed_lines(&self) -> impl Iterator<Item = X12Line<'_>> {
         self.claims().flat_map(move |(transaction, claim)| {
-            claim.lines.iter().filter_map(move |line| BilledLine::of(self, transaction, claim, line))
+            claim.lines.iter().filter_map(move |line| X12Line::of(self, transaction, claim, line))
         })
     }
 

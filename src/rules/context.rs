@@ -1,4 +1,5 @@
-//! What every rule gets: the file, the settings, and a place to report.
+//! What every rule gets: the file and its neutral billing view, the settings, and a
+//! place to report.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -10,19 +11,25 @@ use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::guide::GuideFinding;
-use crate::model::{BilledLine, Claim, ClaimFile, Transaction};
-use crate::syntax::{SegmentIndex, Span};
+use crate::model::{BilledClaim, BilledLine, Billing, ClaimFile, FieldName, Subject};
+use crate::syntax::Span;
 
 pub struct RuleContext<'a> {
+    /// The 837 being checked; empty for a charge file (only rules for both formats or
+    /// for charge files run there).
     pub file: &'a ClaimFile,
+    /// The file's text, which every span points into.
+    pub source: &'a str,
+    /// The format-neutral claims and lines the drug-line and modifier rules read.
+    pub billing: &'a Billing,
     pub settings: &'a Settings,
     pub codes: &'a CodeTable,
     pub mue: Option<&'a MueTable>,
-    /// The policy of every claim, by its CLM segment index, in file order; computed
-    /// once because every drug-line rule asks for it on every claim.
-    policies: OnceLock<Vec<(SegmentIndex, Arc<PayerPolicy>)>>,
-    /// Every billed service line with its code's table entry, read once for all
-    /// drug-line rules.
+    /// The policy of every claim, by claim index; computed once because every drug-line
+    /// rule asks for it on every claim.
+    policies: OnceLock<Vec<Arc<PayerPolicy>>>,
+    /// Every billed line with its code's table entry, read once for all drug-line and
+    /// modifier rules.
     lines: OnceLock<Vec<LineFacts<'a>>>,
     /// What the implementation guides say of the file, found in one pass for all the
     /// `ig-*` rules.
@@ -32,29 +39,68 @@ pub struct RuleContext<'a> {
 /// A billed line with what every drug-line and modifier rule asks first, kept side by
 /// side: every such rule passes over every line. Reads as its [`BilledLine`].
 pub struct LineFacts<'a> {
-    pub billed: BilledLine<'a>,
-    /// The code and its span when the composite's qualifier is `HC`.
+    pub line: &'a BilledLine,
+    /// The file's text, for reading the line's values.
+    source: &'a str,
+    /// The code as written; empty when absent.
+    pub code: &'a str,
+    /// The code and its span when it is a HCPCS/CPT code.
     pub hcpcs: Option<(&'a str, Span)>,
     /// The table's entry for that code.
     pub record: Option<&'a HcpcsCode>,
     /// The unit count when it is a number above zero.
     pub units: Option<Decimal>,
-    /// Whether a 2410 loop gives an NDC.
-    pub has_ndc: bool,
 }
 
-impl<'a> std::ops::Deref for LineFacts<'a> {
-    type Target = BilledLine<'a>;
+impl std::ops::Deref for LineFacts<'_> {
+    type Target = BilledLine;
 
-    fn deref(&self) -> &BilledLine<'a> {
-        &self.billed
+    fn deref(&self) -> &BilledLine {
+        self.line
+    }
+}
+
+/// One modifier as written on a line, with where it sits and what the format calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineModifier<'a> {
+    pub text: &'a str,
+    pub span: Span,
+    /// `SV101-3`, the modifier 2 column …
+    pub element: FieldName,
+}
+
+impl<'a> LineFacts<'a> {
+    /// The line's modifiers as written, in order.
+    pub fn modifiers(&self) -> impl Iterator<Item = LineModifier<'a>> + 'a {
+        let source = self.source;
+        self.line.modifiers.iter().map(move |field| LineModifier {
+            text: field.text(source),
+            span: field.span,
+            element: field.name,
+        })
+    }
+
+    /// The first modifier written as `code`.
+    pub fn modifier(&self, code: &str) -> Option<LineModifier<'a>> {
+        self.modifiers().find(|m| m.text == code)
+    }
+
+    pub fn has(&self, code: &str) -> bool {
+        self.modifier(code).is_some()
+    }
+
+    /// Same drug, same day: what the JW/JZ convention pairs lines by.
+    pub fn same_code_and_date(&self, other: &LineFacts<'_>) -> bool {
+        !self.code.is_empty() && self.code == other.code && self.date_of_service == other.date_of_service
     }
 }
 
 impl<'a> RuleContext<'a> {
-    pub fn new(file: &'a ClaimFile, environment: &'a Environment) -> Self {
+    pub fn new(subject: Subject<'a>, environment: &'a Environment) -> Self {
         Self {
-            file,
+            file: subject.file,
+            source: subject.source,
+            billing: subject.billing,
             settings: &environment.settings,
             codes: environment.codes(),
             mue: environment.mue.as_deref(),
@@ -64,41 +110,48 @@ impl<'a> RuleContext<'a> {
         }
     }
 
-    /// Every claim's payer policy, by CLM segment index (computed on first use).
+    /// The text of a span of the file.
+    pub fn text(&self, span: Span) -> &'a str {
+        span.text(self.source)
+    }
+
+    /// Every claim's payer policy (computed on first use).
     pub fn prepare_policies(&self) {
         self.all_policies();
     }
 
-    fn all_policies(&self) -> &[(SegmentIndex, Arc<PayerPolicy>)] {
-        let (file, settings) = (self.file, self.settings);
+    fn all_policies(&self) -> &[Arc<PayerPolicy>] {
+        let (billing, settings, source) = (self.billing, self.settings, self.source);
         self.policies.get_or_init(|| {
             // A batch has few payers and many claims: one policy per (payer class, payer id).
             let mut by_payer: HashMap<(Option<&str>, Option<&str>), Arc<PayerPolicy>> = HashMap::new();
-            file.claims()
-                .map(|(transaction, claim)| {
-                    let key = (claim.payer_class(file, transaction), claim.payer_id(file, transaction));
-                    let policy = by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1)));
-                    (claim.clm, Arc::clone(policy))
+            billing
+                .claims
+                .iter()
+                .map(|claim| {
+                    let key = (claim.payer_class.map(|s| s.text(source)), claim.payer_id.map(|s| s.text(source)));
+                    Arc::clone(by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1))))
                 })
                 .collect()
         })
     }
 
-    /// Every billed service line of the file, in order.
+    /// Every billed line of the file, in order.
     pub fn lines(&self) -> &[LineFacts<'a>] {
-        let file = self.file;
-        let codes = self.codes;
+        let (billing, codes, source) = (self.billing, self.codes, self.source);
         self.lines.get_or_init(|| {
-            file.billed_lines()
-                .map(|billed| {
-                    let procedure = billed.procedure;
-                    let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-                    let hcpcs = procedure.code.filter(|_| is_hcpcs).map(|span| (span.text(&file.text), span));
+            billing
+                .lines
+                .iter()
+                .map(|line| {
+                    let code = line.code_text(source);
+                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|field| (code, field.span));
                     let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
-                    let units =
-                        Decimal::parse(procedure.quantity_text(file)).filter(|u| !u.is_zero() && !u.is_negative());
-                    let has_ndc = billed.line.drugs.iter().any(|drug| !drug.ndc(file).trim().is_empty());
-                    LineFacts { billed, hcpcs, record, units, has_ndc }
+                    let units = line
+                        .units
+                        .and_then(|units| Decimal::parse(units.text(source)))
+                        .filter(|u| !u.is_zero() && !u.is_negative());
+                    LineFacts { line, source, code, hcpcs, record, units }
                 })
                 .collect()
         })
@@ -110,24 +163,37 @@ impl<'a> RuleContext<'a> {
     }
 
     /// The billed lines of one claim (a slice of [`RuleContext::lines`]).
-    pub fn claim_lines(&self, claim: &Claim) -> &[LineFacts<'a>] {
-        let lines = self.lines();
-        let start = lines.partition_point(|line| line.claim.clm < claim.clm);
-        let end = lines.partition_point(|line| line.claim.clm <= claim.clm);
-        lines.get(start..end).unwrap_or(&[])
+    pub fn claim_lines(&self, claim: &BilledClaim) -> &[LineFacts<'a>] {
+        self.lines().get(claim.lines.clone()).unwrap_or(&[])
     }
 
-    /// The payer policy for a claim, from its SBR09 payer class and 2010BB payer id.
-    pub fn policy(&self, transaction: &Transaction, claim: &Claim) -> Arc<PayerPolicy> {
-        let policies = self.all_policies();
-        let index = policies.partition_point(|(clm, _)| *clm < claim.clm);
-        match policies.get(index) {
-            Some((clm, policy)) if *clm == claim.clm => Arc::clone(policy),
-            _ => Arc::new(
-                self.settings
-                    .policy_for(claim.payer_class(self.file, transaction), claim.payer_id(self.file, transaction)),
-            ),
+    /// Every claim, in order.
+    pub fn claims(&self) -> impl Iterator<Item = &'a BilledClaim> {
+        self.billing.claims.iter()
+    }
+
+    /// The payer policy for a claim, from its payer class and payer id.
+    pub fn policy(&self, claim: &BilledClaim) -> Arc<PayerPolicy> {
+        match self.all_policies().get(claim.index) {
+            Some(policy) => Arc::clone(policy),
+            None => Arc::new(self.settings.policy_for(
+                claim.payer_class.map(|s| s.text(self.source)),
+                claim.payer_id.map(|s| s.text(self.source)),
+            )),
         }
+    }
+
+    /// The payer policy of the claim a line belongs to.
+    pub fn policy_of(&self, line: &BilledLine) -> Arc<PayerPolicy> {
+        match self.claim_of(line) {
+            Some(claim) => self.policy(claim),
+            None => Arc::new(self.settings.policy_for(None, None)),
+        }
+    }
+
+    /// The claim a line belongs to.
+    pub fn claim_of(&self, line: &BilledLine) -> Option<&'a BilledClaim> {
+        self.billing.claims.get(line.claim)
     }
 }
 

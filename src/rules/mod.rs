@@ -11,7 +11,7 @@ mod severity;
 pub mod structure;
 
 pub use crate::config::RuleScope;
-pub use context::{LineFacts, Report, RuleContext};
+pub use context::{LineFacts, LineModifier, Report, RuleContext};
 pub use severity::{may_report, severity};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use crate::config::{Environment, PayerPolicy};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ClaimFile;
+use crate::model::Subject;
 
 /// A rule: stable id, default severity, one-line summary and the check itself.
 pub struct Rule {
@@ -65,8 +65,8 @@ pub fn scope_of(id: &str) -> Option<RuleScope> {
 pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
 
 /// Runs every rule the settings leave on and returns the findings sorted by position.
-pub fn check(file: &ClaimFile, environment: &Environment) -> Vec<Diagnostic> {
-    let mut diagnostics = check_some(file, environment, &ALL);
+pub fn check(subject: Subject<'_>, environment: &Environment) -> Vec<Diagnostic> {
+    let mut diagnostics = check_some(subject, environment, &ALL);
     sort(&mut diagnostics);
     diagnostics
 }
@@ -79,8 +79,8 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// Runs the given rules (unsorted findings). Rules are independent readers of one
 /// immutable file, so large files split them over two threads (the machines this runs on
 /// have at least two cores).
-pub fn check_some(file: &ClaimFile, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
-    let context = RuleContext::new(file, environment);
+pub fn check_some(subject: Subject<'_>, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let context = RuleContext::new(subject, environment);
     let run = |rules: &mut dyn Iterator<Item = &&'static Rule>| {
         let mut diagnostics = Vec::new();
         for rule in rules {
@@ -88,15 +88,19 @@ pub fn check_some(file: &ClaimFile, environment: &Environment, rules: &[&'static
         }
         diagnostics
     };
-    if file.text.len() < PARALLEL_FROM_BYTES {
+    if subject.source.len() < PARALLEL_FROM_BYTES {
         return run(&mut rules.iter());
     }
     check_on_two_threads(&context, rules, run)
 }
 
 /// Runs the given rules on this thread only (unsorted findings).
-pub fn check_on_this_thread(file: &ClaimFile, environment: &Environment, rules: &[&'static Rule]) -> Vec<Diagnostic> {
-    let context = RuleContext::new(file, environment);
+pub fn check_on_this_thread(
+    subject: Subject<'_>,
+    environment: &Environment,
+    rules: &[&'static Rule],
+) -> Vec<Diagnostic> {
+    let context = RuleContext::new(subject, environment);
     let mut diagnostics = Vec::new();
     for rule in rules {
         run_rule(rule, &context, &mut diagnostics);

@@ -25,11 +25,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
     for line in billed_lines(context) {
-        let Some((code, span)) = line.hcpcs(file) else { continue };
+        let Some((code, span)) = line.hcpcs() else { continue };
         let Some(record) = line.record else { continue };
-        let Some(date) = line.line.date_of_service(file, line.claim) else { continue };
+        let Some(date) = line.date_of_service else { continue };
         let message = match record.status_on(date) {
             CodeStatus::Valid => continue,
             CodeStatus::NotYetValid { added } => {
@@ -46,7 +45,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 format!("{code} ended {terminated}, before this line's date of service{replacement}")
             }
         };
-        let policy = context.policy(line.transaction, line.claim);
+        let policy = context.policy_of(line);
         report.add_for(&policy, span, message);
     }
 }
@@ -58,21 +57,20 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 /// unit the converted count is the most the old unit allowed, and the real dose may need
 /// fewer units of the finer code.
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
-    let file = context.file;
     let codes = context.codes();
-    let Some(line) = context.line_at(diagnostic.span.start) else { return };
-    let Some(code) = line.procedure.code.filter(|span| *span == diagnostic.span) else { return };
-    let old = code.text(&file.text);
+    let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
+    let Some(code) = line.code.filter(|code| code.span == diagnostic.span) else { return };
+    let old = code.text(context.source);
     let Some(successor) = codes.successor(old) else { return };
     let (Some(old_record), Some(new_record)) = (codes.procedure(old), codes.procedure(&successor.new)) else { return };
-    let Some(date) = line.line.date_of_service(file, line.claim) else { return };
+    let Some(date) = line.date_of_service else { return };
     if new_record.status_on(date) != CodeStatus::Valid {
         return;
     }
-    let mut edits = vec![Edit::replace(code, successor.new.clone())];
+    let mut edits = vec![Edit::replace(code.span, successor.new.clone())];
     let (Some(old_unit), Some(new_unit)) = (old_record.billing_unit(), new_record.billing_unit()) else { return };
-    let Some(quantity) = line.procedure.quantity else { return };
-    let Some(units) = Decimal::parse(quantity.text(&file.text)) else { return };
+    let Some(quantity) = line.units else { return };
+    let Some(units) = Decimal::parse(quantity.text(context.source)) else { return };
     let converted = if let Some(factor) = old_unit.whole_units_of(new_unit) {
         units.checked_mul(Decimal::from_integer(factor))
     } else if let Some(divisor) = new_unit.whole_units_of(old_unit) {
@@ -84,7 +82,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
         None
     };
     let Some(converted) = converted else { return };
-    edits.push(Edit::replace(quantity, converted.to_string()));
+    edits.push(Edit::replace(quantity.span, converted.to_string()));
     let title = format!("Replace {old} with {} ({units} → {converted} units)", successor.new);
     fixes.extend(context.fix(title, edits, true, !old_unit.up_to));
 }

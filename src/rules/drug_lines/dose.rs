@@ -8,26 +8,26 @@
 
 use crate::codes::{BillingUnit, Quantity, Unit};
 use crate::decimal::Decimal;
-use crate::model::{ClaimFile, DrugIdentification};
+use crate::model::DrugQuantity;
 
-/// The NDC quantity of a 2410 loop when it is a mass above zero.
-pub(super) fn ndc_mass(file: &ClaimFile, drug: &DrugIdentification) -> Option<Quantity> {
-    let (amount, unit) = drug.quantity(file)?;
-    let unit = match unit {
+/// The NDC quantity of a drug when it is a mass above zero.
+pub(super) fn ndc_mass(source: &str, drug: &DrugQuantity) -> Option<Quantity> {
+    let unit = match drug.unit? {
         "ME" => Unit::Milligram,
         "GR" => Unit::Gram,
         _ => return None,
     };
+    let amount = drug.quantity?.text(source);
     // X12 allows no thousands commas and a mass is never negative.
     let amount = Decimal::parse(amount).filter(|amount| !amount.is_negative())?;
     (!amount.is_zero()).then_some(Quantity { amount, unit })
 }
 
-/// The one mass NDC quantity of a line; `None` for no 2410 loop, a non-mass unit, or a
-/// compound (several 2410 loops), whose ingredients are not one code's drug.
-pub(super) fn line_mass(file: &ClaimFile, drugs: &[DrugIdentification]) -> Option<Quantity> {
+/// The one mass NDC quantity of a line; `None` for no NDC quantity, a non-mass unit, or
+/// a compound (several NDCs), whose ingredients are not one code's drug.
+pub(super) fn line_mass(source: &str, drugs: &[DrugQuantity]) -> Option<Quantity> {
     match drugs {
-        [drug] => ndc_mass(file, drug),
+        [drug] => ndc_mass(source, drug),
         _ => None,
     }
 }

@@ -23,25 +23,23 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     for line in billed_lines(context) {
-        let Some((code, span)) = line.hcpcs(file) else { continue };
+        let Some((code, span)) = line.hcpcs() else { continue };
         let Some(record) = line.record else { continue };
-        if !record.is_drug() || record.is_noc() || line.has_ndc(file) {
+        if !record.is_drug() || record.is_noc() || line.has_ndc(source) {
             continue;
         }
-        let policy = context.policy(line.transaction, line.claim);
+        let policy = context.policy_of(line);
         if policy.ndc_required != Some(true) {
             continue;
         }
-        let why = match line.claim.payer_class(file, line.transaction) {
-            Some("MC") => "Medicaid (SBR09 MC) requires the NDC of drug lines",
-            _ => "this payer's policy (ndcRequired) requires the NDC of drug lines",
+        let terms = &context.billing.terms;
+        let payer_class = context.claim_of(line).and_then(|claim| claim.payer_class).map(|class| context.text(class));
+        let why = match payer_class {
+            Some("MC") => format!("Medicaid ({} MC) requires the NDC of drug lines", terms.payer_class),
+            _ => "this payer's policy (ndcRequired) requires the NDC of drug lines".to_string(),
         };
-        report.add_for(
-            &policy,
-            span,
-            format!("{code} has no 2410 loop: {why}; add LIN**N4*<11-digit NDC> and CTP****<quantity>*<unit>"),
-        );
+        report.add_for(&policy, span, format!("{code} has no {}: {why}; {}", terms.ndc_place, terms.ndc_remedy));
     }
 }

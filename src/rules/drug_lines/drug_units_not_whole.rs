@@ -23,28 +23,27 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
     for line in billed_lines(context) {
-        let Some((code, _)) = line.hcpcs(file) else { continue };
+        let Some((code, _)) = line.hcpcs() else { continue };
         let Some(record) = line.record.filter(|record| record.is_drug()) else { continue };
-        let Some(units) = line.units(file).filter(|units| !units.is_whole()) else { continue };
+        let Some(units) = line.unit_count().filter(|units| !units.is_whole()) else { continue };
         let Some(rounded) = dose::rounded_up(units) else { continue };
-        let element = line.quantity_element();
+        let element = line.units_field().name;
         let per_unit =
             record.billing_unit().map(|unit| format!(" ({} each)", unit.per_unit_text())).unwrap_or_default();
         let message = format!(
             "{element} is {units}: {code} is billed in whole units{per_unit}; round the dose up to the next whole unit: {rounded}"
         );
-        let policy = context.policy(line.transaction, line.claim);
-        report.add_for(&policy, line.quantity_span(file), message);
+        let policy = context.policy_of(line);
+        report.add_for(&policy, line.units_field().span, message);
     }
 }
 
 /// Round up, as CMS instructs for a dose between two whole units.
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
-    let Some(line) = context.line_at(diagnostic.span.start) else { return };
-    let Some(quantity) = line.procedure.quantity.filter(|span| *span == diagnostic.span) else { return };
-    let Some(rounded) = Decimal::parse(quantity.text(&context.file.text)).and_then(Decimal::ceil) else { return };
+    let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
+    let Some(quantity) = line.units.filter(|units| units.span == diagnostic.span) else { return };
+    let Some(rounded) = Decimal::parse(quantity.text(context.source)).and_then(Decimal::ceil) else { return };
     let title = format!("Round units up to {rounded}");
-    fixes.extend(context.fix(title, vec![Edit::replace(quantity, rounded.to_string())], true, true));
+    fixes.extend(context.fix(title, vec![Edit::replace(quantity.span, rounded.to_string())], true, true));
 }

@@ -13,7 +13,6 @@
 use super::{billed_lines, dose};
 use crate::codes::Quantity;
 use crate::diagnostic::Severity;
-use crate::model::ClaimFile;
 use crate::rules::LineFacts;
 use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
@@ -30,52 +29,51 @@ pub static RULE: Rule = Rule {
 
 /// The administered lines' total units and total mass, when every one of them has a
 /// whole unit count and a single mass NDC quantity.
-fn administered(file: &ClaimFile, lines: &[&LineFacts<'_>]) -> Option<(u64, Quantity)> {
+fn administered(source: &str, lines: &[&LineFacts<'_>]) -> Option<(u64, Quantity)> {
     let mut units = 0u64;
     let mut masses = Vec::new();
     for line in lines {
-        units = units.checked_add(dose::whole_units(line.units(file)?)?)?;
-        masses.push(dose::line_mass(file, &line.line.drugs)?);
+        units = units.checked_add(dose::whole_units(line.unit_count()?)?)?;
+        masses.push(dose::line_mass(source, &line.drugs)?);
     }
     Some((units, dose::total_mass(masses)?))
 }
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for wastage_line in billed_lines(context).filter(|line| line.procedure.has_modifier(file, "JW")) {
-        let Some((code, _)) = wastage_line.hcpcs(file) else { continue };
+    let source = context.source;
+    for wastage_line in billed_lines(context).filter(|line| line.has_modifier(source, "JW")) {
+        let Some((code, _)) = wastage_line.hcpcs() else { continue };
         let Some(unit) = wastage_line.record.and_then(|record| record.billing_unit()) else { continue };
-        let Some(discarded) = dose::line_mass(file, &wastage_line.line.drugs) else { continue };
-        let date = wastage_line.line.date_of_service(file, wastage_line.claim);
+        let Some(discarded) = dose::line_mass(source, &wastage_line.drugs) else { continue };
+        let date = wastage_line.date_of_service;
         // Only the same claim's lines can be the administered ones.
+        let Some(claim) = context.claim_of(wastage_line) else { continue };
         let given: Vec<&LineFacts<'_>> = context
-            .claim_lines(wastage_line.claim)
+            .claim_lines(claim)
             .iter()
             .filter(|line| {
-                !line.procedure.has_modifier(file, "JW")
-                    && line.hcpcs(file).is_some_and(|(other, _)| other == code)
-                    && line.line.date_of_service(file, line.claim) == date
+                !line.has_modifier(source, "JW")
+                    && line.hcpcs().is_some_and(|(other, _)| other == code)
+                    && line.date_of_service == date
             })
             .collect();
         if given.is_empty() {
             continue;
         }
-        let Some((billed_units, administered_mass)) = administered(file, &given) else { continue };
+        let Some((billed_units, administered_mass)) = administered(source, &given) else { continue };
         if dose::discard_within_rounding(unit, billed_units, administered_mass, discarded) != Some(true) {
             continue;
         }
         let Some(capacity) = unit.amount_for_units(crate::decimal::Decimal::from_integer(billed_units)) else {
             continue;
         };
-        let Some(span) = wastage_line.procedure.modifiers.iter().copied().find(|span| span.text(&file.text) == "JW")
-        else {
-            continue;
-        };
+        let Some(jw) = wastage_line.modifier("JW") else { continue };
+        let span = jw.span;
         let message = format!(
             "this JW line discards {discarded} of {code}, but the administered {billed_units} {} ({capacity}) already hold the {administered_mass} given and the {discarded} discarded; waste inside the last billed unit is not billed with JW — remove this line",
             if billed_units == 1 { "unit" } else { "units" },
         );
-        let policy = context.policy(wastage_line.transaction, wastage_line.claim);
+        let policy = context.policy_of(wastage_line);
         report.add_for(&policy, span, message);
     }
 }

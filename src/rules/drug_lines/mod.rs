@@ -1,5 +1,5 @@
-//! Drug-line rules: procedure codes, units, NDC loops (2410) and payer requirements on
-//! 837P `SV1` and 837I `SV2` service lines.
+//! Drug-line rules: procedure codes, units, NDC quantities and payer requirements on
+//! billed lines — 837P `SV1` and 837I `SV2` service lines and charge-file rows alike.
 
 pub mod code_not_effective;
 mod dose;
@@ -28,47 +28,29 @@ pub static RULES: &[&crate::rules::Rule] = &[
 ];
 
 use crate::decimal::Decimal;
-use crate::model::{ClaimFile, ElementPosition};
+use crate::model::Field;
 use crate::rules::{LineFacts, RuleContext};
 use crate::syntax::Span;
 
-/// Every service line of the file that has an `SV1` or `SV2`.
+/// Every billed line of the file.
 fn billed_lines<'c, 'f>(context: &'c RuleContext<'f>) -> impl Iterator<Item = &'c LineFacts<'f>> {
     context.lines().iter()
 }
 
 impl LineFacts<'_> {
-    /// The HCPCS/CPT code when the composite's qualifier is `HC`; other qualifiers (HIPPS,
-    /// ABC codes, jurisdiction codes) and revenue-code-only 837I lines have none.
-    fn hcpcs(&self, _file: &ClaimFile) -> Option<(&str, Span)> {
+    /// The HCPCS/CPT code (837: when the composite's qualifier is `HC`; other qualifiers
+    /// — HIPPS, ABC codes, jurisdiction codes — and revenue-code-only 837I lines have none).
+    fn hcpcs(&self) -> Option<(&str, Span)> {
         self.hcpcs
     }
 
-    /// `SV104` or `SV205`.
-    fn quantity_element(&self) -> ElementPosition {
-        self.procedure.quantity_element()
-    }
-
-    /// `SV101-7` or `SV202-7`.
-    fn component_element(&self, component: usize) -> ElementPosition {
-        self.procedure.component_element(component)
-    }
-
     /// The unit count when it is a number above zero (units-invalid reports the rest).
-    fn units(&self, _file: &ClaimFile) -> Option<Decimal> {
+    fn unit_count(&self) -> Option<Decimal> {
         self.units
     }
 
-    /// Where a finding about the unit count lands: the quantity, else the segment id.
-    fn quantity_span(&self, file: &ClaimFile) -> Span {
-        match (self.procedure.quantity, self.line.service) {
-            (Some(span), _) => span,
-            (None, Some(service)) => file.element_or_segment_span(service, self.procedure.quantity_position),
-            (None, None) => file.segment_id_span(self.line.lx),
-        }
-    }
-
-    fn has_ndc(&self, _file: &ClaimFile) -> bool {
-        self.has_ndc
+    /// Where a finding about the unit count lands, with its name (`SV104`, the units column).
+    fn units_field(&self) -> Field {
+        self.line.units_place
     }
 }

@@ -26,28 +26,28 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     for line in billed_lines(context) {
-        if line.procedure.has_modifier(file, "JW") {
+        if line.has_modifier(source, "JW") {
             continue;
         }
-        let Some((code, _)) = line.hcpcs(file) else { continue };
+        let Some((code, _)) = line.hcpcs() else { continue };
         let Some(unit) = line.record.and_then(|record| record.billing_unit()) else { continue };
-        let Some(mass) = dose::line_mass(file, &line.line.drugs) else { continue };
+        let Some(mass) = dose::line_mass(source, &line.drugs) else { continue };
         let Some(expected) = unit.units_for_amount(mass) else { continue };
         // Fractions are drug-units-not-whole's finding.
-        let Some(units) = line.units(file).filter(|units| units.is_whole()) else { continue };
+        let Some(units) = line.unit_count().filter(|units| units.is_whole()) else { continue };
         let Ok(expected_value) = i64::try_from(expected) else { continue };
         if units == Decimal::from_int(expected_value) {
             continue;
         }
-        let element = line.quantity_element();
+        let element = line.units_field().name;
         let message = format!(
             "CTP04 is {mass}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
             if expected == 1 { "unit" } else { "units" },
             unit.per_unit_text(),
         );
-        let policy = context.policy(line.transaction, line.claim);
-        report.add_for(&policy, line.quantity_span(file), message);
+        let policy = context.policy_of(line);
+        report.add_for(&policy, line.units_field().span, message);
     }
 }

@@ -23,26 +23,25 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     for line in billed_lines(context) {
-        let Some((code, span)) = line.hcpcs(file) else { continue };
+        let Some((code, span)) = line.hcpcs() else { continue };
         if !line.record.is_some_and(|record| record.is_noc()) {
             continue;
         }
-        let described = line.procedure.description.is_some()
-            || line.line.notes.iter().any(|note| !file.value(*note, 2).trim().is_empty());
+        let terms = &context.billing.terms;
         let mut missing = Vec::new();
-        if !described {
-            missing.push(format!("the drug's name in {} or a line NTE", line.component_element(7)));
+        if !line.described {
+            missing.push(format!("the drug's name in {}{}", line.description_place, terms.description_elsewhere));
         }
-        if !line.has_ndc(file) {
-            missing.push("its NDC in a 2410 LIN/CTP loop".to_string());
+        if !line.has_ndc(source) {
+            missing.push(format!("its NDC {}", terms.ndc_in));
         }
         if missing.is_empty() {
             continue;
         }
         let message = format!("{code} is not otherwise classified: payers need {}", missing.join(" and "));
-        let policy = context.policy(line.transaction, line.claim);
+        let policy = context.policy_of(line);
         report.add_for(&policy, span, message);
     }
 }

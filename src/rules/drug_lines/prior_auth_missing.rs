@@ -8,9 +8,8 @@
 
 use super::billed_lines;
 use crate::diagnostic::Severity;
-use crate::model::ClaimFile;
 use crate::rules::{Report, Rule, RuleContext, RuleScope};
-use crate::syntax::SegmentIndex;
+use crate::syntax::Span;
 
 pub static RULE: Rule = Rule {
     id: "prior-auth-missing",
@@ -23,25 +22,28 @@ pub static RULE: Rule = Rule {
     default_for_policy: None,
 };
 
-fn has_number(file: &ClaimFile, reference: Option<SegmentIndex>) -> bool {
-    reference.is_some_and(|segment| !file.value(segment, 2).trim().is_empty())
+fn has_number(source: &str, reference: Option<Span>) -> bool {
+    reference.is_some_and(|number| !number.text(source).trim().is_empty())
 }
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     for line in billed_lines(context) {
-        let Some((code, span)) = line.hcpcs(file) else { continue };
-        let policy = context.policy(line.transaction, line.claim);
+        let Some((code, span)) = line.hcpcs() else { continue };
+        let policy = context.policy_of(line);
         if !policy.prior_authorization.contains(code)
-            || has_number(file, line.claim.prior_authorization)
-            || has_number(file, line.line.prior_authorization)
+            || has_number(source, context.claim_of(line).and_then(|claim| claim.prior_authorization))
+            || has_number(source, line.prior_authorization)
         {
             continue;
         }
         report.add_for(
             &policy,
             span,
-            format!("{code} needs prior authorization for this payer (priorAuthorization), but neither the claim nor the line has REF*G1; add REF*G1*<authorization number>"),
+            format!(
+                "{code} needs prior authorization for this payer (priorAuthorization), but neither the claim nor the line has {}; {}",
+                context.billing.terms.prior_auth_place, context.billing.terms.prior_auth_remedy
+            ),
         );
     }
 }

@@ -21,10 +21,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     for line in billed_lines(context) {
-        let element = line.quantity_element();
-        let text = line.procedure.quantity_text(file);
+        let element = line.units_field().name;
+        let text = line.line.units.map_or("", |units| units.text(source));
         let message = if text.is_empty() {
             format!("{element} is missing: give the number of units billed, e.g. 1")
         } else {
@@ -37,7 +37,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 Some(_) => continue,
             }
         };
-        let policy = context.policy(line.transaction, line.claim);
-        report.add_for(&policy, line.quantity_span(file), message);
+        let policy = context.policy_of(line);
+        report.add_for(&policy, line.units_field().span, message);
     }
 }

@@ -37,19 +37,19 @@ fn units_word(units: Decimal) -> &'static str {
 }
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
+    let source = context.source;
     // Units per claim, code and date of service, for MUEs applied per date of service.
     let mut per_date: BTreeMap<(usize, String, CalendarDate), (Vec<&LineFacts<'_>>, Decimal)> = BTreeMap::new();
     for line in billed_lines(context) {
-        let Some((code, _)) = line.hcpcs(file) else { continue };
-        let Some(units) = line.units(file) else { continue };
-        let element = line.quantity_element();
-        let policy = context.policy(line.transaction, line.claim);
+        let Some((code, _)) = line.hcpcs() else { continue };
+        let Some(units) = line.unit_count() else { continue };
+        let element = line.units_field().name;
+        let policy = context.policy_of(line);
         if let Some(limit) = policy.unit_limits.get(code) {
             if units > Decimal::from_int(i64::try_from(*limit).unwrap_or(i64::MAX)) {
                 report.add_for(
                     &policy,
-                    line.quantity_span(file),
+                    line.units_field().span,
                     format!(
                         "{element} is {units} {} of {code}; the payer's unit limit (unitLimits) is {limit} per line",
                         units_word(units)
@@ -64,7 +64,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 if units > limit {
                     report.add_for(
                         &policy,
-                        line.quantity_span(file),
+                        line.units_field().span,
                         format!(
                             "{element} is {units} {} of {code}; the MUE in the MUE table is {} per line (MAI 1)",
                             units_word(units),
@@ -74,8 +74,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 }
             }
             MueAdjudication::DateOfService => {
-                let Some(date) = line.line.date_of_service(file, line.claim) else { continue };
-                let key = (line.claim.clm, code.to_string(), date);
+                let Some(date) = line.date_of_service else { continue };
+                let key = (line.claim, code.to_string(), date);
                 let entry = per_date.entry(key).or_insert_with(|| (Vec::new(), Decimal::ZERO));
                 let Some(sum) = entry.1.checked_add(units) else { continue };
                 entry.1 = sum;
@@ -90,7 +90,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         if total <= limit {
             continue;
         }
-        let numbers: Vec<&str> = lines.iter().map(|line| line.line.number(file)).collect();
+        let numbers: Vec<String> = lines.iter().map(|line| line.number_text(source)).collect();
         let across = match numbers.as_slice() {
             [one] => format!("on line {one}"),
             many => format!("across lines {}", many.join(", ")),
@@ -100,7 +100,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             units_word(total),
             mue.value
         );
-        let policy = context.policy(first.transaction, first.claim);
-        report.add_for(&policy, first.quantity_span(file), message);
+        let policy = context.policy_of(first);
+        report.add_for(&policy, first.units_field().span, message);
     }
 }

@@ -26,11 +26,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
     let letters: BTreeSet<char> = context.codes.procedures().filter_map(|code| code.code().chars().next()).collect();
     for line in billed_lines(context) {
-        let Some((code, span)) = line.hcpcs(file) else { continue };
-        let element = line.component_element(2);
+        let Some((code, span)) = line.hcpcs() else { continue };
+        let Some(element) = line.line.code.map(|code| code.name) else { continue };
         let message = match codes::shape(code) {
             CodeShape::Cpt => continue,
             CodeShape::LevelII => {
@@ -47,7 +46,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 "{element} {code} is not a valid code: expected a HCPCS Level II code (a letter and four digits, e.g. J2700) or a five-character CPT code"
             ),
         };
-        let policy = context.policy(line.transaction, line.claim);
+        let policy = context.policy_of(line);
         report.add_for(&policy, span, message);
     }
 }

@@ -21,12 +21,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim).iter().filter(|line| line.modifiers.len() > 1) {
-            for (index, modifier) in line.modifiers.iter().enumerate() {
-                let Some(first) = line.modifiers.iter().take(index).find(|m| m.text == modifier.text) else { continue };
+            for (index, modifier) in line.modifiers().enumerate() {
+                let Some(first) = line.modifiers().take(index).find(|m| m.text == modifier.text) else { continue };
                 report.add_for(
                     &policy,
                     modifier.span,

@@ -22,9 +22,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         let lines = context.claim_lines(claim);
         for wastage_line in lines {
             let Some(jw) = wastage_line.modifier(WASTAGE) else { continue };

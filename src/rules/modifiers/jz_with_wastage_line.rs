@@ -22,9 +22,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         let lines = context.claim_lines(claim);
         for line in lines {
             // A line with both is jw-jz-same-line's finding.
@@ -37,11 +36,11 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 &policy,
                 jz.span,
                 format!(
-                    "{} JZ says nothing of {} was discarded, but service line {} bills a discarded amount with JW for the \
+                    "{} JZ says nothing of {} was discarded, but {} bills a discarded amount with JW for the \
                      same code and date of service; remove JZ from the administered line",
                     jz.element,
                     line.code,
-                    wastage_line.line.number(file)
+                    wastage_line.label(context.source, &context.billing.terms)
                 ),
             );
         }

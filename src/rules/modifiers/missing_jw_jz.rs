@@ -15,7 +15,7 @@ use super::{NO_WASTAGE, WASTAGE};
 use crate::config::PayerPolicy;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{wastage_line, Fix, FixContext};
-use crate::model::{BilledLine, Claim, ClaimFile, TransactionKind};
+use crate::model::{BilledClaim, BilledLine};
 use crate::rules::LineFacts;
 use crate::rules::{Report, Rule, RuleContext, RuleScope};
 
@@ -40,10 +40,9 @@ fn warning_where_required(policy: &PayerPolicy) -> Option<Severity> {
 const SEPARATELY_PAYABLE_DRUG: &str = "51";
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
-        if policy.wastage_modifiers_required == Some(false) || is_fqhc_or_rhc_claim(file, claim, transaction.kind) {
+    for claim in context.claims() {
+        let policy = context.policy(claim);
+        if policy.wastage_modifiers_required == Some(false) || is_fqhc_or_rhc_claim(context.source, claim) {
             continue;
         }
         let lines = context.claim_lines(claim);
@@ -56,12 +55,12 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 continue;
             }
             // The administered line of a drug with waste rightly carries neither modifier.
-            if has_wastage_line(line, lines) || is_fqhc_or_rhc_line(file, line) {
+            if has_wastage_line(line, lines) || is_fqhc_or_rhc_line(context.source, line) {
                 continue;
             }
             report.add_for(
                 &policy,
-                line.code_span(file),
+                line.code_anchor,
                 format!(
                     "{} is a separately payable drug (CMS pricing indicator 51) with neither JW nor JZ: add JZ \
                      when nothing of the single-dose container was discarded, or bill the discarded amount on its \
@@ -79,24 +78,22 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     if context.only_safe {
         return;
     }
-    if let Some(line) = context.line_at(diagnostic.span.start) {
-        offer(context, &line, fixes);
+    if let Some(line) = context.billed_line_at(diagnostic.span.start) {
+        offer(context, line, fixes);
     }
 }
 
 /// The same repairs on any drug line with neither JW nor JZ, for payers that do not
 /// require the modifiers (no finding there to hang them on).
-pub(crate) fn assists(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &mut Vec<Fix>) {
-    let file = context.file;
-    let procedure = line.procedure;
-    let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-    let is_drug = is_hcpcs && context.codes().procedure(procedure.code_text(file)).is_some_and(|code| code.is_drug());
-    if is_drug && !procedure.has_modifier(file, WASTAGE) && !procedure.has_modifier(file, NO_WASTAGE) {
+pub fn assists(context: &FixContext<'_>, line: &BilledLine, fixes: &mut Vec<Fix>) {
+    let source = context.source;
+    let is_drug = line.is_hcpcs && context.codes().procedure(line.code_text(source)).is_some_and(|code| code.is_drug());
+    if is_drug && !line.has_modifier(source, WASTAGE) && !line.has_modifier(source, NO_WASTAGE) {
         offer(context, line, fixes);
     }
 }
 
-fn offer(context: &FixContext<'_>, line: &BilledLine<'_>, fixes: &mut Vec<Fix>) {
+fn offer(context: &FixContext<'_>, line: &BilledLine, fixes: &mut Vec<Fix>) {
     fixes.extend(wastage_line::add(context, line, false));
     fixes.extend(wastage_line::add_no_wastage_modifier(context, line));
 }
@@ -105,19 +102,16 @@ fn has_wastage_line(line: &LineFacts<'_>, lines: &[LineFacts<'_>]) -> bool {
     lines.iter().any(|other| other.same_code_and_date(line) && other.has(WASTAGE))
 }
 
-/// 837P place of service 50 (FQHC) or 72 (RHC) on the claim (CLM05-1); 837I type of
-/// bill 77x (FQHC) or 71x (RHC).
-fn is_fqhc_or_rhc_claim(file: &ClaimFile, claim: &Claim, kind: TransactionKind) -> bool {
-    let facility = file.component(claim.clm, 5, 1);
-    match kind {
-        TransactionKind::Institutional => matches!(facility, "71" | "77"),
-        _ => matches!(facility, "50" | "72"),
-    }
+/// Place of service 50 (FQHC) or 72 (RHC) for the claim (837P CLM05-1); type of bill
+/// 77x (FQHC) or 71x (RHC) (837I CLM05-1).
+fn is_fqhc_or_rhc_claim(source: &str, claim: &BilledClaim) -> bool {
+    claim.place_of_service.is_some_and(|pos| matches!(pos.text(source), "50" | "72"))
+        || claim.type_of_bill.is_some_and(|bill| matches!(bill.text(source), "71" | "77"))
 }
 
-/// 837P SV105, the line's own place of service, when it says FQHC or RHC.
-fn is_fqhc_or_rhc_line(file: &ClaimFile, line: &LineFacts<'_>) -> bool {
-    line.procedure.segment_id == "SV1" && line.line.service.is_some_and(|sv1| matches!(file.value(sv1, 5), "50" | "72"))
+/// The line's own place of service (837P SV105), when it says FQHC or RHC.
+fn is_fqhc_or_rhc_line(source: &str, line: &LineFacts<'_>) -> bool {
+    line.place_of_service.is_some_and(|pos| matches!(pos.text(source), "50" | "72"))
 }
 
 #[cfg(test)]

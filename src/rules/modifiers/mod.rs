@@ -32,14 +32,14 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &modifier_ga_gz::RULE,
 ];
 
-use crate::model::{BilledLine, LineModifier};
+use super::{LineFacts, LineModifier};
 
 pub use crate::codes::{NO_WASTAGE, WASTAGE};
 
 /// For rules about two modifiers that exclude each other on one line: the pair, first
 /// and second as written, when the line carries one of `left` and one of `right`.
 pub fn conflicting_pair<'f>(
-    line: &BilledLine<'f>,
+    line: &LineFacts<'f>,
     left: &[&str],
     right: &[&str],
 ) -> Option<(LineModifier<'f>, LineModifier<'f>)> {
@@ -47,8 +47,8 @@ pub fn conflicting_pair<'f>(
     if line.modifiers.len() < 2 {
         return None;
     }
-    let first_left = line.modifiers.iter().find(|m| left.contains(&m.text))?;
-    let first_right = line.modifiers.iter().find(|m| right.contains(&m.text))?;
+    let first_left = line.modifiers().find(|m| left.contains(&m.text))?;
+    let first_right = line.modifiers().find(|m| right.contains(&m.text))?;
     Some(if first_left.span.start <= first_right.span.start {
         (first_left, first_right)
     } else {

@@ -27,9 +27,8 @@ const DISTINCT: &str = "59";
 const SPECIFIC: [&str; 4] = ["XE", "XS", "XP", "XU"];
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &[DISTINCT], &SPECIFIC) else { continue };
             let (distinct, specific) = if first.text == DISTINCT { (first, second) } else { (second, first) };

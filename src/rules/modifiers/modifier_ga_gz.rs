@@ -23,9 +23,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
             let Some((first, second)) = conflicting_pair(line, &["GA"], &["GZ"]) else { continue };
             report.add_for(

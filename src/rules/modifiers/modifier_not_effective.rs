@@ -24,12 +24,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
             let Some(date) = line.date_of_service else { continue };
-            for modifier in line.modifiers.iter() {
+            for modifier in line.modifiers() {
                 let Some(record) = context.codes.modifier(modifier.text) else { continue };
                 let message = match record.status_on(date) {
                     CodeStatus::Valid => continue,
@@ -57,13 +56,12 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 
 /// "Replace JG with TB" when CMS names a successor that is valid on the date of service.
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
-    let file = context.file;
-    let old = diagnostic.span.text(&file.text);
+    let old = diagnostic.span.text(context.source);
     let Some(successor) = context.codes().successor(old) else { return };
-    let Some(line) = context.line_at(diagnostic.span.start) else { return };
-    let Some(date) = line.line.date_of_service(file, line.claim) else { return };
+    let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
+    let Some(date) = line.date_of_service else { return };
     let valid = context.codes().modifier(&successor.new).is_some_and(|m| m.status_on(date) == CodeStatus::Valid);
-    if valid && !line.procedure.has_modifier(file, &successor.new) {
+    if valid && !line.has_modifier(context.source, &successor.new) {
         let title = format!("Replace {old} with {}", successor.new);
         fixes.extend(context.fix(title, vec![Edit::replace(diagnostic.span, successor.new.clone())], true, false));
     }

@@ -25,14 +25,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
     let known = |code: &str| {
         context.codes.modifier(code).is_some() || codes::cpt_modifier(code).is_some() || is_ambulance_trip(code)
     };
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
-            for modifier in line.modifiers.iter().filter(|m| !known(m.text)) {
+            for modifier in line.modifiers().filter(|m| !known(m.text)) {
                 let upper = modifier.text.to_ascii_uppercase();
                 let hint = if upper != modifier.text && known(&upper) {
                     format!("; modifiers are upper case: {upper}")

@@ -25,16 +25,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let file = context.file;
-    for (transaction, claim) in file.claims() {
-        let policy = context.policy(transaction, claim);
+    for claim in context.claims() {
+        let policy = context.policy(claim);
         for line in context.claim_lines(claim) {
             let why = match (codes::shape(line.code), context.codes.procedure(line.code)) {
                 (CodeShape::Cpt, _) => "a CPT code, not a drug",
                 (_, Some(code)) if !code.is_drug() => "not a drug or biological in the CMS HCPCS table",
                 _ => continue,
             };
-            for modifier in line.modifiers.iter().filter(|m| m.text == WASTAGE || m.text == NO_WASTAGE) {
+            for modifier in line.modifiers().filter(|m| m.text == WASTAGE || m.text == NO_WASTAGE) {
                 report.add_for(
                     &policy,
                     modifier.span,

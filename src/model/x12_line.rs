@@ -1,13 +1,13 @@
-//! A billed service line — one with an SV1 or SV2 — with its claim and transaction, its
-//! code, modifiers and date of service: the one view of a line that rules, fixes and
-//! editor features read.
+//! An 837 service line — one with an SV1 or SV2 — with its claim and transaction, its
+//! code, modifiers and date of service: the one X12 view of a line that the 837 writers
+//! in `edit` and the neutral view (`billing`) are built from.
 
 use super::{Claim, ClaimFile, ElementPosition, Procedure, ServiceLine, Transaction};
 use crate::calendar::CalendarDate;
 use crate::syntax::{SegmentIndex, Span};
 
 #[derive(Clone, Copy, Debug)]
-pub struct BilledLine<'f> {
+pub struct X12Line<'f> {
     pub transaction: &'f Transaction,
     pub claim: &'f Claim,
     pub line: &'f ServiceLine,
@@ -38,7 +38,7 @@ pub struct LineModifiers<'f> {
     source: &'f str,
 }
 
-impl<'f> BilledLine<'f> {
+impl<'f> X12Line<'f> {
     /// The line as billed, when it has an SV1 or SV2.
     pub fn of(
         file: &'f ClaimFile,
@@ -69,7 +69,7 @@ impl<'f> BilledLine<'f> {
     }
 
     /// Same drug, same day: what the JW/JZ convention pairs lines by.
-    pub fn same_code_and_date(&self, other: &BilledLine<'_>) -> bool {
+    pub fn same_code_and_date(&self, other: &X12Line<'_>) -> bool {
         !self.code.is_empty() && self.code == other.code && self.date_of_service == other.date_of_service
     }
 
