@@ -62,6 +62,10 @@ pub fn validate(file: &ClaimFile) -> Vec<GuideFinding> {
             TransactionKind::Other => continue,
         };
         let mut pass = Pass::new(file, guide, &mut out);
+        // The interchange and group are the envelope rules' to judge: open them unjudged.
+        if let Some(group) = pass.tables.loops.iter().position(|node| node.id == "GS_LOOP") {
+            pass.resume(group);
+        }
         // The model's segment range stops before SE.
         for index in transaction.segments.clone().chain(transaction.se) {
             pass.segment(index);
@@ -127,18 +131,24 @@ impl<'f, 'o> Pass<'f, 'o> {
         let Some(node_index) = self.tracker.current_node() else { return };
         let anchor = segment.id_span();
 
-        if self.tracker.opened() {
+        // A segment is placed only where the loops open so far take it (the loop it
+        // continues is open, or the loop it opens belongs in one that is); otherwise it
+        // is out of place, as pyx12 and a translator see it, and nothing moves.
+        let opened = self.tracker.opened();
+        let home = if opened { self.tables.loops.get(node_index).and_then(|n| n.parent) } else { Some(node_index) };
+        if home.is_some_and(|home| !self.is_open(home)) {
+            self.not_placed(node_index, opened, id, anchor);
+            return;
+        }
+        self.lost = false;
+        if opened {
             self.open(node_index, anchor);
-            self.lost = false;
             if let Some(def) = self.segment_defs(node_index).next().map(|(_, def)| def) {
                 check_elements(def, &Reading { segment, elements, text }, self.out);
             }
             return;
         }
         self.close_to(node_index, anchor);
-        if self.depth == 0 {
-            self.resume(node_index);
-        }
         let defs: Vec<(usize, &'static SegmentDef)> =
             self.segment_defs(node_index).filter(|(_, def)| def.id == id).collect();
         if defs.is_empty() {
@@ -190,6 +200,25 @@ impl<'f, 'o> Pass<'f, 'o> {
         if id != "SE" {
             check_elements(def, &reading, self.out);
         }
+    }
+
+    fn is_open(&self, node: usize) -> bool {
+        self.stack.iter().take(self.depth).any(|state| state.node == node)
+    }
+
+    fn not_placed(&mut self, node: usize, opened: bool, id: &str, anchor: Span) {
+        if self.lost {
+            return;
+        }
+        let Some(loop_node) = self.tables.loops.get(node) else { return };
+        let message = match loop_node.parent.and_then(|p| self.tables.loops.get(p)).filter(|_| opened) {
+            Some(parent) => format!(
+                "{id} opens loop {} ({}), which belongs in loop {} ({}), not open here",
+                loop_node.id, loop_node.name, parent.id, parent.name
+            ),
+            None => format!("{id} belongs in loop {} ({}), which is not open here", loop_node.id, loop_node.name),
+        };
+        self.push(GuideCheck::SegmentOrder, anchor, message);
     }
 
     fn finish(&mut self, last: Option<SegmentIndex>) {
@@ -272,9 +301,6 @@ impl<'f, 'o> Pass<'f, 'o> {
             }
         }
         if let Some(parent) = parent {
-            if self.depth == 0 {
-                self.resume(parent);
-            }
             let (pos, slot) = (loop_node.pos, self.child_slot(parent, node));
             let Some(state) = self.top() else { return };
             if pos < state.pos {
@@ -286,6 +312,7 @@ impl<'f, 'o> Pass<'f, 'o> {
                 );
             } else {
                 self.skip_to(pos, anchor);
+                self.skip_siblings_before(parent, slot, pos, anchor);
             }
             if let Some(state) = self.top_mut() {
                 state.pos = state.pos.max(pos);
@@ -313,6 +340,31 @@ impl<'f, 'o> Pass<'f, 'o> {
         if let Some(count) = self.top_mut().and_then(|state| state.segment_counts.first_mut()) {
             *count = 1;
         }
+    }
+
+    /// Loops that share a table position are still taken in the guide's order (1000A
+    /// before 1000B, 2010BA before 2010BB): a required one before `slot` never seen is
+    /// missing.
+    fn skip_siblings_before(&mut self, parent: usize, slot: Option<usize>, pos: u32, anchor: Span) {
+        let (Some(slot), Some(state), Some(parent_node)) = (slot, self.top(), self.tables.loops.get(parent)) else {
+            return;
+        };
+        if state.resumed || self.lost {
+            return;
+        }
+        let mut findings = Vec::new();
+        for (index, &child) in parent_node.children.iter().enumerate().take(slot) {
+            let Some(node) = self.tables.loops.get(child) else { continue };
+            let count = state.child_counts.get(index).copied().unwrap_or(0);
+            if node.usage == Usage::Required && count == 0 && node.pos == pos {
+                findings.push(finding(
+                    GuideCheck::MissingLoop,
+                    anchor,
+                    format!("loop {} is missing its required loop {} ({})", parent_node.id, node.id, node.name),
+                ));
+            }
+        }
+        self.out.extend(findings);
     }
 
     fn child_slot(&self, parent: usize, child: usize) -> Option<usize> {
@@ -802,13 +854,22 @@ fn type_ok(data_type: DataType, value: &str) -> bool {
                 None => whole_ok && !whole.is_empty(),
             }
         }
-        DataType::Identifier | DataType::String => {
-            value.bytes().all(|b| b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%~@[]_{}\\|<>^`#$".contains(&b))
-        }
+        DataType::Identifier => value.bytes().all(extended_character),
+        // Letters beyond ASCII (MUÑOZ read from a Latin-1 file) are a matter between
+        // trading partners; pyx12 rejects them (see docs/ig-vs-pyx12.md).
+        DataType::String => value.chars().all(|c| match u8::try_from(c) {
+            Ok(byte) if c.is_ascii() => extended_character(byte),
+            _ => c.is_alphabetic(),
+        }),
         DataType::Date => valid_date(value),
         DataType::Time => valid_time(value),
         DataType::Composite => true,
     }
+}
+
+/// The X12 5010 extended character set, as pyx12 reads it.
+fn extended_character(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%~@[]_{}\\|<>^`#$".contains(&byte)
 }
 
 fn valid_date(value: &str) -> bool {

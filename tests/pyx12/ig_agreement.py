@@ -75,14 +75,18 @@ def mutations(text):
                 )
 
 
-def pyx12_errors(x12valid, folder, names):
-    """{name: [(line, error kind)]}; pyx12 errors carry the segment's line."""
+def pyx12_errors(x12valid, folder, names, guides_only=False):
+    """{name: [(line, error kind)]}; pyx12 errors carry the segment's line. With
+    `guides_only`, only errors inside 837P (X222) and 837I (X223) transactions."""
     out = {}
     for start in range(0, len(names), 50):
         batch = names[start:start + 50]
         subprocess.run([x12valid, "-J"] + batch, cwd=folder, capture_output=True, check=False)
     for name in names:
+        # x12valid writes NAME.json, or STEM.json for a .txt file.
         path = os.path.join(folder, name + ".json")
+        if not os.path.exists(path):
+            path = os.path.join(folder, os.path.splitext(name)[0] + ".json")
         errors = []
         try:
             with open(path) as f:
@@ -93,6 +97,9 @@ def pyx12_errors(x12valid, folder, names):
         for interchange in report.get("interchanges", []):
             for group in interchange.get("groups", []):
                 for transaction in group.get("transactions", []):
+                    version = transaction.get("vriic") or group.get("vriic") or ""
+                    if guides_only and "X222" not in version and "X223" not in version:
+                        continue
                     for error in transaction.get("errors", []):
                         errors.append((transaction.get("cur_line"), kind_of(error.get("err_str", ""))))
                     for segment in transaction.get("segments", []):
@@ -133,6 +140,55 @@ def claim_lsp_findings(binary, folder):
     for item in json.loads(result.stdout or "[]"):
         findings[os.path.basename(item["path"])].append((item["line"], item["rule"]))
     return findings
+
+
+def normalized(data):
+    """What pyx12 can read: no UTF-8 BOM, no indentation (as tests/pyx12/check_fixes.sh)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return re.sub(rb"(^|\n)[ \t]+", rb"\1", data)
+
+
+def segment_ordinals(data, findings):
+    """claim-lsp's (line, rule) findings as (segment number in the file, rule), the way
+    pyx12 numbers its `cur_line` (one per segment, whatever the line breaks)."""
+    if not data.startswith(b"ISA") or len(data) < 106:
+        return []
+    terminator = data[105:106]
+    text = data.decode("latin-1")
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out = []
+    for line, column, rule in findings:
+        if line - 1 >= len(line_starts):
+            continue
+        offset = line_starts[line - 1] + column - 1
+        out.append((data[:offset].count(terminator) + 1, rule))
+    return out
+
+
+def corpus(binary, x12valid):
+    """pyx12 errors and claim-lsp findings on the public corpus, by segment number, for
+    the 5010 837P/837I transactions only (claim-lsp judges no other guide)."""
+    manifest = os.path.join(ROOT, "fixtures/corpus/MANIFEST.tsv")
+    with open(manifest) as f:
+        files = [line.split("\t")[0] for line in f.read().splitlines()[1:] if line.strip()]
+    scratch = tempfile.mkdtemp(prefix="ig-corpus-")
+    names, data_of = [], {}
+    for relative in files:
+        with open(os.path.join(ROOT, "fixtures/corpus", relative), "rb") as f:
+            data = normalized(f.read())
+        name = relative.replace("/", "__")
+        with open(os.path.join(scratch, name), "wb") as f:
+            f.write(data)
+        names.append(name)
+        data_of[name] = data
+    pyx12 = pyx12_errors(x12valid, scratch, names, guides_only=True)
+    result = subprocess.run([binary, "check", "--format", "json", scratch], capture_output=True, text=True, check=False)
+    raw = collections.defaultdict(list)
+    for item in json.loads(result.stdout or "[]"):
+        raw[os.path.basename(item["path"])].append((item["line"], item["column"], item["rule"]))
+    lsp = {name: segment_ordinals(data_of[name], raw.get(name, [])) for name in names}
+    return pyx12, lsp
 
 
 def compare(pyx12, lsp):
@@ -212,6 +268,37 @@ def main(args):
     else:
         lines.append("None.")
     lines.append("")
+    corpus_pyx12, corpus_lsp = corpus(binary, x12valid)
+    c_matched, c_unmatched, c_extra = compare(corpus_pyx12, corpus_lsp)
+    c_total = sum(c_matched.values()) + sum(len(v) for v in c_unmatched.values())
+    c_share = 100.0 * sum(c_matched.values()) / c_total if c_total else 100.0
+    lines += [
+        "## pyx12 errors on fixtures/corpus/",
+        "",
+        "Each file as pyx12 can read it (UTF-8 BOM and indentation removed); errors inside",
+        "5010 837P/837I transactions only (claim-lsp does not judge 4010 or 837D bodies).",
+        "Matched: a claim-lsp finding (any rule) on the same segment.",
+        "",
+        "| pyx12 error | matched | not matched |",
+        "| --- | --- | --- |",
+    ]
+    for kind in sorted(set(c_matched) | set(c_unmatched)):
+        lines.append("| %s | %d | %d |" % (kind, c_matched[kind], len(c_unmatched[kind])))
+    lines += ["", "Agreement: %d of %d (%.1f %%)." % (sum(c_matched.values()), c_total, c_share), ""]
+    if c_unmatched:
+        lines += ["### Not matched on the corpus (file:segment)", ""]
+        for kind, places in sorted(c_unmatched.items()):
+            lines.append("- %s (%d): %s%s" % (kind, len(places), ", ".join(places[:8]), " …" if len(places) > 8 else ""))
+        lines.append("")
+    lines += ["### claim-lsp ig-* findings on the corpus that pyx12 does not report", ""]
+    if c_extra:
+        lines += ["| rule | count | examples |", "| --- | --- | --- |"]
+        for rule, places in sorted(c_extra.items()):
+            lines.append("| %s | %d | %s |" % (rule, len(places), ", ".join(places[:4])))
+    else:
+        lines.append("None.")
+    lines.append("")
+    print("ig-agreement: corpus: %d pyx12 errors, %d matched (%.1f %%)" % (c_total, sum(c_matched.values()), c_share))
     report = "\n".join(lines)
     if write:
         with open(os.path.join(ROOT, "docs/ig-vs-pyx12.md"), "w") as f:
