@@ -30,7 +30,7 @@ venv=${CARGO_TARGET_DIR:-target}/pyx12-venv
 case $venv in /*) ;; *) venv=$PWD/$venv ;; esac
 bin=${CARGO_TARGET_DIR:-target}/release/claim-lsp
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
-python3 tests/pyx12/ig_agreement.py "$bin" "$venv/bin/x12valid" --min-share 65
+python3 tests/pyx12/ig_agreement.py "$bin" "$venv/bin/x12valid"
 
 echo "== editor tests"
 # An absolute path: the editor tests run from their own folders.

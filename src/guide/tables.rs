@@ -112,6 +112,9 @@ pub(crate) struct ElementDef {
     pub(crate) data_type: DataType,
     pub(crate) min_len: usize,
     pub(crate) max_len: usize,
+    /// The map's pattern where it has one; the 837 maps use only `[0-9]{n}` (a ZIP+4,
+    /// an SSN), kept as the digit count.
+    pub(crate) exact_digits: Option<usize>,
 }
 
 /// An X12 syntax note on a segment: `P0809` is `Paired` over elements 8 and 9.
@@ -256,7 +259,7 @@ impl GuideTables {
             self.first_segment_by_id.entry(id).or_insert(index);
         }
         for row in rows(elements_tsv) {
-            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes, type_code, min_len, max_len, _repeat, _regex] =
+            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes, type_code, min_len, max_len, _repeat, regex] =
                 row[..]
             else {
                 self.skipped_rows += 1;
@@ -287,6 +290,10 @@ impl GuideTables {
                 data_type,
                 min_len,
                 max_len,
+                exact_digits: regex
+                    .strip_prefix("[0-9]{")
+                    .and_then(|rest| rest.strip_suffix('}'))
+                    .and_then(|n| n.parse().ok()),
             });
         }
     }

@@ -140,9 +140,9 @@ impl<'f, 'o> Pass<'f, 'o> {
             self.not_placed(node_index, opened, id, anchor);
             return;
         }
-        self.lost = false;
         if opened {
             self.open(node_index, anchor);
+            self.lost = false;
             if let Some(def) = self.segment_defs(node_index).next().map(|(_, def)| def) {
                 check_elements(def, &Reading { segment, elements, text }, self.out);
             }
@@ -179,6 +179,7 @@ impl<'f, 'o> Pass<'f, 'o> {
             return;
         }
         self.skip_to(def.pos, anchor);
+        self.lost = false;
         let Some(state) = self.top_mut() else { return };
         state.pos = def.pos;
         let count = state.segment_counts.get_mut(slot).map(|c| {
@@ -818,6 +819,16 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
         });
         return;
     }
+    if let Some(digits) = element.exact_digits {
+        if value.len() != digits || !value.bytes().all(|b| b.is_ascii_digit()) {
+            out.push(finding(
+                GuideCheck::ElementType,
+                span,
+                format!("{ref_des} ({name}) must be exactly {digits} digits here"),
+            ));
+            return;
+        }
+    }
     if let Some(format) = date_format {
         data_type = DataType::Date;
         let ok = match format {
@@ -987,4 +998,39 @@ fn remove_extra_values(reading: &Reading<'_>, defined: usize) -> GuideRepair {
         span: Span::new(kept_end, last_end.max(kept_end)),
         text: String::new(),
     }
+}
+
+/// The repair of one finding, recomputed from its segment alone: each definition of the
+/// segment in the guide is tried until one yields the same finding. Constant work per
+/// finding, so fix-all over a large batch stays linear.
+#[must_use]
+pub fn repair_for(file: &ClaimFile, check: GuideCheck, span: Span, message: &str) -> Option<GuideRepair> {
+    let index = file.tree.segment_at(span.start)?;
+    let transaction = file.transactions().find(|t| t.segments.contains(&index) || t.se == Some(index))?;
+    let guide = match transaction.kind {
+        TransactionKind::Professional => Guide::Professional,
+        TransactionKind::Institutional => Guide::Institutional,
+        TransactionKind::Other => return None,
+    };
+    let segment = file.tree.segment(index)?;
+    let text = file.text.as_str();
+    let reading = Reading { segment, elements: file.tree.elements(segment), text };
+    let id = reading.id();
+    if check == GuideCheck::InvalidCode && message.contains("is not a qualifier the guide allows here") {
+        let value = span.text(text);
+        let allowed = message.rsplit_once("(allowed: ")?.1.trim_end_matches(')');
+        let codes: Vec<&str> = allowed.split(", ").collect();
+        return upper_case_repair(span, value, &codes);
+    }
+    let mut found = Vec::new();
+    // The qualifier tells most uses apart (NM1*85 is 2010AA's); the rest agree on the
+    // finding's message, which names the element.
+    for def in tables().guide(guide).segments.iter().filter(|def| def.id == id && qualifier_matches(def, &reading)) {
+        found.clear();
+        check_elements(def, &reading, &mut found);
+        if let Some(finding) = found.iter_mut().find(|f| f.check == check && f.span == span && f.message == message) {
+            return finding.repair.take();
+        }
+    }
+    None
 }

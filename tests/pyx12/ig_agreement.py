@@ -123,8 +123,27 @@ KINDS = [
     (r"invalid (date|time|character)|trailing spaces|invalid composite|regular expression", "element type"),
     (r"not a valid code", "invalid code"),
     (r"^Syntax Error", "syntax note"),
-    (r"SE count|control number|Segment count", "envelope / SE count"),
+    (r"SE count|control number|Segment count|GE count|IEA count", "envelope / SE count"),
+    (r"trailing element terminators", "trailing element separators"),
+    (r"leading space", "segment with a leading space"),
+    (r"HL count|HL parent|Your .* count|LX", "HL/LX numbering"),
 ]
+
+# Why a pyx12 error has no claim-lsp finding on its segment, or a claim-lsp ig-* finding
+# no pyx12 error: written into docs/ig-vs-pyx12.md.
+EXPLANATIONS = """## Differences, explained
+
+| where | pyx12 | claim-lsp | why |
+| --- | --- | --- | --- |
+| trailing element separators (`HI*ABK:R52*~`) | error | not reported | Deliberately not checked by the ig-* rules: it is how a segment is written, not what the guide asks of it; claim-lsp keeps the bytes as written and translators commonly accept it. |
+| a segment with a leading space | error | not reported | pyx12 reads line-leading blanks as part of the segment id; claim-lsp treats them as layout (indented files are a dialect it reads byte for byte), so there is nothing wrong with the segment. |
+| `imsweb-x12-parser/x12_complex.txt`: two consecutive 2330C loops (`NM1*DN*1~` twice), neither with its required REF | reports the second only | reports both (`ig-missing-segment`) | pyx12 is wrong: it does not check the first 2330C's required segments when the loop repeats at once; the guide requires the REF in each. |
+| accented letters (`MUÑOZ`) in AN elements | invalid character | not reported | Deliberate: the X12 extended character set has no accented letters, but whether a payer takes them is a trading-partner matter and real files carry them; ID elements keep the strict set. |
+| DTP03/DMG02 dates, claim amounts and quantities of the wrong type | ig error | `invalid-date`, `invalid-number` | One mistake, one finding: those rules already judge these elements (same segment, so counted as matched). |
+| SE01/SE02 | SE count error | `segment-count`, `envelope-mismatch` | One mistake, one finding. |
+| ISA, GS, GE, IEA elements | checked | `isa-malformed`, `envelope-*` only | Not checked by the ig-* rules: the envelope rules judge them. |
+| a cascade after one misplaced segment | "Segment … not found" on every following segment until a loop it can place | `ig-segment-order` on each of those segments | Same behaviour, on purpose: the 999 rejects each of them too. |
+"""
 
 
 def kind_of(err_str):
@@ -216,8 +235,7 @@ def compare(pyx12, lsp):
 def main(args):
     binary, x12valid = args[0], args[1]
     write = "--write" in args
-    # The share of pyx12 errors matched must not fall below this (see the report for
-    # what is not matched yet).
+    # The share of pyx12 errors on mutated files that must be matched (100 by default).
     floor = float(args[args.index("--min-share") + 1]) if "--min-share" in args else 100.0
     scratch = tempfile.mkdtemp(prefix="ig-agreement-")
     names = []
@@ -255,9 +273,11 @@ def main(args):
         lines.append("| %s | %d | %d |" % (kind, matched[kind], len(unmatched[kind])))
     share = 100.0 * sum(matched.values()) / total if total else 100.0
     lines += ["", "Agreement: %d of %d pyx12 errors (%.1f %%)." % (sum(matched.values()), total, share), ""]
-    if unmatched:
+    if any(unmatched.values()):
         lines += ["### Not matched (file:line)", ""]
         for kind, places in sorted(unmatched.items()):
+            if not places:
+                continue
             lines.append("- %s: %s%s" % (kind, ", ".join(places[:10]), " …" if len(places) > 10 else ""))
         lines.append("")
     lines += ["## claim-lsp ig-* findings pyx12 does not report (mutated files)", ""]
@@ -285,9 +305,11 @@ def main(args):
     for kind in sorted(set(c_matched) | set(c_unmatched)):
         lines.append("| %s | %d | %d |" % (kind, c_matched[kind], len(c_unmatched[kind])))
     lines += ["", "Agreement: %d of %d (%.1f %%)." % (sum(c_matched.values()), c_total, c_share), ""]
-    if c_unmatched:
+    if any(c_unmatched.values()):
         lines += ["### Not matched on the corpus (file:segment)", ""]
         for kind, places in sorted(c_unmatched.items()):
+            if not places:
+                continue
             lines.append("- %s (%d): %s%s" % (kind, len(places), ", ".join(places[:8]), " …" if len(places) > 8 else ""))
         lines.append("")
     lines += ["### claim-lsp ig-* findings on the corpus that pyx12 does not report", ""]
@@ -299,14 +321,18 @@ def main(args):
         lines.append("None.")
     lines.append("")
     print("ig-agreement: corpus: %d pyx12 errors, %d matched (%.1f %%)" % (c_total, sum(c_matched.values()), c_share))
+    lines.append(EXPLANATIONS)
     report = "\n".join(lines)
     if write:
         with open(os.path.join(ROOT, "docs/ig-vs-pyx12.md"), "w") as f:
             f.write(report)
     print("ig-agreement: %d mutated files, %d pyx12 errors, %d matched (%.1f %%)" % (len(names), total, sum(matched.values()), share))
     for kind, places in sorted(unmatched.items()):
+        if not places:
+            continue
         print("  not matched: %s: %d (%s)" % (kind, len(places), ", ".join(places[:3])))
-    return 0 if share >= floor else 1
+    # Every pyx12 error on a mutated file is matched; the corpus at least 95 %.
+    return 0 if share >= floor and c_share >= 95.0 else 1
 
 
 if __name__ == "__main__":

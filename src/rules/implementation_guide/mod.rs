@@ -39,11 +39,10 @@ fn report(context: &RuleContext<'_>, report: &mut Report<'_>, check: GuideCheck)
     }
 }
 
-/// Offers the validation's repair for the finding at this diagnostic's span.
+/// Offers the validation's repair for this finding, recomputed from its segment alone.
 fn repair(context: &FixContext<'_>, diagnostic: &Diagnostic, check: GuideCheck, fixes: &mut Vec<Fix>) {
-    let findings = crate::guide::validate(context.file);
-    let found =
-        findings.iter().find(|f| f.check == check && f.span == diagnostic.span && f.message == diagnostic.message);
-    let Some(repair) = found.and_then(|f| f.repair.as_ref()) else { return };
-    fixes.extend(context.fix(repair.title.clone(), vec![Edit::replace(repair.span, repair.text.clone())], true, true));
+    let Some(repair) = crate::guide::repair_for(context.file, check, diagnostic.span, &diagnostic.message) else {
+        return;
+    };
+    fixes.extend(context.fix(repair.title, vec![Edit::replace(repair.span, repair.text)], true, true));
 }
