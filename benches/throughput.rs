@@ -20,8 +20,8 @@ use claim_lsp::lsp::Backend;
 use futures::StreamExt as _;
 use serde_json::{json, Value};
 use tower::{Service, ServiceExt as _};
-use tower_lsp::jsonrpc::Request;
-use tower_lsp::LspService;
+use tower_lsp_server::jsonrpc::Request;
+use tower_lsp_server::LspService;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -154,7 +154,11 @@ fn main() {
     assert!(claim_lsp::ide::fixes::fixes_for(&broken, &environment, missing)
         .iter()
         .any(|fix| fix.title.starts_with("Add JW wastage line")));
-    let fix_all = time_runs(runs, || (), |()| claim_lsp::ide::fix_all(&damaged, &environment));
+    let fix_all = time_runs(
+        runs,
+        || (),
+        |()| claim_lsp::ide::fix_all(&damaged, &claim_lsp::analysis::DocumentKind::X12, &environment),
+    );
     let code_action_at = place(&damaged, missing.span.start + 1);
     drop(broken);
 

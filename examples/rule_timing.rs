@@ -19,8 +19,11 @@ fn main() {
     let environment = Environment::default();
     let started = Instant::now();
     let billing = Billing::from_x12(&file);
+    println!("{:>10.2} ms  billing view ({} lines)", started.elapsed().as_secs_f64() * 1e3, billing.lines.len());
+    let started = Instant::now();
     let subject = Subject::x12(&file, &billing);
     let context = RuleContext::new(subject, &environment);
+    context.lines();
     println!("{:>10.2} ms  rule context", started.elapsed().as_secs_f64() * 1e3);
     let mut timings = Vec::new();
     for rule in ALL.iter() {

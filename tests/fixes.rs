@@ -220,7 +220,7 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
     for file in &files {
         let environment = file.parent().map(environment_for).unwrap_or_default();
         let text = claim_lsp::text::decode(&std::fs::read(file).expect("fixture readable"));
-        let once = ide::fix_all(&text, &environment);
+        let once = ide::fix_all(&text, &claim_lsp::analysis::DocumentKind::X12, &environment);
         let name = file.strip_prefix(fixtures_root()).unwrap_or(file).display().to_string();
         if !once.settled {
             failures.push(format!("{name}: fix-all did not settle"));
@@ -228,7 +228,7 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
         if edit::apply(&text, &once.edits).as_deref() != Some(once.text.as_str()) {
             failures.push(format!("{name}: fix-all's edits do not give its text"));
         }
-        let twice = ide::fix_all(&once.text, &environment);
+        let twice = ide::fix_all(&once.text, &claim_lsp::analysis::DocumentKind::X12, &environment);
         if twice.text != once.text || !twice.applied.is_empty() {
             failures.push(format!("{name}: fix-all twice differs from once: {:?}", twice.applied));
         }
@@ -255,7 +255,7 @@ fn fix_all_on_the_demo_files_gives_the_expected_text() {
     for file in &files {
         let environment = environment_for(file.parent().unwrap_or(file));
         let text = claim_lsp::text::decode(&std::fs::read(file).expect("demo readable"));
-        let all = ide::fix_all(&text, &environment);
+        let all = ide::fix_all(&text, &claim_lsp::analysis::DocumentKind::X12, &environment);
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("demo");
         let listing: String = all.applied.iter().map(|(rule, title)| format!("{title} (fixes {rule})\n")).collect();
         for (path, actual) in [(output.join(name), all.text.as_str()), (output.join(format!("{name}.fixes")), &listing)]
@@ -334,9 +334,9 @@ mod damaged_files {
             let text = &TEXTS[file % TEXTS.len()];
             let broken = damaged(text, &damages);
             let environment = Environment::default();
-            let once = ide::fix_all(&broken, &environment);
+            let once = ide::fix_all(&broken, &claim_lsp::analysis::DocumentKind::X12, &environment);
             prop_assert!(once.settled);
-            let twice = ide::fix_all(&once.text, &environment);
+            let twice = ide::fix_all(&once.text, &claim_lsp::analysis::DocumentKind::X12, &environment);
             prop_assert!(twice.applied.is_empty(), "second run applied {:?}", twice.applied);
             prop_assert_eq!(&twice.text, &once.text);
         }

@@ -1,13 +1,19 @@
 //! Property tests: no input, however broken, makes the parser lose bytes or makes the
-//! analysis, hover or the document store panic. Case counts keep the file under ~20 s
-//! in a debug build.
+//! analysis, hover or the document store panic; after any edits the server holds the
+//! client's text and publishes what a fresh open of that text gives. Case counts keep
+//! the file under ~20 s in a debug build.
+
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
 
 use claim_lsp::analysis::Analysis;
 use claim_lsp::config::Environment;
 use claim_lsp::lsp::DocumentStore;
 use claim_lsp::text::PositionEncoding;
+use lsp_client::TestClient;
 use proptest::prelude::*;
-use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
+use serde_json::{json, Value};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 /// Decode, parse, rebuild, analyse and hover at every 7th offset.
 fn check_text(text: &str) -> Result<(), TestCaseError> {
@@ -43,7 +49,7 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
     for fix in fixes {
         prop_assert!(claim_lsp::edit::apply(text, &fix.edits).is_some(), "{}: {:?}", fix.title, fix.edits);
     }
-    let all = claim_lsp::ide::fix_all(text, &environment);
+    let all = claim_lsp::ide::fix_all(text, &claim_lsp::analysis::DocumentKind::X12, &environment);
     prop_assert_eq!(claim_lsp::edit::apply(text, &all.edits), Some(all.text));
     Ok(())
 }
@@ -152,39 +158,222 @@ proptest! {
         edits in prop::collection::vec((prop::collection::vec(change(), 1..4), 1i32..4), 1..12),
         encoding in encoding(),
     ) {
-        let uri = Url::parse("file:///fuzz/claim.837").expect("static uri");
+        let uri = "file:///fuzz/claim.837".parse::<Uri>().expect("static uri");
         let mut store = DocumentStore::default();
-        store.open(uri.clone(), &initial, 1);
+        store.open(uri.clone(), &initial, 1, "x12-837");
+        let mut client_text = initial;
         let mut version = 1;
         for (changes, step) in edits {
             version += step;
             prop_assert!(store.change(&uri, version, &changes, encoding).is_ok());
-            // A stale version is refused and leaves the text alone.
-            let before = store.get(&uri).map(|d| d.rope.to_string());
-            prop_assert!(store.change(&uri, version, &changes, encoding).is_err());
-            prop_assert_eq!(store.get(&uri).map(|d| d.rope.to_string()), before);
-            let document = store.get(&uri).expect("open document");
-            let text = document.rope.to_string();
-            prop_assert!(std::str::from_utf8(text.as_bytes()).is_ok());
-            prop_assert_eq!(text.len(), document.rope.len_bytes());
-            if let Some(last_full) = changes.iter().rposition(|c| c.range.is_none()) {
-                if last_full == changes.len() - 1 {
-                    prop_assert_eq!(&text, &changes[last_full].text);
-                }
+            for change in &changes {
+                client_apply(&mut client_text, change, encoding);
             }
+            prop_assert_eq!(store.get(&uri).map(|d| d.rope.to_string()), Some(client_text.clone()));
+            // A stale version is refused and leaves the text alone.
+            prop_assert!(store.change(&uri, version, &changes, encoding).is_err());
+            prop_assert_eq!(store.get(&uri).map(|d| d.rope.to_string()), Some(client_text.clone()));
         }
         // The edited text is still a document the analysis can take.
-        let text = store.get(&uri).map(|d| d.rope.to_string()).unwrap_or_default();
-        let _ = Analysis::of_text(text, &Environment::default());
+        let _ = Analysis::of_text(client_text, &Environment::default());
     }
+}
+
+proptest! {
+    // Each case starts a server: fewer cases, same strategies.
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Through the real server: after every `didChange` the server holds the client's
+    /// text, and the diagnostics it publishes for the last version are those a fresh open
+    /// of the same text gets (no stale analysis survives an edit).
+    #[test]
+    fn the_server_follows_the_client_through_edits(
+        initial in x12ish(),
+        edits in prop::collection::vec(prop::collection::vec(change(), 1..4), 1..8),
+        utf8 in any::<bool>(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            let (encoding, offered) =
+                if utf8 { (PositionEncoding::Utf8, json!(["utf-8"])) } else { (PositionEncoding::Utf16, json!(["utf-16"])) };
+            let mut client = TestClient::start(json!({"general": {"positionEncodings": offered}}), Value::Null).await;
+            let edited = "file:///fuzz/edited.837";
+            let uri = edited.parse::<Uri>().expect("static uri");
+            client.open(edited, &initial, 1).await;
+            let mut text = initial.clone();
+            let mut version = 1;
+            for changes in &edits {
+                version += 1;
+                for change in changes {
+                    client_apply(&mut text, change, encoding);
+                }
+                let params = json!({"textDocument": {"uri": edited, "version": version}, "contentChanges": changes});
+                client.notify("textDocument/didChange", params).await;
+                prop_assert_eq!(client.service.inner().document_text(&uri), Some(text.clone()), "version {}", version);
+            }
+            let published = client.diagnostics(edited, Some(i64::from(version))).await;
+            let fresh = "file:///fuzz/fresh.837";
+            client.open(fresh, &text, 1).await;
+            let expected = client.diagnostics(fresh, Some(1)).await;
+            prop_assert_eq!(&published["diagnostics"], &expected["diagnostics"]);
+            Ok(())
+        })?;
+    }
+}
+
+/// A valid request for the framing property: its id, and a text that may itself hold
+/// header-like bytes (inside a JSON string they are not a header).
+fn request_body(id: u32, text: &str) -> String {
+    json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"text": text}}).to_string()
+}
+
+const JUNK: &[&str] = &[
+    "{",
+    "}",
+    "[]",
+    "\"",
+    ":",
+    "x",
+    "Content-Type: a\r\n",
+    "\r\n",
+    "\r\n\r\n",
+    "Content-Lengt",
+    "h: 12",
+    "\u{ff}",
+    "\u{1d504}",
+    "null",
+    "{\"jsonrpc\":\"2.0\"}",
+    " ",
+    "99",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever junk comes between valid frames, and however the bytes are split into
+    /// reads, the framing never panics, always moves on, and reads every valid message
+    /// in order. (Junk never holds a whole `Content-Length:`: that is a header.)
+    #[test]
+    fn framing_recovers_every_valid_message_after_junk(
+        items in prop::collection::vec(
+            prop_oneof![
+                2 => (0u32..1000, prop::sample::select(&["", "Content-Length: 5\r\n\r\n{}", "ü𝔄", "\\\"}"][..]))
+                    .prop_map(|(id, text)| (Some(id), request_body(id, text).into_bytes())),
+                1 => prop::collection::vec(prop::sample::select(JUNK), 1..6).prop_map(|parts| (None, parts.concat().into_bytes())),
+                1 => prop::collection::vec(any::<u8>(), 1..40).prop_map(|bytes| (None, bytes)),
+            ],
+            0..12,
+        ),
+        chunk in 1usize..200,
+    ) {
+        use claim_lsp::lsp::framing::{FrameReader, Framed, Incoming};
+        let mut input = Vec::new();
+        let mut expected = Vec::new();
+        for (id, bytes) in &items {
+            match id {
+                Some(id) => {
+                    input.extend(format!("Content-Length: {}\r\n\r\n", bytes.len()).into_bytes());
+                    expected.push(*id);
+                }
+                None => prop_assume!(!String::from_utf8_lossy(bytes).to_ascii_lowercase().contains("content-length:")),
+            }
+            input.extend_from_slice(bytes);
+        }
+        let mut reader = FrameReader::default();
+        let mut buffer = Vec::new();
+        let mut read = Vec::new();
+        let mut chunks = input.chunks(chunk).peekable();
+        loop {
+            let at_end = chunks.peek().is_none();
+            let consumed = match reader.next(&buffer, at_end) {
+                Framed::Message { message, consumed } => {
+                    if let Incoming::Request(request) = *message {
+                        let id = request.id().map(ToString::to_string).unwrap_or_default();
+                        read.push(id.parse::<u32>().unwrap_or(u32::MAX));
+                    }
+                    prop_assert!(consumed > 0);
+                    consumed
+                }
+                Framed::Rejected { consumed, .. } => {
+                    prop_assert!(consumed > 0);
+                    consumed
+                }
+                Framed::Incomplete { consumed } => {
+                    if consumed == 0 {
+                        match chunks.next() {
+                            Some(bytes) => buffer.extend_from_slice(bytes),
+                            None => break,
+                        }
+                    }
+                    consumed
+                }
+            };
+            prop_assert!(consumed <= buffer.len());
+            buffer.drain(..consumed);
+        }
+        prop_assert_eq!(read, expected);
+    }
+}
+
+/// The client's side of an edit, written independently of the server's conversion:
+/// lines end at `\r\n`, `\n` or `\r`; a column past the end of its line means the end
+/// of the line, a line past the last means the end of the text, a column inside a
+/// character means its start, and an end before the start means an empty range.
+fn client_apply(text: &mut String, change: &TextDocumentContentChangeEvent, encoding: PositionEncoding) {
+    let Some(range) = change.range else {
+        text.clone_from(&change.text);
+        return;
+    };
+    let start = client_offset(text, range.start, encoding);
+    let end = client_offset(text, range.end, encoding).max(start);
+    text.replace_range(start..end, &change.text);
+}
+
+fn client_offset(text: &str, position: Position, encoding: PositionEncoding) -> usize {
+    let bytes = text.as_bytes();
+    // (start, end of content) of every line.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                lines.push((start, i));
+                i += 2;
+                start = i;
+            }
+            b'\n' | b'\r' => {
+                lines.push((start, i));
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    lines.push((start, bytes.len()));
+    let Some(&(line_start, line_end)) = lines.get(position.line as usize) else { return text.len() };
+    let column = position.character as usize;
+    let mut units = 0;
+    for (at, c) in text[line_start..line_end].char_indices() {
+        let width = match encoding {
+            PositionEncoding::Utf8 => c.len_utf8(),
+            PositionEncoding::Utf16 => c.len_utf16(),
+            PositionEncoding::Utf32 => 1,
+        };
+        if units + width > column {
+            return line_start + at;
+        }
+        units += width;
+    }
+    line_end
 }
 
 /// An edit inside the text replaces exactly the characters it names (UTF-16 columns).
 #[test]
 fn edit_replaces_the_named_utf16_range() {
-    let uri = Url::parse("file:///fuzz/claim.837").expect("static uri");
+    let uri = "file:///fuzz/claim.837".parse::<Uri>().expect("static uri");
     let mut store = DocumentStore::default();
-    store.open(uri.clone(), "NM1*IL*1*𝔄É~\r\nLX*1~\r\n", 1);
+    store.open(uri.clone(), "NM1*IL*1*𝔄É~\r\nLX*1~\r\n", 1, "x12-837");
     let change = |start: (u32, u32), end: (u32, u32), text: &str| TextDocumentContentChangeEvent {
         range: Some(Range::new(Position::new(start.0, start.1), Position::new(end.0, end.1))),
         range_length: None,

@@ -1,74 +1,116 @@
-//! No patient data in logs: a marker put into claim text, a file path, settings and a
-//! hover request never reaches the captured log, while the log itself is not empty.
+//! No patient data in logs: the real binary over stdio, with every form of log directive
+//! a user could set in `CLAIM_LSP_LOG`, is sent a marker in claim text, a file path,
+//! settings, a hover, a stale change and a malformed frame; the marker never reaches
+//! stderr, and the LSP library logs nothing above `warn` (its messages can hold whole
+//! protocol messages) however specific the directive that asks for more.
 
-#[path = "common/lsp_client.rs"]
-mod lsp_client;
+#[path = "common/stdio_server.rs"]
+mod stdio_server;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use lsp_client::{utf16_position, TestClient};
-use serde_json::json;
+use serde_json::{json, Value};
+use stdio_server::{StdioServer, PATIENCE};
 
 const MARKER: &str = "ZQXCANARY";
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// The library's log target, as the server derives it.
+fn library() -> &'static str {
+    claim_lsp::lsp::lsp_library_target()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn marker_values_never_reach_the_log() {
-    // The most verbose level the server allows, through the server's own filter.
-    std::env::set_var("CLAIM_LSP_LOG", "trace");
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(claim_lsp::lsp::log_filter())
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+/// One session that sends the marker every way a client could; returns stderr.
+fn session(directive: &str) -> String {
+    let mut server = StdioServer::start(&[("CLAIM_LSP_LOG", directive)]);
+    let options = json!({
+        "rules": {MARKER: "off", "segment-count": MARKER},
+        "codeTables": {"hcpcsFile": format!("/tmp/{MARKER}/anweb.txt")}
+    });
+    let initialized = server.request(1, "initialize", json!({"capabilities": {}, "initializationOptions": options}));
+    assert!(initialized.get("result").is_some(), "{initialized}");
+    server.notify("initialized", json!({}));
+    // A second initialize: the library warns about it, which shows its warnings pass.
+    server.request(2, "initialize", json!({"capabilities": {}, "initializationOptions": options}));
 
     let base =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/claims/clean-837p.837")).expect("base");
     let text = base.replace("DOE*JANE", &format!("{MARKER}*JANE")).replace("SE*", "SE*9");
     let uri = format!("file:///home/{MARKER}/claims/{MARKER}.837");
-    let options = json!({"rules": {MARKER: "off", "segment-count": MARKER}, "codeTables": {"hcpcsFile": format!("/tmp/{MARKER}/anweb.txt")}});
-    let mut client = TestClient::start(json!({}), options).await;
-    client.open(&uri, &text, 1).await;
-    client.diagnostics(&uri, Some(1)).await;
+    let document = json!({"uri": uri, "languageId": "x12-837", "version": 1, "text": text});
+    server.notify("textDocument/didOpen", json!({"textDocument": document}));
+    server.diagnostics(&uri);
     let edited = text.replace("JANE", &format!("{MARKER}X"));
-    client
-        .notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
-        )
-        .await;
-    client
-        .notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": 1}, "contentChanges": [{"text": MARKER}]}),
-        )
-        .await;
-    client.diagnostics(&uri, Some(2)).await;
+    let change = json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]});
+    server.notify("textDocument/didChange", change);
+    let stale = json!({"textDocument": {"uri": uri, "version": 1}, "contentChanges": [{"text": MARKER}]});
+    server.notify("textDocument/didChange", stale);
     let at = edited.find(MARKER).expect("marker in text");
-    client
-        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": utf16_position(&edited, at)}))
-        .await;
-    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}})).await;
+    let line = edited[..at].matches('\n').count();
+    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 0}});
+    server.request(3, "textDocument/hover", hover);
+    server.notify("workspace/didChangeConfiguration", json!({"settings": {"claimLsp": {"rules": {MARKER: MARKER}}}}));
+    server.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    // A malformed frame holding the marker: its answer and log line must not echo it.
+    server.send_raw(&stdio_server::frame(&format!("{{\"text\": \"{MARKER}\", oops}}")));
+    server.response(&Value::Null);
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(server.shut_down(), Some(0), "{directive}: stderr:\n{}", server.stderr());
+    assert!(server.exit_code(PATIENCE).is_some());
+    server.stderr()
+}
 
-    let log =
-        String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_owned();
-    assert!(log.contains("initialized"), "the log captured nothing, so the test would prove nothing:\n{log}");
-    assert!(log.contains("change refused"), "the stale change should be logged (without content):\n{log}");
-    assert!(!log.contains(MARKER), "patient data reached the log:\n{log}");
+/// Lines the LSP library logged above `warn`.
+fn library_chatter(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|line| {
+            let library = library();
+            [" INFO ", " DEBUG ", " TRACE "].iter().any(|level| {
+                line.contains(&format!("{level}{library}:")) || line.contains(&format!("{level}{library}::"))
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn marker_values_never_reach_the_log_whatever_the_directive() {
+    let library = library();
+    // Each directive, and whether it leaves the server's own warnings on.
+    let directives = [
+        ("trace".to_string(), true),
+        ("TRACE".to_string(), true),
+        ("debug".to_string(), true),
+        (library.to_string(), false),
+        (format!("{library}=trace"), false),
+        (format!("{library}=TRACE"), false),
+        (format!("{library}::codec=trace"), false),
+        (format!("{library}::service=trace"), false),
+        (format!("{library}::service::layers=trace"), false),
+        (format!("{library}::service::client=trace"), false),
+        (format!("{library}::transport=trace"), false),
+        (format!("off,{library}::codec=trace"), false),
+        (format!("{library}=off,{library}::service::layers=trace"), false),
+        (format!("claim_lsp=trace,{library}=trace"), true),
+        (format!("warn,{library}[request]=trace"), true),
+        ("[{id}]=trace".to_string(), false),
+        ("tower_lsp=trace,tower_lsp::codec=trace".to_string(), false),
+        ("not a directive=[".to_string(), true),
+    ];
+    for (directive, ours) in &directives {
+        let log = session(directive);
+        assert!(!log.contains(MARKER), "{directive}: patient data reached the log:\n{log}");
+        let chatter = library_chatter(&log);
+        assert!(chatter.is_empty(), "{directive}: the LSP library logged above warn:\n{}", chatter.join("\n"));
+        if *ours {
+            // The log is not empty, so the test would see a leak: the stale change and
+            // the malformed frame are warnings at any level.
+            assert!(log.contains("change refused"), "{directive}: the stale change was not logged:\n{log}");
+            assert!(log.contains("message body is not JSON"), "{directive}: the bad frame was not logged:\n{log}");
+        }
+    }
+    // Under the broadest directives the library's own warning comes through: the cap
+    // keeps warnings, so the checks above look at a log the library does write to.
+    for directive in ["trace".to_string(), format!("{library}=trace")] {
+        let log = session(&directive);
+        assert!(log.contains("duplicate `initialize`"), "{directive}: no library warning in the log:\n{log}");
+    }
+    let log = session("trace");
+    assert!(log.contains(" TRACE ") || log.contains(" DEBUG "), "the server's own detail is missing:\n{log}");
 }

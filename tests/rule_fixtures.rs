@@ -1,4 +1,5 @@
-//! Rule fixtures: `fixtures/rules/<rule-id>/*.837` (or `.837i`, `.x12`) with the full
+//! Rule fixtures: `fixtures/rules/<rule-id>/*.837` (or `.837i`, `.x12`, and charge files
+//! `.csv`, `.tsv`) with the full
 //! expected findings beside each file in `<file>.expected`. Files named `fires*` must
 //! raise their folder's rule, files named `silent*` must not. A `settings.json` in the
 //! folder applies to all its files. Refresh expectations with `UPDATE_EXPECT=1`.
@@ -8,7 +9,7 @@ mod fixtures;
 
 use std::path::{Path, PathBuf};
 
-use claim_lsp::analysis::Analysis;
+use claim_lsp::analysis::{Analysis, DocumentKind};
 use fixtures::{claim_files, environment_for, expect, fixtures_root, render};
 
 #[test]
@@ -25,7 +26,9 @@ fn rule_fixtures_match_their_expected_findings() {
         let environment = environment_for(&folder);
         for file in claim_files(&folder) {
             let bytes = std::fs::read(&file).expect("fixture readable");
-            let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
+            let text = claim_lsp::text::decode(&bytes);
+            let kind = DocumentKind::of(file.file_name().and_then(|n| n.to_str()), &text);
+            let analysis = Analysis::of_document(text, &kind, &environment);
             let rendered = render(&analysis);
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let hits = analysis.diagnostics.iter().filter(|d| d.rule == rule).count();

@@ -6,14 +6,14 @@ use super::args::{CheckOptions, Format};
 use super::fix::{fix_bytes, write_if_unchanged};
 use super::render::{self, FileFindings};
 use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
-use crate::analysis::{load_settings, Analysis};
+use crate::analysis::{load_settings, Analysis, DocumentKind};
 use crate::config::{ConfigFileChoice, SettingsSources, CONFIG_FILE_NAME};
 use crate::diagnostic::Severity;
 use crate::text::{decode, looks_like_x12};
 
 /// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
 /// count only when they start with an ISA.
-const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi"];
+const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi", "csv", "tsv"];
 const MAYBE_CLAIM_EXTENSIONS: &[&str] = &["txt", "dat"];
 
 pub(super) fn run(options: &CheckOptions) -> i32 {
@@ -65,11 +65,13 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
         };
         let mut text = decode(&bytes);
-        if !explicit && !looks_like_x12(&text) {
+        let file_name = path.file_name().and_then(|name| name.to_str());
+        let kind = DocumentKind::of(file_name, &text);
+        if kind == DocumentKind::X12 && !explicit && !looks_like_x12(&text) {
             continue;
         }
         if options.fix || options.diff {
-            let fixed = fix_bytes(&bytes, &environment);
+            let fixed = fix_bytes(&bytes, &kind, &environment);
             if !fixed.all.settled {
                 eprintln!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
             }
@@ -94,8 +96,16 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         if options.diff {
             continue;
         }
-        let Analysis { file, diagnostics, .. } = Analysis::of_text(text, &environment);
-        findings.push(FileFindings { path, file, diagnostics });
+        let analysis = Analysis::of_document(text, &kind, &environment);
+        if analysis.charges.as_ref().is_some_and(|charges| !charges.is_charges()) {
+            // Any other CSV is left alone (fixing it found nothing to fix); one named on
+            // the command line is said.
+            if explicit {
+                eprintln!("claim-lsp: {}: not a charge file (see docs/charge-files.md); skipped", path.display());
+            }
+            continue;
+        }
+        findings.push(FileFindings { path, analysis });
     }
     if options.diff {
         return if io_failed {
@@ -110,7 +120,7 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         Format::Human => render::human(&findings),
         Format::Json => render::json(&findings),
     }
-    let any_error = findings.iter().flat_map(|f| &f.diagnostics).any(|d| d.severity == Severity::Error);
+    let any_error = findings.iter().flat_map(|f| &f.analysis.diagnostics).any(|d| d.severity == Severity::Error);
     if io_failed {
         EXIT_USAGE
     } else if any_error {

@@ -8,6 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::DocumentKind;
 use crate::config::Environment;
 use crate::ide::{fix_all, FixAll};
 use crate::text::{decode, detect, encode};
@@ -46,10 +47,10 @@ pub struct FixedFile {
 }
 
 /// Applies every safe fix to a file's bytes and encodes the result as the file was.
-pub fn fix_bytes(original: &[u8], environment: &Environment) -> FixedFile {
+pub fn fix_bytes(original: &[u8], kind: &DocumentKind, environment: &Environment) -> FixedFile {
     let encoding = detect(original);
     let text = decode(original);
-    let all = fix_all(&text, environment);
+    let all = fix_all(&text, kind, environment);
     let bytes = if encode(&text, encoding).as_deref() != Some(original) {
         // A UTF-16 file with a broken surrogate, say: writing it back would change
         // bytes no fix meant to touch.
@@ -176,7 +177,7 @@ mod tests {
         ))
         .unwrap_or_default();
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        let fixed = fix_bytes(&utf16, &Environment::default());
+        let fixed = fix_bytes(&utf16, &crate::analysis::DocumentKind::X12, &Environment::default());
         let bytes = fixed.bytes.unwrap_or_default();
         assert_eq!(bytes.get(..2), Some(&[0xFF, 0xFE][..]));
         assert_eq!(crate::text::decode(&bytes), fixed.all.text);

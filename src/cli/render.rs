@@ -5,14 +5,13 @@ use std::path::PathBuf;
 use ropey::Rope;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ClaimFile;
+use crate::analysis::Analysis;
+use crate::diagnostic::Severity;
 use crate::text::{line_column, PositionEncoding};
 
 pub(super) struct FileFindings {
     pub(super) path: PathBuf,
-    pub(super) file: ClaimFile,
-    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) analysis: Analysis,
 }
 
 /// Longest stretch of a source line shown; 837 files often have no line breaks at all.
@@ -21,8 +20,8 @@ const EXCERPT_WIDTH: usize = 100;
 pub(super) fn human(findings: &[FileFindings]) {
     let mut counts = [0usize; 4];
     for finding in findings {
-        let rope = Rope::from_str(&finding.file.text);
-        for diagnostic in &finding.diagnostics {
+        let rope = Rope::from_str(finding.analysis.text());
+        for diagnostic in &finding.analysis.diagnostics {
             counts[diagnostic.severity as usize] += 1;
             let start = line_column(&rope, diagnostic.span.start, PositionEncoding::Utf32);
             let end = line_column(&rope, diagnostic.span.end, PositionEncoding::Utf32);
@@ -105,8 +104,8 @@ struct JsonDiagnostic<'a> {
 pub(super) fn json(findings: &[FileFindings]) {
     let mut out = Vec::new();
     for finding in findings {
-        let rope = Rope::from_str(&finding.file.text);
-        for diagnostic in &finding.diagnostics {
+        let rope = Rope::from_str(finding.analysis.text());
+        for diagnostic in &finding.analysis.diagnostics {
             let start = line_column(&rope, diagnostic.span.start, PositionEncoding::Utf32);
             let end = line_column(&rope, diagnostic.span.end, PositionEncoding::Utf32);
             out.push(JsonDiagnostic {

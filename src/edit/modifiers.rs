@@ -91,7 +91,7 @@ pub fn removals_of_pair(context: &FixContext<'_>, at: Span, pair: &[&str], fixes
     let Some(line) = context.billed_line_at(at.start) else { return };
     for code in pair {
         let written = line.modifier(context.source, code);
-        fixes.extend(written.and_then(|field| removal(context, field.span, false, false)));
+        fixes.extend(written.and_then(|span| removal(context, span, false, false)));
     }
 }
 

@@ -7,7 +7,7 @@
 //! its own output changes nothing.
 
 use super::fixes::safe_fixes_for;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, DocumentKind};
 use crate::config::Environment;
 use crate::edit::{self, Edit};
 
@@ -26,12 +26,12 @@ pub struct FixAll {
     pub settled: bool,
 }
 
-pub fn fix_all(original: &str, environment: &Environment) -> FixAll {
+pub fn fix_all(original: &str, kind: &DocumentKind, environment: &Environment) -> FixAll {
     let mut text = original.to_string();
     let mut edits: Vec<Edit> = Vec::new();
     let mut applied = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let analysis = Analysis::of_text(text, environment);
+        let analysis = Analysis::of_document(text, kind, environment);
         let mut round: Vec<Edit> = Vec::new();
         for diagnostic in &analysis.diagnostics {
             let Some(fix) = safe_fixes_for(&analysis, environment, diagnostic).into_iter().next() else {
@@ -46,7 +46,7 @@ pub fn fix_all(original: &str, environment: &Environment) -> FixAll {
             round.extend(fix.edits);
             applied.push((diagnostic.rule, fix.title));
         }
-        text = analysis.file.text;
+        text = analysis.into_text();
         if round.is_empty() {
             return FixAll { text, edits, applied, settled: true };
         }

@@ -14,9 +14,9 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use tower_lsp::lsp_types::{
+use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
+    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert;
@@ -29,7 +29,7 @@ use crate::text::PositionEncoding;
 
 /// The document the actions are for, as the client knows it.
 pub(super) struct Target<'a> {
-    pub uri: &'a Url,
+    pub uri: &'a Uri,
     pub version: i32,
     pub encoding: PositionEncoding,
     /// The client takes `documentChanges` (versioned edits).
@@ -43,7 +43,7 @@ pub(super) struct Target<'a> {
 /// and never read by the client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct ResolveData {
-    pub uri: Url,
+    pub uri: Uri,
     pub version: i32,
     pub kind: ActionKind,
     pub rule: Option<String>,
@@ -132,7 +132,7 @@ pub(super) fn actions(
 
 /// Every safe fix of the file as one action; `None` when there is none.
 fn fix_all(analysis: &Analysis, environment: &Environment) -> Option<Fix> {
-    let all = ide::fix_all(&analysis.file.text, environment);
+    let all = ide::fix_all(analysis.text(), &analysis.kind(), environment);
     if all.edits.is_empty() {
         return None;
     }

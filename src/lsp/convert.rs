@@ -2,7 +2,7 @@
 //! diagnostics and hovers ↔ LSP types. The only module that sees both worlds.
 
 use ropey::Rope;
-use tower_lsp::lsp_types::{self as lsp, NumberOrString, PositionEncodingKind};
+use tower_lsp_server::ls_types::{self as lsp, NumberOrString, PositionEncodingKind};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::Span;

@@ -4,14 +4,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ropey::Rope;
-use tower_lsp::lsp_types::{TextDocumentContentChangeEvent, Url};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, DocumentKind};
 use crate::text::PositionEncoding;
 
 pub struct StoredDocument {
     pub rope: Rope,
+    /// An 837 or a charge file, decided when it was opened.
+    pub kind: DocumentKind,
     pub version: i32,
     /// Bumped on every change; analyses and publishes compare against it.
     pub generation: u64,
@@ -34,33 +36,35 @@ pub enum ChangeRejected {
 
 #[derive(Default)]
 pub struct DocumentStore {
-    documents: HashMap<Url, StoredDocument>,
+    documents: HashMap<Uri, StoredDocument>,
     /// Generations are unique across documents and reopenings, so a check started for a
     /// closed document can never pass for the one opened after it.
     last_generation: u64,
 }
 
 impl DocumentStore {
-    pub fn open(&mut self, uri: Url, text: &str, version: i32) {
+    pub fn open(&mut self, uri: Uri, text: &str, version: i32, language: &str) {
         let generation = self.next_generation();
         let checking = self.documents.get(&uri).is_some_and(|d| d.checking);
-        let document = StoredDocument { rope: Rope::from_str(text), version, generation, analysis: None, checking };
+        let kind = document_kind(&uri, text, language);
+        let document =
+            StoredDocument { rope: Rope::from_str(text), kind, version, generation, analysis: None, checking };
         self.documents.insert(uri, document);
     }
 
-    pub fn close(&mut self, uri: &Url) {
+    pub fn close(&mut self, uri: &Uri) {
         self.documents.remove(uri);
     }
 
-    pub fn get(&self, uri: &Url) -> Option<&StoredDocument> {
+    pub fn get(&self, uri: &Uri) -> Option<&StoredDocument> {
         self.documents.get(uri)
     }
 
-    pub fn get_mut(&mut self, uri: &Url) -> Option<&mut StoredDocument> {
+    pub fn get_mut(&mut self, uri: &Uri) -> Option<&mut StoredDocument> {
         self.documents.get_mut(uri)
     }
 
-    pub fn uris(&self) -> Vec<Url> {
+    pub fn uris(&self) -> Vec<Uri> {
         self.documents.keys().cloned().collect()
     }
 
@@ -68,7 +72,7 @@ impl DocumentStore {
     /// left, positions in the negotiated encoding. Returns the new generation.
     pub fn change(
         &mut self,
-        uri: &Url,
+        uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         encoding: PositionEncoding,
@@ -99,7 +103,7 @@ impl DocumentStore {
 
     /// Marks a document changed without a text change (new settings): its analysis is
     /// stale.
-    pub fn invalidate(&mut self, uri: &Url) {
+    pub fn invalidate(&mut self, uri: &Uri) {
         let generation = self.next_generation();
         if let Some(document) = self.documents.get_mut(uri) {
             document.generation = generation;
@@ -110,5 +114,22 @@ impl DocumentStore {
     fn next_generation(&mut self) -> u64 {
         self.last_generation += 1;
         self.last_generation
+    }
+}
+
+/// A charge file when the client says CSV/TSV (`csv`, `tsv`, `claim-charges`) or the
+/// name ends in `.csv`/`.tsv`, unless the text is an interchange; else an 837. The
+/// server decides per document: a plain CSV is read, found not to be a charge file, and
+/// left alone.
+fn document_kind(uri: &Uri, text: &str, language: &str) -> DocumentKind {
+    // The last path segment; the query and fragment are not part of a file's name.
+    let path = uri.as_str().split(['?', '#']).next().unwrap_or_default();
+    let name = path.rsplit('/').next().filter(|name| !name.is_empty());
+    let by_name = DocumentKind::of(name, text);
+    match (by_name, language) {
+        (DocumentKind::X12, "csv" | "tsv" | "claim-charges") if !crate::text::looks_like_x12(text) => {
+            DocumentKind::Charges { file_name: name.map(str::to_string) }
+        }
+        (kind, _) => kind,
     }
 }

@@ -1,26 +1,55 @@
-//! The language server: tower-lsp glue, the document store, and the one place that
-//! converts byte offsets to the client's positions. Nothing below this module knows LSP.
+//! The language server: glue for the LSP library (tower-lsp-server), the document
+//! store, and the one place that converts byte offsets to the client's positions.
+//! Nothing below this module knows LSP.
 
 mod code_actions;
 mod convert;
 mod documents;
-mod exit;
+pub mod framing;
 mod server;
+mod transport;
 
 pub use documents::{DocumentStore, StoredDocument};
 pub use server::Backend;
 
-use tower_lsp::{LspService, Server};
-use tracing_subscriber::EnvFilter;
+use tower_lsp_server::LspService;
+use tracing::{Level, Metadata};
+use tracing_subscriber::filter::{filter_fn, EnvFilter, FilterExt};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::Layer;
 
-/// Log filter: `CLAIM_LSP_LOG` (default `info`), with tower-lsp capped at `warn` because
-/// its trace output contains whole messages, and messages contain claim text.
-pub fn log_filter() -> EnvFilter {
-    let filter = EnvFilter::try_from_env("CLAIM_LSP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    match "tower_lsp=warn".parse() {
-        Ok(directive) => filter.add_directive(directive),
-        Err(_) => filter,
-    }
+/// The environment variable that sets the log filter (`tracing` `EnvFilter` syntax).
+pub const LOG_ENV: &str = "CLAIM_LSP_LOG";
+
+/// The log target of the LSP library in use, taken from one of its types so that it
+/// follows the library if the dependency changes (`tower_lsp_server` today).
+pub fn lsp_library_target() -> &'static str {
+    let path = std::any::type_name::<tower_lsp_server::ExitedError>();
+    path.split("::").next().unwrap_or(path)
+}
+
+/// Whether an event may be logged whatever the user's filter says: the LSP library's
+/// messages above `warn` can carry whole protocol messages (claim text, request
+/// params), so they never pass, however specific the directive that asks for them.
+fn within_cap(metadata: &Metadata<'_>) -> bool {
+    let library = lsp_library_target();
+    let target = metadata.target();
+    let is_library = target == library || target.strip_prefix(library).is_some_and(|rest| rest.starts_with("::"));
+    !is_library || *metadata.level() <= Level::WARN
+}
+
+/// The server's logger: `CLAIM_LSP_LOG` (default `warn`: editors file everything a
+/// server writes to stderr as an error), capped for the LSP library at `warn` whatever
+/// the directives; plain text to `writer`.
+pub fn logger<W>(writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let requested = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = requested.and(filter_fn(within_cap));
+    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false).with_filter(filter);
+    tracing_subscriber::registry().with(layer)
 }
 
 /// How a server run ended, for the caller to turn into an exit code.
@@ -34,13 +63,23 @@ pub enum ServeOutcome {
     FailedToStart,
 }
 
+/// The environment variable that sets the largest message the server reads, in bytes
+/// (default `framing::DEFAULT_MAX_BODY`, 2 GiB).
+pub const MAX_MESSAGE_ENV: &str = "CLAIM_LSP_MAX_MESSAGE_BYTES";
+
 /// Runs the server on stdin/stdout until the client exits; logs go to stderr.
 pub fn serve_stdio() -> ServeOutcome {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(log_filter())
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+    let _ = tracing::subscriber::set_global_default(logger(std::io::stderr));
+    let max_body = match std::env::var(MAX_MESSAGE_ENV) {
+        Err(_) => framing::DEFAULT_MAX_BODY,
+        Ok(value) => match value.trim().parse() {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                eprintln!("claim-lsp: {MAX_MESSAGE_ENV} must be a number of bytes");
+                return ServeOutcome::FailedToStart;
+            }
+        },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -48,23 +87,24 @@ pub fn serve_stdio() -> ServeOutcome {
             return ServeOutcome::FailedToStart;
         }
     };
-    let outcome = runtime.block_on(async {
+    let ending = runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        let service = exit::ExitWatch::new(service);
-        let signals = std::sync::Arc::clone(&service.signals);
-        let server = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
-        tokio::select! {
-            () = server => {}
-            () = signals.exit.notified() => {}
-        }
-        let clean = signals.shut_down.load(std::sync::atomic::Ordering::SeqCst);
-        if clean {
-            ServeOutcome::Clean
-        } else {
-            ServeOutcome::Unclean
-        }
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket, max_body).await
     });
     // The stdin reader blocks in a thread that would keep a normal runtime drop waiting.
     runtime.shutdown_background();
-    outcome
+    match ending {
+        transport::Ending::CleanExit => ServeOutcome::Clean,
+        transport::Ending::Unclean => ServeOutcome::Unclean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_cap_names_the_lsp_library_in_use() {
+        assert_eq!(lsp_library_target(), "tower_lsp_server");
+    }
 }

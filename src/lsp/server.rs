@@ -11,17 +11,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use ropey::Rope;
 use serde_json::Value;
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::{
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
     Diagnostic, DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent, MarkupKind,
-    MessageType, NumberOrString, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Url,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent,
+    MarkupKind, MessageType, NumberOrString, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
-use tower_lsp::{Client, LanguageServer};
+use tower_lsp_server::{Client, LanguageServer};
 
 use super::code_actions::{self, ResolveData, Target};
 use super::convert;
@@ -60,7 +60,7 @@ struct State {
 /// workspace config file.
 struct SettingsOutcome {
     messages: Vec<String>,
-    config_diagnostics: Option<(Url, Vec<Diagnostic>)>,
+    config_diagnostics: Option<(Uri, Vec<Diagnostic>)>,
 }
 
 impl Backend {
@@ -81,11 +81,11 @@ impl Backend {
     }
 
     /// The server's current text of a document (for tests and diagnostics of the store).
-    pub fn document_text(&self, uri: &Url) -> Option<String> {
+    pub fn document_text(&self, uri: &Uri) -> Option<String> {
         lock(&self.state).documents.get(uri).map(|d| d.rope.to_string())
     }
 
-    pub fn document_version(&self, uri: &Url) -> Option<i32> {
+    pub fn document_version(&self, uri: &Uri) -> Option<i32> {
         lock(&self.state).documents.get(uri).map(|d| d.version)
     }
 
@@ -115,7 +115,7 @@ impl Backend {
             Some((_, text, problems)) => (Some(text), problems),
             None => (None, Vec::new()),
         };
-        let config_diagnostics = config_path.and_then(|path| Url::from_file_path(path).ok()).map(|uri| {
+        let config_diagnostics = config_path.and_then(Uri::from_file_path).map(|uri| {
             let rope = Rope::from_str(config_text.as_deref().unwrap_or_default());
             let diagnostics = problems
                 .iter()
@@ -149,7 +149,7 @@ impl Backend {
 
     /// Debounces, analyses off the async threads, and publishes unless a newer change
     /// has arrived by then.
-    fn schedule_check(&self, uri: Url) {
+    fn schedule_check(&self, uri: Uri) {
         // One check at a time per document: a change that arrives while one runs only
         // bumps the generation, and the running check goes round once more with the
         // newest text. Bursts of typing coalesce without a fixed delay on every edit.
@@ -200,7 +200,7 @@ impl Backend {
     }
 
     fn recheck_all(&self) {
-        let documents: Vec<Url> = {
+        let documents: Vec<Uri> = {
             let mut state = lock(&self.state);
             let uris = state.documents.uris();
             // New settings make every cached analysis stale.
@@ -217,8 +217,8 @@ impl Backend {
 
 /// The analysis of `uri` at `generation`, computed once and cached; `None` when the
 /// document moved on or closed.
-async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> Option<Arc<Analysis>> {
-    let (rope, environment) = {
+async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Uri, generation: u64) -> Option<Arc<Analysis>> {
+    let (rope, kind, environment) = {
         let state = lock(state);
         let document = state.documents.get(uri).filter(|d| d.generation == generation)?;
         if let Some((cached, analysis)) = &document.analysis {
@@ -226,11 +226,11 @@ async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> 
                 return Some(Arc::clone(analysis));
             }
         }
-        (document.rope.clone(), state.environment.clone())
+        (document.rope.clone(), document.kind.clone(), state.environment.clone())
     };
     let analysis = tokio::task::spawn_blocking(move || {
         let text = rope.to_string();
-        Arc::new(Analysis::new(text, rope, &environment))
+        Arc::new(Analysis::new(text, rope, &kind, &environment))
     })
     .await
     .map_err(|_| tracing::error!("analysis task failed; no diagnostics for this change"))
@@ -245,6 +245,13 @@ async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Url, generation: u64) -> 
     // The previous analysis of a large file takes milliseconds to free: not under the lock.
     drop(replaced);
     Some(analysis)
+}
+
+/// The local path a `file:` URI names; `None` for other schemes (`untitled:`, remote
+/// workspaces), which have no folder to read a config file from.
+fn file_path(uri: &Uri) -> Option<PathBuf> {
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    is_file.then(|| uri.to_file_path()).flatten().map(std::borrow::Cow::into_owned)
 }
 
 /// The `configFile` setting when the editor sets one (a name or path; relative to the
@@ -284,7 +291,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-#[tower_lsp::async_trait]
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
@@ -303,7 +309,7 @@ impl LanguageServer for Backend {
             .and_then(|folders| folders.first())
             .map(|folder| folder.uri.clone())
             .or(params.root_uri.clone())
-            .and_then(|uri| uri.to_file_path().ok());
+            .and_then(|uri| file_path(&uri));
         {
             let mut state = lock(&self.state);
             state.encoding = encoding;
@@ -338,7 +344,12 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..TextDocumentSyncOptions::default()
+                })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL]),
@@ -348,6 +359,8 @@ impl LanguageServer for Backend {
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo { name: "claim-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            // clangd's pre-3.17 extension; `position_encoding` above is the standard one.
+            offset_encoding: None,
         })
     }
 
@@ -395,7 +408,7 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let bytes = document.text.len();
-        lock(&self.state).documents.open(document.uri.clone(), &document.text, document.version);
+        lock(&self.state).documents.open(document.uri.clone(), &document.text, document.version, &document.language_id);
         tracing::debug!(bytes, version = document.version, "document opened");
         self.schedule_check(document.uri);
     }
@@ -416,6 +429,12 @@ impl LanguageServer for Backend {
             }
             Err(ChangeRejected::UnknownDocument) => tracing::warn!("change for a document that is not open; ignored"),
         }
+    }
+
+    /// A save re-publishes the document's diagnostics: the text is the one we hold
+    /// (`didChange` keeps it current), so the cached analysis answers when it is fresh.
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.schedule_check(params.text_document.uri);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

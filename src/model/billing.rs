@@ -23,6 +23,9 @@ pub struct Billing {
     pub lines: Vec<BilledLine>,
     /// How the format names its places in messages.
     pub terms: Terms,
+    /// Line indices by position in the file (a charge file's claims need not be
+    /// contiguous rows).
+    by_position: Vec<usize>,
 }
 
 /// A value in the file: where it is and what the format calls that place.
@@ -36,6 +39,22 @@ impl Field {
     pub fn text<'t>(&self, source: &'t str) -> &'t str {
         self.span.text(source)
     }
+}
+
+/// What a format calls each place of a billed line. One static table per kind of line
+/// (837P SV1, 837I SV2, charge-file row): lines point at theirs, so a batch of lines
+/// stays small.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FieldNames {
+    pub code: FieldName,
+    /// By modifier place (SV101-3 … SV101-6; modifier 1 … 4).
+    pub modifiers: [FieldName; 4],
+    pub units: FieldName,
+    pub charge: FieldName,
+    pub description: FieldName,
+    pub ndc: FieldName,
+    pub ndc_quantity: FieldName,
+    pub revenue_code: FieldName,
 }
 
 /// The name of a place for messages: an X12 element (`SV104`) or a charge-file column.
@@ -139,31 +158,40 @@ pub struct BilledLine {
     pub extent: Span,
     /// How messages number it: LX01 as written, or the row's line number.
     pub number: LineNumber,
+    /// What the format calls each place of the line.
+    pub names: &'static FieldNames,
     /// The procedure code as written, whatever its qualifier.
-    pub code: Option<Field>,
+    pub code: Option<Span>,
     /// Whether the code is a HCPCS/CPT code (837 qualifier `HC`; a charge file's codes).
     pub is_hcpcs: bool,
     /// Where a finding about the line as a whole points: its code, else the nearest place.
     pub code_anchor: Span,
     /// The non-empty modifiers, in order.
-    pub modifiers: SmallVec<[Field; 4]>,
+    pub modifiers: SmallVec<[Modifier; 4]>,
     /// The unit count as written (absent when empty).
-    pub units: Option<Field>,
-    /// Where a finding about the units points when there are none, and its name.
-    pub units_place: Field,
-    pub charge: Option<Field>,
+    pub units: Option<Span>,
+    /// Where a finding about the units points: the count, else the nearest place; empty
+    /// when the file has no place for units at all (a charge file without the column).
+    pub units_place: Span,
+    pub charge: Option<Span>,
     /// The line's date of service, else its claim's.
     pub date_of_service: Option<CalendarDate>,
     pub drugs: SmallVec<[DrugQuantity; 1]>,
     /// A description (837 SV101-7 / SV202-7, a NOC drug's name) or a line note.
     pub described: bool,
-    /// Where a description goes, for messages.
-    pub description_place: FieldName,
     /// The line's own place of service (837P SV105; a charge file's column).
     pub place_of_service: Option<Span>,
     /// A line-level prior authorization number.
     pub prior_authorization: Option<Span>,
-    pub revenue_code: Option<Field>,
+    pub revenue_code: Option<Span>,
+}
+
+/// One modifier as written and which of the line's modifier places holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Modifier {
+    pub span: Span,
+    /// 0 … 3: SV101-3 … SV101-6, or modifier 1 … 4.
+    pub place: u8,
 }
 
 /// How messages name a line.
@@ -179,9 +207,9 @@ pub enum LineNumber {
 #[derive(Debug)]
 pub struct DrugQuantity {
     /// The NDC as written (absent when empty).
-    pub ndc: Option<Field>,
+    pub ndc: Option<Span>,
     /// The amount (CTP04 / NDC quantity), absent when empty.
-    pub quantity: Option<Field>,
+    pub quantity: Option<Span>,
     /// Its unit as an X12 code (`ME`, `GR`, `ML`, `UN`, `F2`), when known.
     pub unit: Option<&'static str>,
 }
@@ -201,9 +229,18 @@ pub fn unit_code(text: &str) -> Option<&'static str> {
 }
 
 impl Billing {
+    pub fn new(claims: Vec<BilledClaim>, lines: Vec<BilledLine>, terms: Terms) -> Self {
+        let mut by_position: Vec<usize> = (0..lines.len()).collect();
+        // An 837's lines are in file order already: sorting is a no-op check there.
+        by_position.sort_by_key(|i| lines.get(*i).map(|line| line.extent.start));
+        Self { claims, lines, terms, by_position }
+    }
+
     /// The line whose extent holds byte `offset`, with its index.
     pub fn line_at(&self, offset: usize) -> Option<(usize, &BilledLine)> {
-        let index = self.lines.partition_point(|line| line.extent.end < offset);
+        let extent = |i: &usize| self.lines.get(*i).map_or(Span::default(), |line| line.extent);
+        let at = self.by_position.partition_point(|i| extent(i).end < offset);
+        let index = *self.by_position.get(at)?;
         let line = self.lines.get(index)?;
         (line.extent.start <= offset && offset <= line.extent.end).then_some((index, line))
     }
@@ -240,9 +277,20 @@ impl BilledLine {
         self.code.map_or("", |code| code.text(source))
     }
 
-    /// The first modifier written as `modifier`.
-    pub fn modifier(&self, source: &str, modifier: &str) -> Option<Field> {
-        self.modifiers.iter().copied().find(|m| m.text(source) == modifier)
+    /// Where a finding about the unit count lands, with its name (`SV104`, the units column).
+    pub fn units_field(&self) -> Field {
+        Field { span: self.units_place, name: self.names.units }
+    }
+
+    /// A modifier with its name (`SV101-3`, the modifier 1 column).
+    pub fn modifier_field(&self, modifier: &Modifier) -> Field {
+        let name = self.names.modifiers.get(usize::from(modifier.place)).copied().unwrap_or(self.names.code);
+        Field { span: modifier.span, name }
+    }
+
+    /// Where the first modifier written as `modifier` is.
+    pub fn modifier(&self, source: &str, modifier: &str) -> Option<Span> {
+        self.modifiers.iter().map(|m| m.span).find(|span| span.text(source) == modifier)
     }
 
     pub fn has_modifier(&self, source: &str, modifier: &str) -> bool {

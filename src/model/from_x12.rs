@@ -3,14 +3,20 @@
 
 use smallvec::SmallVec;
 
-use super::billing::{BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, LineNumber, X12_TERMS};
+use super::billing::{
+    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, X12_TERMS,
+};
 use super::{ClaimFile, ElementPosition, TransactionKind, X12Line};
 use crate::syntax::Span;
 
 impl Billing {
     pub fn from_x12(file: &ClaimFile) -> Billing {
-        let mut claims = Vec::new();
-        let mut lines = Vec::new();
+        // Sized up front: a batch has tens of thousands of lines, and growing the vector
+        // would copy them all again.
+        let (claim_count, line_count) =
+            file.claims().fold((0, 0), |(claims, lines), (_, claim)| (claims + 1, lines + claim.lines.len()));
+        let mut claims = Vec::with_capacity(claim_count);
+        let mut lines = Vec::with_capacity(line_count);
         for (transaction, claim) in file.claims() {
             let index = claims.len();
             let start = lines.len();
@@ -38,24 +44,17 @@ impl Billing {
                 lines: start..lines.len(),
             });
         }
-        Billing { claims, lines, terms: X12_TERMS }
+        Billing::new(claims, lines, X12_TERMS)
     }
 }
 
 fn billed_line(file: &ClaimFile, at: &X12Line<'_>, claim: usize) -> BilledLine {
     let procedure = at.procedure;
-    let element = |component: usize| FieldName::Element(procedure.component_element(component));
-    let field = |span: Span, name: FieldName| Field { span, name };
-    let is_hcpcs = procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC");
-    let quantity_name = FieldName::Element(procedure.quantity_element());
-    let charge_name = FieldName::Element(ElementPosition {
-        segment: procedure.segment_id,
-        element: procedure.charge_position,
-        component: None,
-    });
+    let institutional = procedure.segment_id == "SV2";
+    let names = if institutional { &SV2_NAMES } else { &SV1_NAMES };
+    let present = |span: Option<Span>| span.filter(|span| !span.is_empty());
     let first = file.segment_span(at.line.lx).start;
     let last = file.segment_span(at.line.segments.end.saturating_sub(1)).end;
-    let present = |span: Option<Span>| span.filter(|span| !span.is_empty());
     let drugs = at
         .line
         .drugs
@@ -64,55 +63,64 @@ fn billed_line(file: &ClaimFile, at: &X12Line<'_>, claim: usize) -> BilledLine {
             let ctp = |position: usize| drug.ctp.and_then(|ctp| present(file.element_span(ctp, position)));
             // X12 writes the codes themselves, in capitals.
             let unit = drug.ctp.and_then(|ctp| X12_UNITS.into_iter().find(|code| *code == file.component(ctp, 5, 1)));
-            DrugQuantity {
-                ndc: present(file.element_span(drug.lin, 3))
-                    .map(|span| field(span, FieldName::Element(position("LIN", 3)))),
-                quantity: ctp(4).map(|span| field(span, FieldName::Element(position("CTP", 4)))),
-                unit,
-            }
+            DrugQuantity { ndc: present(file.element_span(drug.lin, 3)), quantity: ctp(4), unit }
         })
         .collect();
     let notes = at.line.notes.iter().any(|note| !file.value(*note, 2).trim().is_empty());
-    let revenue_code = match procedure.segment_id {
-        "SV2" => {
-            present(file.element_span(at.service, 1)).map(|span| field(span, FieldName::Element(position("SV2", 1))))
-        }
-        _ => None,
-    };
+    let modifiers = procedure
+        .modifiers
+        .with_components()
+        .filter_map(|(component, span)| Some(Modifier { span, place: u8::try_from(component.checked_sub(3)?).ok()? }))
+        .collect::<SmallVec<_>>();
     BilledLine {
         claim,
         extent: Span::new(first, last),
         number: LineNumber::Assigned(file.element_span(at.line.lx, 1).unwrap_or(Span::new(first, first))),
-        code: procedure.code.map(|span| field(span, element(2))),
-        is_hcpcs,
+        names,
+        code: procedure.code,
+        is_hcpcs: procedure.qualifier.is_some_and(|q| q.text(&file.text) == "HC"),
         code_anchor: at.code_span(file),
-        modifiers: procedure
-            .modifiers
-            .with_components()
-            .map(|(component, span)| field(span, element(component)))
-            .collect::<SmallVec<_>>(),
-        units: procedure.quantity.map(|span| field(span, quantity_name)),
-        units_place: field(
-            procedure.quantity.unwrap_or_else(|| file.element_or_segment_span(at.service, procedure.quantity_position)),
-            quantity_name,
-        ),
-        charge: procedure.charge.map(|span| field(span, charge_name)),
+        modifiers,
+        units: procedure.quantity,
+        units_place: procedure
+            .quantity
+            .unwrap_or_else(|| file.element_or_segment_span(at.service, procedure.quantity_position)),
+        charge: procedure.charge,
         date_of_service: at.date_of_service,
         drugs,
         described: procedure.description.is_some() || notes,
-        description_place: element(7),
-        place_of_service: match procedure.segment_id {
-            "SV1" => present(file.element_span(at.service, 5)),
-            _ => None,
-        },
+        place_of_service: if institutional { None } else { present(file.element_span(at.service, 5)) },
         prior_authorization: at.line.prior_authorization.and_then(|re| present(file.element_span(re, 2))),
-        revenue_code,
+        revenue_code: if institutional { present(file.element_span(at.service, 1)) } else { None },
     }
 }
 
 /// CTP05-1 unit codes the rules read.
 const X12_UNITS: [&str; 5] = ["ME", "GR", "ML", "UN", "F2"];
 
-fn position(segment: &'static str, element: usize) -> ElementPosition {
-    ElementPosition { segment, element, component: None }
+const fn element(segment: &'static str, element: usize, component: Option<usize>) -> FieldName {
+    FieldName::Element(ElementPosition { segment, element, component })
 }
+
+const fn line_names(segment: &'static str, composite: usize) -> FieldNames {
+    FieldNames {
+        code: element(segment, composite, Some(2)),
+        modifiers: [
+            element(segment, composite, Some(3)),
+            element(segment, composite, Some(4)),
+            element(segment, composite, Some(5)),
+            element(segment, composite, Some(6)),
+        ],
+        units: element(segment, composite + 3, None),
+        charge: element(segment, composite + 1, None),
+        description: element(segment, composite, Some(7)),
+        ndc: element("LIN", 3, None),
+        ndc_quantity: element("CTP", 4, None),
+        revenue_code: element(segment, 1, None),
+    }
+}
+
+/// 837P: SV101 composite, SV102 charge, SV104 units.
+static SV1_NAMES: FieldNames = line_names("SV1", 1);
+/// 837I: SV202 composite, SV203 charge, SV205 units.
+static SV2_NAMES: FieldNames = line_names("SV2", 2);

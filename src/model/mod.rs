@@ -4,17 +4,20 @@
 
 mod billing;
 mod build;
+mod charges;
 mod claim;
 mod envelope;
+mod from_charges;
 mod from_x12;
 mod service_line;
 mod subject;
 mod x12_line;
 
 pub use billing::{
-    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, LineNumber, Terms, CHARGE_TERMS,
-    X12_TERMS,
+    unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, FieldNames, LineNumber, Modifier,
+    Terms, CHARGE_TERMS, X12_TERMS,
 };
+pub use charges::ChargeFile;
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};

@@ -11,13 +11,15 @@ use crate::config::{MueTable, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::guide::GuideFinding;
-use crate::model::{BilledClaim, BilledLine, Billing, ClaimFile, FieldName, Subject};
+use crate::model::{BilledClaim, BilledLine, Billing, ChargeFile, ClaimFile, FieldName, Subject};
 use crate::syntax::Span;
 
 pub struct RuleContext<'a> {
     /// The 837 being checked; empty for a charge file (only rules for both formats or
     /// for charge files run there).
     pub file: &'a ClaimFile,
+    /// The charge file being checked, when it is one.
+    pub charges: Option<&'a ChargeFile>,
     /// The file's text, which every span points into.
     pub source: &'a str,
     /// The format-neutral claims and lines the drug-line and modifier rules read.
@@ -73,10 +75,10 @@ impl<'a> LineFacts<'a> {
     /// The line's modifiers as written, in order.
     pub fn modifiers(&self) -> impl Iterator<Item = LineModifier<'a>> + 'a {
         let source = self.source;
-        self.line.modifiers.iter().map(move |field| LineModifier {
-            text: field.text(source),
-            span: field.span,
-            element: field.name,
+        let line = self.line;
+        line.modifiers.iter().map(move |modifier| {
+            let field = line.modifier_field(modifier);
+            LineModifier { text: field.text(source), span: field.span, element: field.name }
         })
     }
 
@@ -99,6 +101,7 @@ impl<'a> RuleContext<'a> {
     pub fn new(subject: Subject<'a>, environment: &'a Environment) -> Self {
         Self {
             file: subject.file,
+            charges: subject.charges,
             source: subject.source,
             billing: subject.billing,
             settings: &environment.settings,
@@ -145,7 +148,7 @@ impl<'a> RuleContext<'a> {
                 .iter()
                 .map(|line| {
                     let code = line.code_text(source);
-                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|field| (code, field.span));
+                    let hcpcs = line.code.filter(|_| line.is_hcpcs).map(|span| (code, span));
                     let record = hcpcs.and_then(|(code, _)| codes.procedure(code));
                     let units = line
                         .units

@@ -3,6 +3,7 @@
 //! A rule reads the claim model and reports byte ranges; it knows nothing of LSP or the
 //! terminal. Its id is part of the product's interface and never changes.
 
+pub mod charges;
 mod context;
 pub mod drug_lines;
 pub mod implementation_guide;
@@ -32,19 +33,52 @@ pub struct Rule {
     /// Whether it reports per claim (a payer's policy may set its level) or per file or
     /// transaction (only the top-level `rules` setting applies).
     pub scope: RuleScope,
-    /// It reads only the syntax tree, never the claim model, so it can run while the
-    /// model is still being built.
-    pub reads_tree_only: bool,
+    /// What it reads, so that a large file's analysis can run it as soon as that exists.
+    pub reads: Reads,
+    /// Which files it checks.
+    pub formats: Formats,
     /// Its default severity under a payer's policy, where that differs from
     /// `default_severity` (a payer that requires JW/JZ makes a missing one a warning).
     pub default_for_policy: Option<fn(&PayerPolicy) -> Option<Severity>>,
 }
 
-/// Every rule, group by group: structure, implementation guide, drug lines, modifiers.
+/// What a rule reads. Each is built from the one before; a rule runs as soon as what it
+/// reads is there, while the next is being built on the other core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// The syntax tree only.
+    Tree,
+    /// The 837 claim model (envelopes, claims, lines).
+    Model,
+    /// The format-neutral billing view (drug lines, modifiers).
+    Billing,
+}
+
+/// Which files a rule checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Formats {
+    X12,
+    Charges,
+    Both,
+}
+
+impl Formats {
+    pub fn includes_charges(self) -> bool {
+        self != Formats::X12
+    }
+
+    pub fn includes_x12(self) -> bool {
+        self != Formats::Charges
+    }
+}
+
+/// Every rule, group by group: structure, implementation guide, charge files, drug lines,
+/// modifiers.
 pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     structure::RULES
         .iter()
         .chain(implementation_guide::RULES)
+        .chain(charges::RULES)
         .chain(drug_lines::RULES)
         .chain(modifiers::RULES)
         .copied()
@@ -134,7 +168,11 @@ fn check_on_two_threads(
 }
 
 fn run_rule(rule: &'static Rule, context: &RuleContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    if !may_report(rule, context.settings) {
+    let checks_this_format = match context.charges {
+        Some(_) => rule.formats.includes_charges(),
+        None => rule.formats.includes_x12(),
+    };
+    if !checks_this_format || !may_report(rule, context.settings) {
         return;
     }
     let mut report = Report::new(rule, context.settings, diagnostics);

@@ -9,7 +9,7 @@ use claim_lsp::config::Environment;
 use claim_lsp::config::Settings;
 use claim_lsp::text::{line_column, PositionEncoding};
 
-pub(crate) const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi"];
+pub(crate) const CLAIM_EXTENSIONS: &[&str] = &["837", "837p", "837i", "x12", "edi", "csv", "tsv"];
 
 pub(crate) fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")

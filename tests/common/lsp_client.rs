@@ -9,8 +9,8 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tower::{Service, ServiceExt};
-use tower_lsp::jsonrpc::Request;
-use tower_lsp::LspService;
+use tower_lsp_server::jsonrpc::Request;
+use tower_lsp_server::LspService;
 
 pub struct TestClient {
     pub service: LspService<Backend>,
@@ -20,7 +20,7 @@ pub struct TestClient {
 
 impl TestClient {
     /// Wraps a server whose `initialize` the test sends itself.
-    pub fn from_parts(service: LspService<Backend>, socket: tower_lsp::ClientSocket) -> Self {
+    pub fn from_parts(service: LspService<Backend>, socket: tower_lsp_server::ClientSocket) -> Self {
         let (sender, from_server) = unbounded_channel();
         tokio::spawn(async move {
             let mut socket = socket;

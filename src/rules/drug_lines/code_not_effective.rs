@@ -11,7 +11,7 @@ use crate::codes::CodeStatus;
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "code-not-effective",
@@ -20,7 +20,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
@@ -59,7 +60,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let codes = context.codes();
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
-    let Some(code) = line.code.filter(|code| code.span == diagnostic.span) else { return };
+    let Some(code) = line.code.filter(|code| *code == diagnostic.span) else { return };
     let old = code.text(context.source);
     let Some(successor) = codes.successor(old) else { return };
     let (Some(old_record), Some(new_record)) = (codes.procedure(old), codes.procedure(&successor.new)) else { return };
@@ -67,7 +68,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     if new_record.status_on(date) != CodeStatus::Valid {
         return;
     }
-    let mut edits = vec![Edit::replace(code.span, successor.new.clone())];
+    let mut edits = vec![Edit::replace(code, successor.new.clone())];
     let (Some(old_unit), Some(new_unit)) = (old_record.billing_unit(), new_record.billing_unit()) else { return };
     let Some(quantity) = line.units else { return };
     let Some(units) = Decimal::parse(quantity.text(context.source)) else { return };
@@ -82,7 +83,7 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
         None
     };
     let Some(converted) = converted else { return };
-    edits.push(Edit::replace(quantity.span, converted.to_string()));
+    edits.push(Edit::replace(quantity, converted.to_string()));
     let title = format!("Replace {old} with {} ({units} → {converted} units)", successor.new);
     fixes.extend(context.fix(title, edits, true, !old_unit.up_to));
 }

@@ -9,7 +9,7 @@
 
 use super::billed_lines;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "drug-line-missing-ndc",
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -9,7 +9,7 @@ use super::{billed_lines, dose};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "drug-units-not-whole",
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
@@ -42,8 +43,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 /// Round up, as CMS instructs for a dose between two whole units.
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
-    let Some(quantity) = line.units.filter(|units| units.span == diagnostic.span) else { return };
+    let Some(quantity) = line.units.filter(|units| *units == diagnostic.span) else { return };
     let Some(rounded) = Decimal::parse(quantity.text(context.source)).and_then(Decimal::ceil) else { return };
     let title = format!("Round units up to {rounded}");
-    fixes.extend(context.fix(title, vec![Edit::replace(quantity.span, rounded.to_string())], true, true));
+    fixes.extend(context.fix(title, vec![Edit::replace(quantity, rounded.to_string())], true, true));
 }

@@ -14,7 +14,7 @@ use super::{billed_lines, dose};
 use crate::codes::Quantity;
 use crate::diagnostic::Severity;
 use crate::rules::LineFacts;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "jw-below-billing-unit",
@@ -23,7 +23,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

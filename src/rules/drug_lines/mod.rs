@@ -28,7 +28,6 @@ pub static RULES: &[&crate::rules::Rule] = &[
 ];
 
 use crate::decimal::Decimal;
-use crate::model::Field;
 use crate::rules::{LineFacts, RuleContext};
 use crate::syntax::Span;
 
@@ -47,10 +46,5 @@ impl LineFacts<'_> {
     /// The unit count when it is a number above zero (units-invalid reports the rest).
     fn unit_count(&self) -> Option<Decimal> {
         self.units
-    }
-
-    /// Where a finding about the unit count lands, with its name (`SV104`, the units column).
-    fn units_field(&self) -> Field {
-        self.line.units_place
     }
 }

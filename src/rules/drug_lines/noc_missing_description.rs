@@ -9,7 +9,7 @@
 
 use super::billed_lines;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "noc-missing-description",
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
@@ -32,7 +33,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let terms = &context.billing.terms;
         let mut missing = Vec::new();
         if !line.described {
-            missing.push(format!("the drug's name in {}{}", line.description_place, terms.description_elsewhere));
+            missing.push(format!("the drug's name in {}{}", line.names.description, terms.description_elsewhere));
         }
         if !line.has_ndc(source) {
             missing.push(format!("its NDC {}", terms.ndc_in));

@@ -7,7 +7,7 @@
 use super::billed_lines;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-invalid",
@@ -16,13 +16,18 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let source = context.source;
     for line in billed_lines(context) {
+        // A charge file without a units column: csv-missing-column says so, once.
+        if line.line.units.is_none() && line.line.units_place.is_empty() {
+            continue;
+        }
         let element = line.units_field().name;
         let text = line.line.units.map_or("", |units| units.text(source));
         let message = if text.is_empty() {

@@ -15,7 +15,7 @@ use crate::config::MueAdjudication;
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
 use crate::rules::LineFacts;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "units-over-limit",
@@ -24,7 +24,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use super::billed_lines;
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-code",
@@ -21,7 +21,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
@@ -29,7 +30,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let letters: BTreeSet<char> = context.codes.procedures().filter_map(|code| code.code().chars().next()).collect();
     for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs() else { continue };
-        let Some(element) = line.line.code.map(|code| code.name) else { continue };
+        let element = line.names.code;
         let message = match codes::shape(code) {
             CodeShape::Cpt => continue,
             CodeShape::LevelII => {

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::Severity;
 use crate::guide::GuideCheck;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "ig-missing-element",
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: false,
+    reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

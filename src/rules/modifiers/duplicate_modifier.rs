@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-modifier",
@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -9,7 +9,7 @@
 use super::conflicting_pair;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{modifiers, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "modifier-rt-lt",
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

@@ -11,7 +11,7 @@
 
 use crate::codes;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "unknown-modifier",
@@ -20,7 +20,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::Claim,
-    reads_tree_only: false,
+    reads: Reads::Billing,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 

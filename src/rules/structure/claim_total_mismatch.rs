@@ -8,7 +8,7 @@
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{totals, Fix, FixContext};
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "claim-total-mismatch",
@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::File,
-    reads_tree_only: false,
+    reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

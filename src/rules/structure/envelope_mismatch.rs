@@ -7,7 +7,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SegmentIndex;
 
 pub static RULE: Rule = Rule {
@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::File,
-    reads_tree_only: false,
+    reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

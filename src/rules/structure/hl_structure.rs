@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "hl-structure",
@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: false,
+    reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

@@ -6,9 +6,11 @@
 //! and birth dates are patient data.
 
 use crate::calendar::CalendarDate;
+use crate::csv::{self, ChargeField};
 use crate::diagnostic::Severity;
+use crate::model::ChargeFile;
 use crate::model::ClaimFile;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SegmentIndex;
 use crate::syntax::SegmentTag;
 
@@ -19,11 +21,15 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    if let Some(charges) = context.charges {
+        return check_cells(charges, report);
+    }
     let file = context.file;
     let (dtp, dmg) = (SegmentTag::of("DTP"), SegmentTag::of("DMG"));
     for (index, tag) in file.tree.tags().iter().enumerate() {
@@ -31,6 +37,41 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             check_date(file, report, index, "DTP", 2, 3);
         } else if *tag == dmg {
             check_date(file, report, index, "DMG", 1, 2);
+        }
+    }
+}
+
+/// A charge file's date cells: a real date in one of the formats charge files write, and
+/// a service range that runs forward.
+fn check_cells(charges: &ChargeFile, report: &mut Report<'_>) {
+    let (text, table) = (charges.text.as_str(), &charges.table);
+    for row in &table.rows {
+        let mut dates = [None, None];
+        for (slot, field) in [ChargeField::DateOfService, ChargeField::DateTo].into_iter().enumerate() {
+            let Some(cell) = table.cell(row, field) else { continue };
+            let value = cell.text(text);
+            if value.trim().is_empty() {
+                continue;
+            }
+            match csv::parse_date(&value) {
+                Some(date) => {
+                    if let Some(place) = dates.get_mut(slot) {
+                        *place = Some((date, cell.span));
+                    }
+                }
+                None => report.add(
+                    cell.span,
+                    format!(
+                        "the {} column is not a real calendar date (write YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)",
+                        field.name()
+                    ),
+                ),
+            }
+        }
+        if let [Some((from, _)), Some((to, span))] = dates {
+            if to < from {
+                report.add(span, "the date to column is before the date of service: the range ends before it starts");
+            }
         }
     }
 }

@@ -4,9 +4,11 @@
 //! `1,250.00`, `$40` or `4 units` are rejected by translators. Source: X12 5010 data
 //! element types; 837 guides for CLM02, SV102/SV104, SV203/SV205, CTP04, AMT02, CAS.
 
+use crate::csv::{self, ChargeField};
 use crate::decimal::Decimal;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::model::ChargeFile;
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -16,7 +18,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
@@ -33,6 +36,9 @@ pub(crate) const NUMERIC_ELEMENTS: &[(&str, &[usize])] = &[
 ];
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    if let Some(charges) = context.charges {
+        return check_cells(charges, report);
+    }
     let file = context.file;
     let tags: Vec<(SegmentTag, &str, &[usize])> =
         NUMERIC_ELEMENTS.iter().map(|(id, positions)| (SegmentTag::of(id), *id, *positions)).collect();
@@ -46,6 +52,29 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                     span,
                     format!("{id}{position:02} is not a number: use digits with an optional decimal point, e.g. 4 or 125.50"),
                 );
+            }
+        }
+    }
+}
+
+/// A charge file's number cells: units and NDC quantities are plain decimals; a charge
+/// may be written as money (`$1,250.00`).
+fn check_cells(charges: &ChargeFile, report: &mut Report<'_>) {
+    let (text, table) = (charges.text.as_str(), &charges.table);
+    for row in &table.rows {
+        for field in [ChargeField::Units, ChargeField::NdcQuantity, ChargeField::Charge] {
+            let Some(cell) = table.cell(row, field) else { continue };
+            let value = cell.text(text);
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let (readable, example) = match field {
+                ChargeField::Charge => (csv::parse_money(value).is_some(), "125.50 or $1,250.00"),
+                _ => (Decimal::parse(value).is_some(), "4 or 2.5"),
+            };
+            if !readable {
+                report.add(cell.span, format!("the {} column is not a number: write it like {example}", field.name()));
             }
         }
     }

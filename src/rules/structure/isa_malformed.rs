@@ -5,7 +5,7 @@
 //! ambiguous. Source: ASC X12 5010 control segments (ISA), both 837 guides, appendix B.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SyntaxErrorKind;
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

@@ -4,8 +4,10 @@
 //! A mistyped NPI is the most common front-end rejection for provider loops. Source:
 //! CMS NPI standard (45 CFR 162.406), check-digit algorithm ISO/IEC 7812 with prefix 80840.
 
+use crate::csv::ChargeField;
 use crate::diagnostic::Severity;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::model::ChargeFile;
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
     id: "npi-check-digit",
@@ -14,11 +16,15 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads_tree_only: true,
+    reads: Reads::Tree,
+    formats: Formats::Both,
     default_for_policy: None,
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
+    if let Some(charges) = context.charges {
+        return check_cells(charges, report);
+    }
     let file = context.file;
     for index in file.tree.segments_with_id("NM1") {
         if file.value(index, 8) != "XX" {
@@ -55,6 +61,31 @@ pub fn check_digit(base: &str) -> Option<u8> {
         total += digit;
     }
     u8::try_from((10 - total % 10) % 10).ok()
+}
+
+/// A charge file's rendering NPI cells.
+fn check_cells(charges: &ChargeFile, report: &mut Report<'_>) {
+    let (text, table) = (charges.text.as_str(), &charges.table);
+    for row in &table.rows {
+        let Some(cell) = table.cell(row, ChargeField::RenderingNpi) else { continue };
+        let npi = cell.text(text);
+        let npi = npi.trim();
+        if npi.is_empty() {
+            continue;
+        }
+        if npi.len() != 10 || !npi.bytes().all(|b| b.is_ascii_digit()) {
+            report.add(cell.span, "the rendering NPI column must hold a 10-digit NPI");
+            continue;
+        }
+        let expected = check_digit(npi.get(..9).unwrap_or(""));
+        if npi.as_bytes().get(9).map(|b| b - b'0') != expected {
+            let expected = expected.map_or_else(String::new, |d| format!("; the check digit should be {d}"));
+            report.add(
+                cell.span,
+                format!("the rendering NPI column is not a valid NPI: its last digit fails the Luhn check{expected}"),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

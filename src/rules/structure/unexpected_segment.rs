@@ -10,7 +10,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, FixContext};
 use crate::model::TransactionKind;
-use crate::rules::{Report, Rule, RuleContext, RuleScope};
+use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 use crate::syntax::SegmentTag;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,8 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::File,
-    reads_tree_only: false,
+    reads: Reads::Model,
+    formats: Formats::X12,
     default_for_policy: None,
 };
 

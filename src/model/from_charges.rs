@@ -1,0 +1,188 @@
+//! The neutral view of a charge file: each row is a billed line; rows with the same
+//! claim value form one claim (without a claim column, rows with the same date of
+//! service do), in the order each claim first appears.
+
+use std::collections::HashMap;
+
+use smallvec::SmallVec;
+
+use super::billing::{
+    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, CHARGE_TERMS,
+};
+use super::ChargeFile;
+use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, Row};
+use crate::syntax::Span;
+
+impl Billing {
+    pub fn from_charges(file: &ChargeFile) -> Billing {
+        if !file.is_charges() {
+            return Billing::new(Vec::new(), Vec::new(), CHARGE_TERMS);
+        }
+        let text = file.text.as_str();
+        let table = &file.table;
+        let value = |row: &Row, field: ChargeField| -> Option<Span> {
+            let cell = table.cell(row, field)?;
+            trimmed(text, cell.value_span())
+        };
+        // Claim keys in order of first appearance; each claim's rows in file order.
+        let mut keys: HashMap<&str, usize> = HashMap::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let has_claim_column = table.columns.column(ChargeField::Claim).is_some();
+        for (row_index, row) in table.rows.iter().enumerate() {
+            let key_field = if has_claim_column { ChargeField::Claim } else { ChargeField::DateOfService };
+            let key = value(row, key_field).map_or("", |span| span.text(text));
+            let index = *keys.entry(key).or_insert_with(|| {
+                members.push(Vec::new());
+                members.len() - 1
+            });
+            if let Some(rows) = members.get_mut(index) {
+                rows.push(row_index);
+            }
+        }
+        let names = if table.columns.column(ChargeField::Modifiers).is_some() { &ONE_COLUMN } else { &COLUMNS };
+        // Each row's line number, counted in one pass over the text.
+        let mut counter = LineCounter::new(text);
+        let numbers: Vec<usize> = table.rows.iter().map(|row| counter.line_of(row.span.start)).collect();
+        let mut claims = Vec::with_capacity(members.len());
+        let mut lines = Vec::with_capacity(table.rows.len());
+        for (index, members) in members.iter().enumerate() {
+            let start = lines.len();
+            let rows: Vec<(&Row, usize)> = members
+                .iter()
+                .filter_map(|i| Some((table.rows.get(*i)?, numbers.get(*i).copied().unwrap_or(0))))
+                .collect();
+            let first = |field| rows.iter().find_map(|(row, _)| value(row, field));
+            for (row, number) in &rows {
+                lines.push(billed_line(file, row, index, *number, names, &value));
+            }
+            let rows: Vec<&Row> = rows.iter().map(|(row, _)| *row).collect();
+            let anchor = rows.first().map_or(Span::default(), |row| first_cell(row));
+            claims.push(BilledClaim {
+                index,
+                id: first(ChargeField::Claim),
+                payer_class: first(ChargeField::PayerClass),
+                payer_id: first(ChargeField::PayerId),
+                place_of_service: None,
+                type_of_bill: None,
+                prior_authorization: None,
+                anchor,
+                lines: start..lines.len(),
+            });
+        }
+        Billing::new(claims, lines, CHARGE_TERMS)
+    }
+}
+
+fn billed_line(
+    file: &ChargeFile,
+    row: &Row,
+    claim: usize,
+    number: usize,
+    names: &'static FieldNames,
+    value: &impl Fn(&Row, ChargeField) -> Option<Span>,
+) -> BilledLine {
+    let text = file.text.as_str();
+    let table = &file.table;
+    let code = value(row, ChargeField::ProcedureCode);
+    let units = value(row, ChargeField::Units);
+    let cell_span = |field| table.cell(row, field).map(|cell| cell.value_span());
+    let mut modifiers: SmallVec<[Modifier; 4]> = SmallVec::new();
+    if let Some(cell) = table.cell(row, ChargeField::Modifiers) {
+        let span = cell.value_span();
+        for (place, (offset, modifier)) in split_modifiers(span.text(text)).enumerate() {
+            let start = span.start + offset;
+            modifiers.push(Modifier { span: Span::new(start, start + modifier.len()), place: place.min(3) as u8 });
+        }
+    } else {
+        for place in 1..=4u8 {
+            if let Some(span) = value(row, ChargeField::Modifier(place)) {
+                modifiers.push(Modifier { span, place: place - 1 });
+            }
+        }
+    }
+    let ndc = value(row, ChargeField::Ndc);
+    let quantity = value(row, ChargeField::NdcQuantity);
+    let drugs = if ndc.is_some() || quantity.is_some() {
+        let unit = value(row, ChargeField::NdcUnit).and_then(|span| ndc_unit_code(span.text(text)));
+        SmallVec::from_iter([DrugQuantity { ndc, quantity, unit }])
+    } else {
+        SmallVec::new()
+    };
+    let row_start = Span::new(row.span.start, row.span.start);
+    BilledLine {
+        claim,
+        extent: row.span,
+        number: LineNumber::Row(number),
+        names,
+        code,
+        is_hcpcs: code.is_some(),
+        code_anchor: code.or_else(|| cell_span(ChargeField::ProcedureCode)).unwrap_or(row_start),
+        modifiers,
+        units,
+        units_place: units.or_else(|| cell_span(ChargeField::Units)).unwrap_or(row_start),
+        charge: value(row, ChargeField::Charge),
+        date_of_service: value(row, ChargeField::DateOfService).and_then(|span| parse_date(span.text(text))),
+        drugs,
+        described: value(row, ChargeField::Description).is_some(),
+        place_of_service: value(row, ChargeField::PlaceOfService),
+        prior_authorization: value(row, ChargeField::PriorAuthorization),
+        revenue_code: value(row, ChargeField::RevenueCode),
+    }
+}
+
+/// A value's span without surrounding white space; `None` when nothing is left.
+fn trimmed(text: &str, span: Span) -> Option<Span> {
+    let value = span.text(text);
+    let start = span.start + (value.len() - value.trim_start().len());
+    let end = span.end - (value.len() - value.trim_end().len());
+    (start < end).then(|| Span::new(start, end))
+}
+
+fn first_cell(row: &Row) -> Span {
+    row.cells.first().map_or(row.span, |cell| cell.span)
+}
+
+/// Turns offsets into 1-based line numbers, moving forward through the text.
+struct LineCounter<'t> {
+    text: &'t str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        Self { text, offset: 0, line: 1 }
+    }
+
+    fn line_of(&mut self, offset: usize) -> usize {
+        if offset < self.offset {
+            *self = Self::new(self.text);
+        }
+        let between = self.text.get(self.offset..offset).unwrap_or("");
+        self.line += between.bytes().filter(|b| *b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
+}
+
+const fn column(name: &'static str) -> FieldName {
+    FieldName::Column(name)
+}
+
+const fn charge_names(modifiers: [&'static str; 4]) -> FieldNames {
+    FieldNames {
+        code: column("procedure code"),
+        modifiers: [column(modifiers[0]), column(modifiers[1]), column(modifiers[2]), column(modifiers[3])],
+        units: column("units"),
+        charge: column("charge"),
+        description: column("description"),
+        ndc: column("NDC"),
+        ndc_quantity: column("NDC quantity"),
+        revenue_code: column("revenue code"),
+    }
+}
+
+/// Modifiers in `Modifier 1` … `Modifier 4` columns.
+static COLUMNS: FieldNames = charge_names(["modifier 1", "modifier 2", "modifier 3", "modifier 4"]);
+/// Modifiers in one `Modifiers` column.
+static ONE_COLUMN: FieldNames = charge_names(["modifiers"; 4]);
