@@ -1,6 +1,8 @@
 //! Throughput and latency on a generated 10,000-claim 837P (about 7.5 MB):
 //! parse, parse + every rule, `didChange` → `publishDiagnostics` through the real server
-//! in memory, and hover (direct and through the server). Prints a table.
+//! in memory, hover (direct and through the server), code actions, and the editor
+//! features (outline, folding, semantic tokens, completion, inlay hints, formatting)
+//! through the server. Prints a table.
 //!
 //! ```text
 //! cargo bench --bench throughput            # CLAIMS=… RUNS=… HOVERS=… to change sizes
@@ -167,6 +169,7 @@ fn main() {
     let server = runtime.block_on(server_latencies(&text, edits, hovers, &targets));
     let code_action = runtime.block_on(code_action_latency(&damaged, runs, code_action_at, false));
     let (listed, resolved) = runtime.block_on(resolving_code_action_latency(&damaged, runs, code_action_at));
+    let features = runtime.block_on(feature_latencies(&text, runs, modifier));
 
     println!();
     println!("| measurement | best | median | worst | throughput (best / median) |");
@@ -208,6 +211,14 @@ fn main() {
         ("codeAction/resolve of the JW line, via server", &resolved),
     ] {
         println!("| {name}, {runs}× | {} | {} | {} | |", ms(summary.best), ms(summary.median), ms(summary.worst));
+    }
+    for (name, summary) in &features {
+        println!(
+            "| {name}, via server, {runs}× | {} | {} | {} | |",
+            ms(summary.best),
+            ms(summary.median),
+            ms(summary.worst)
+        );
     }
     for (name, summary) in &server.hover {
         println!(
@@ -396,6 +407,97 @@ async fn code_action_rounds(text: &str, runs: usize, at: Place, resolving: bool)
     }
     let resolved = if resolve_times.is_empty() { summarize(vec![Duration::ZERO]) } else { summarize(resolve_times) };
     (summarize(times), resolved)
+}
+
+/// The editor features through the server on the batch: outline, folding, semantic
+/// tokens for a screen and for the file, completion, inlay hints for a screen, and
+/// formatting the batch written on one line. Targets (issue 13): symbols and folding
+/// < 150 ms, tokens for a screen < 20 ms and full < 300 ms, completion < 20 ms,
+/// formatting < 300 ms.
+async fn feature_latencies(text: &str, runs: usize, modifier: Place) -> Vec<(&'static str, Summary)> {
+    let (mut service, socket) = LspService::new(Backend::new);
+    let (published, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Option<i64>, Instant)>();
+    tokio::spawn(async move {
+        let mut socket = socket;
+        while let Some(request) = socket.next().await {
+            if request.method() == "textDocument/publishDiagnostics" {
+                let version = request.params().and_then(|p| p.get("version")).and_then(Value::as_i64);
+                if published.send((version, Instant::now())).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut next_id = 0i64;
+    let mut request = |method: &'static str, params: Value| {
+        next_id += 1;
+        Request::build(method).params(params).id(next_id).finish()
+    };
+    let notification = |method: &'static str, params: Value| Request::build(method).params(params).finish();
+    let uri = "file:///bench/batch-10k.837";
+    let one_line_uri = "file:///bench/batch-10k-one-line.837";
+    let one_line: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+
+    let initialize = request("initialize", json!({ "capabilities": {} }));
+    service.ready().await.expect("ready").call(initialize).await.expect("initialize");
+    service.ready().await.expect("ready").call(notification("initialized", json!({}))).await.expect("initialized");
+    for (document, body, version) in [(uri, text, 1), (one_line_uri, one_line.as_str(), 2)] {
+        let open = notification(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": document, "languageId": "x12-837", "version": version, "text": body } }),
+        );
+        service.ready().await.expect("ready").call(open).await.expect("didOpen");
+        wait_for(&mut arrivals, version).await;
+    }
+
+    let screen = json!({
+        "start": { "line": modifier.line.saturating_sub(25), "character": 0 },
+        "end": { "line": modifier.line + 25, "character": 0 }
+    });
+    let position = json!({ "line": modifier.line, "character": modifier.character });
+    let cases: [(&'static str, &'static str, Value); 7] = [
+        (
+            "textDocument/documentSymbol (outline)",
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        ),
+        ("textDocument/foldingRange", "textDocument/foldingRange", json!({ "textDocument": { "uri": uri } })),
+        (
+            "semanticTokens/range (a 50-line screen)",
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": { "uri": uri }, "range": screen }),
+        ),
+        ("semanticTokens/full", "textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } })),
+        (
+            "completion (modifier position)",
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        ),
+        (
+            "inlayHint (a 50-line screen)",
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": uri }, "range": screen }),
+        ),
+        (
+            "formatting the one-line batch (segment per line)",
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": one_line_uri }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        ),
+    ];
+    let mut results = Vec::new();
+    for (name, method, params) in cases {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let call = request(method, params.clone());
+            let start = Instant::now();
+            let response = service.ready().await.expect("ready").call(call).await.expect(method);
+            times.push(start.elapsed());
+            let answered = response.and_then(|r| r.into_parts().1.ok()).is_some_and(|v| !v.is_null());
+            assert!(answered, "{name}: the server answered nothing");
+        }
+        results.push((name, summarize(times)));
+    }
+    results
 }
 
 /// Waits for the publishDiagnostics of `version`; returns when it arrived.

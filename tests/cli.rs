@@ -255,3 +255,103 @@ fn fix_keeps_the_files_encoding_and_bom() {
         [0xFF, 0xFE].into_iter().chain(expected.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     assert_eq!(fixed, expected);
 }
+
+#[test]
+fn check_piped_into_head_exits_quietly() {
+    // Many findings, so the output outlasts what `head -1` reads.
+    let many = scratch("many-findings.837", wrong_se01().repeat(200).as_bytes());
+    for format in ["human", "json"] {
+        let shell = format!(
+            "'{}' check --format {format} '{}' | head -1 >/dev/null; echo \"status=${{PIPESTATUS[0]}}\"",
+            env!("CARGO_BIN_EXE_claim-lsp"),
+            many.display()
+        );
+        let output = Command::new("bash").arg("-c").arg(&shell).output().expect("bash");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert!(stdout(&output).contains("status=1"), "{format}: exit as without the pipe: {}", stdout(&output));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_that_are_not_utf8_or_start_with_a_dash_are_checked() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let latin1 = dir.join(std::ffi::OsStr::from_bytes(b"M\xDCLLER.837"));
+    std::fs::write(&latin1, wrong_se01()).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_claim-lsp")).arg("check").arg(&latin1).output().expect("run");
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).contains("error[segment-count]"), "{}", stdout(&output));
+
+    std::fs::write(dir.join("-dash.837"), wrong_se01()).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
+        .current_dir(&dir)
+        .args(["check", "--", "-dash.837"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).starts_with("-dash.837:30:4: error[segment-count]"), "{}", stdout(&output));
+}
+
+#[test]
+fn fix_with_diff_is_a_usage_error_and_writes_nothing() {
+    let path = scratch("fix-and-diff.837", wrong_se01().as_bytes());
+    let output = claim_lsp(&["check", "--fix", "--diff", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("choose one"));
+    assert_eq!(std::fs::read(&path).ok(), Some(wrong_se01().into_bytes()));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_refuses_read_only_files_unless_forced_and_keeps_owner_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let path = scratch("read-only.837", wrong_se01().as_bytes());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    // CI runs as root, where a 0444 file is writable all the same: only the mode says no.
+    let chowned = std::os::unix::fs::chown(&path, Some(4321), Some(8765)).is_ok();
+    let path_text = path.to_str().expect("UTF-8 path");
+    let output = claim_lsp(&["check", "--fix", path_text]);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("read-only; not overwritten"));
+    assert_eq!(std::fs::read(&path).ok(), Some(wrong_se01().into_bytes()));
+
+    let output = claim_lsp(&["check", "--fix", "--force", path_text]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata = std::fs::metadata(&path).expect("fixed file");
+    assert_eq!(metadata.permissions().mode() & 0o7777, 0o444);
+    if chowned {
+        assert_eq!((metadata.uid(), metadata.gid()), (4321, 8765), "owner and group kept");
+    }
+    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
+}
+
+#[test]
+fn config_with_a_utf8_bom_is_read_and_problems_name_the_file() {
+    let claim = scratch("bom-config-claim.837", wrong_se01().as_bytes());
+    let config = scratch("team-settings.json", "\u{feff}{\"rules\": {\"segment-count\": \"off\"}}".as_bytes());
+    let output = claim_lsp(&["check", "--config", config.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("not valid JSON"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "segment-count is off: {}", stdout(&output));
+
+    let broken = scratch("team-broken.json", b"{\"rules\": {,}}");
+    let output = claim_lsp(&["check", "--config", broken.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("team-broken.json is not valid JSON"), "{stderr}");
+    assert!(!stderr.contains(".claim-lsp.json"), "{stderr}");
+}
+
+#[test]
+fn a_config_full_of_bad_keys_gives_a_short_summary() {
+    let claim = scratch("many-warnings-claim.837", clean_837p().as_bytes());
+    let key = "k".repeat(10_000);
+    let rules: Vec<String> = (0..90).map(|i| format!("\"{key}{i}\": \"off\"")).collect();
+    let config = scratch("many-warnings.json", format!("{{\"rules\": {{{}}}}}", rules.join(",")).as_bytes());
+    let output = claim_lsp(&["check", "--config", config.to_str().expect("UTF-8"), claim.to_str().expect("UTF-8")]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.len() < 20_000, "{} bytes of warnings for a {} byte file", stderr.len(), key.len() * 90);
+    assert!(stderr.contains("70 more problems in these settings are not shown"), "{stderr}");
+}

@@ -1,15 +1,17 @@
 //! `claim-lsp check PATH…`: check files and folders, print findings, exit 0/1/2.
 
+use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::args::{CheckOptions, Format};
+use super::args::CheckOptions;
+use super::baseline::{self, Baseline, Places};
 use super::fix::{fix_bytes, write_if_unchanged};
-use super::render::{self, FileFindings};
-use super::{EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
+use super::render::{Finding, Output, Tally};
+use super::{finish_output, EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE};
 use crate::analysis::{load_settings, Analysis, DocumentKind};
 use crate::config::{ConfigFileChoice, SettingsSources, CONFIG_FILE_NAME};
-use crate::diagnostic::Severity;
-use crate::text::{decode, looks_like_x12};
+use crate::text::{decode, looks_like_x12, read_capped};
 
 /// Extensions that are always claim files when found in a folder; `.txt` and `.dat`
 /// count only when they start with an ISA.
@@ -28,38 +30,51 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         editor: &serde_json::Value::Null,
         hcpcs_file: options.hcpcs_file.clone(),
     });
-    if let Some((path, error)) = &loaded.unreadable {
-        eprintln!("claim-lsp: cannot read {}: {error}", path.display());
+    if let Some((path, refused)) = &loaded.unreadable {
+        say!("claim-lsp: {}: {refused}", path.display());
         return EXIT_USAGE;
     }
     if let Some((path, text, problems)) = &loaded.config_file {
         let rope = ropey::Rope::from_str(text);
         for problem in problems {
             let at = crate::text::line_column(&rope, problem.span.start, crate::text::PositionEncoding::Utf32);
-            eprintln!("{}:{}:{}: warning[config] {}", path.display(), at.line + 1, at.column + 1, problem.message);
+            say!("{}:{}:{}: warning[config] {}", path.display(), at.line + 1, at.column + 1, problem.message);
         }
     }
     for message in &loaded.messages {
-        eprintln!("claim-lsp: {message}");
+        say!("claim-lsp: {message}");
     }
     let environment = loaded.environment;
-    let mut files = Vec::new();
+    let mut walk = Walk::default();
     for path in &options.paths {
-        match collect(path, &mut files) {
-            Ok(()) => {}
-            Err(error) => {
-                eprintln!("claim-lsp: cannot read {}: {error}", path.display());
-                io_failed = true;
-            }
+        if let Err(error) = walk.add(path) {
+            say!("claim-lsp: cannot read {}: {error}", path.display());
+            io_failed = true;
         }
     }
-    let mut findings = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let pipeline = &options.pipeline;
+    let mut baseline = match &pipeline.baseline {
+        None => None,
+        Some(path) => match Baseline::read(path) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => {
+                eprintln!("claim-lsp: {message}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let docs_url = pipeline.docs_url.clone().unwrap_or_else(|| super::sarif::DEFAULT_DOCS_URL.to_string());
+    let mut output = Output::new(options.format, pipeline.fail_on, pipeline.max_findings, docs_url);
+    let mut tally = Tally { baseline_used: baseline.is_some(), ..Tally::default() };
+    let mut recorded = Vec::new();
     let mut diff_found = false;
-    for (path, explicit) in files {
-        let bytes = match std::fs::read(&path) {
+    for (path, explicit) in walk.files {
+        let bytes = match read_capped(&path, options.max_file_size) {
             Ok(bytes) => bytes,
-            Err(error) => {
-                eprintln!("claim-lsp: cannot read {}: {error}", path.display());
+            Err(refused) => {
+                say!("claim-lsp: {}: {refused}", path.display());
                 io_failed = true;
                 continue;
             }
@@ -73,20 +88,24 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
         if options.fix || options.diff {
             let fixed = fix_bytes(&bytes, &kind, &environment);
             if !fixed.all.settled {
-                eprintln!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
+                say!("claim-lsp: {}: fixes kept coming; stopped after several rounds", path.display());
             }
             if !fixed.all.applied.is_empty() {
                 if options.diff {
-                    print!("{}", super::diff::unified(&path.display().to_string(), &fixed.text, &fixed.all.text));
                     diff_found = true;
+                    let diff = super::diff::unified(&path.display().to_string(), &fixed.text, &fixed.all.text);
+                    if let Err(error) = out.write_all(diff.as_bytes()) {
+                        // Whoever reads the diff stopped reading (`| head`): so do we.
+                        return finish_output(Err(error), EXIT_ERRORS);
+                    }
                 } else {
-                    match fixed.bytes.and_then(|new| write_if_unchanged(&path, &bytes, &new)) {
+                    match fixed.bytes.and_then(|new| write_if_unchanged(&path, &bytes, &new, options.force)) {
                         Ok(()) => {
-                            eprintln!("fixed {}: {}", path.display(), summary(&fixed.all.applied));
+                            say!("fixed {}: {}", path.display(), summary(&fixed.all.applied));
                             text = fixed.all.text;
                         }
                         Err(refused) => {
-                            eprintln!("claim-lsp: {}: {refused}", path.display());
+                            say!("claim-lsp: {}: {refused}", path.display());
                             io_failed = true;
                         }
                     }
@@ -105,57 +124,153 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
             }
             continue;
         }
-        findings.push(FileFindings { path, analysis });
+        let rope = ropey::Rope::from_str(analysis.text());
+        let shown_path = path.display().to_string();
+        let places = Places::of(&analysis);
+        let mut reported = Vec::new();
+        for diagnostic in analysis.diagnostics.iter().cloned() {
+            let key = baseline::key(&path, &places.place(diagnostic.span.start), &diagnostic);
+            if pipeline.write_baseline.is_some() {
+                recorded.push(key);
+                continue;
+            }
+            if baseline.as_mut().is_some_and(|baseline| baseline.absorbs(&key)) {
+                tally.baselined += 1;
+                continue;
+            }
+            reported.push(Finding::new(&shown_path, &rope, diagnostic, key));
+        }
+        output.file(&shown_path, &rope, reported);
     }
     if options.diff {
-        return if io_failed {
+        let code = if io_failed {
             EXIT_USAGE
         } else if diff_found {
             EXIT_ERRORS
         } else {
             EXIT_CLEAN
         };
+        return finish_output(out.flush(), code);
     }
-    match options.format {
-        Format::Human => render::human(&findings),
-        Format::Json => render::json(&findings),
+    if let Some(path) = &pipeline.write_baseline {
+        return match baseline::write(path, recorded) {
+            Ok(count) => {
+                eprintln!(
+                    "claim-lsp: wrote {count} finding{} to the baseline {}",
+                    if count == 1 { "" } else { "s" },
+                    path.display()
+                );
+                if io_failed {
+                    EXIT_USAGE
+                } else {
+                    EXIT_CLEAN
+                }
+            }
+            Err(message) => {
+                eprintln!("claim-lsp: {message}");
+                EXIT_USAGE
+            }
+        };
     }
-    let any_error = findings.iter().flat_map(|f| &f.analysis.diagnostics).any(|d| d.severity == Severity::Error);
-    if io_failed {
+    tally.stale = baseline.as_ref().map_or(0, Baseline::stale);
+    let failing = output.finish(&tally);
+    let code = if io_failed {
         EXIT_USAGE
-    } else if any_error {
+    } else if failing {
         EXIT_ERRORS
     } else {
         EXIT_CLEAN
+    };
+    finish_output(out.flush(), code)
+}
+
+/// The claim files to check, each real file once however many names lead to it
+/// (symbolic links, a link loop, a file named twice); `bool` says named explicitly.
+#[derive(Default)]
+struct Walk {
+    files: Vec<(PathBuf, bool)>,
+    seen: HashSet<FileId>,
+}
+
+impl Walk {
+    /// Adds a file, or a folder's claim files in name order.
+    fn add(&mut self, path: &Path) -> std::io::Result<()> {
+        let metadata = std::fs::metadata(path)?;
+        if !metadata.is_dir() {
+            // Named by the user: read (or refused by name) whatever it is.
+            if self.seen.insert(FileId::of(path, &metadata)) {
+                self.files.push((path.to_path_buf(), true));
+            }
+            return Ok(());
+        }
+        let mut folders_seen = HashSet::from([FileId::of(path, &metadata)]);
+        let mut stack = vec![path.to_path_buf()];
+        let mut found = Vec::new();
+        while let Some(folder) = stack.pop() {
+            for entry in std::fs::read_dir(&folder)? {
+                let path = entry?.path();
+                // Through links: a link to a claim file counts, a loop is cut below.
+                let Ok(metadata) = std::fs::metadata(&path) else {
+                    if is_claim_name(&path) {
+                        // A dangling link named like a claim: reading it reports why.
+                        found.push((path, None));
+                    }
+                    continue;
+                };
+                if metadata.is_dir() {
+                    if folders_seen.insert(FileId::of(&path, &metadata)) {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if !is_claim_name(&path) {
+                    continue;
+                }
+                if !metadata.is_file() {
+                    // A FIFO or a device would block or never end: say so, skip it.
+                    let kind = crate::text::file_kind(&metadata.file_type());
+                    say!("claim-lsp: {}: it is {kind}, not a regular file; skipped", path.display());
+                    continue;
+                }
+                found.push((path.clone(), Some(FileId::of(&path, &metadata))));
+            }
+        }
+        // Name order first, so that of two names for one file the first is kept.
+        found.sort();
+        for (path, id) in found {
+            if id.is_none_or(|id| self.seen.insert(id)) {
+                self.files.push((path, false));
+            }
+        }
+        Ok(())
     }
 }
 
-/// Adds a file, or a folder's claim files in name order; `bool` says named explicitly.
-fn collect(path: &Path, files: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        std::fs::metadata(path)?;
-        files.push((path.to_path_buf(), true));
-        return Ok(());
+fn is_claim_name(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    extension.is_some_and(|e| CLAIM_EXTENSIONS.contains(&e.as_str()) || MAYBE_CLAIM_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// What makes two names one file: device and inode on Unix, the resolved path elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg(not(unix))]
+    Path(PathBuf),
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(_: &Path, metadata: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Self::Inode(metadata.dev(), metadata.ino())
     }
-    let mut stack = vec![path.to_path_buf()];
-    let mut found = Vec::new();
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            match extension.as_deref() {
-                Some(e) if CLAIM_EXTENSIONS.contains(&e) || MAYBE_CLAIM_EXTENSIONS.contains(&e) => found.push(path),
-                _ => {}
-            }
-        }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path, _: &std::fs::Metadata) -> Self {
+        Self::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
     }
-    found.sort();
-    files.extend(found.into_iter().map(|path| (path, false)));
-    Ok(())
 }
 
 /// "3 fixes: segment-count ×1, drug-units-not-whole ×2", rules in the order first fixed.

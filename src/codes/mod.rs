@@ -198,6 +198,11 @@ impl CodeTable {
         self.order.iter().filter_map(|code| self.procedures.get(code))
     }
 
+    /// Level II modifiers, in no particular order.
+    pub fn modifiers(&self) -> impl Iterator<Item = &HcpcsModifier> {
+        self.modifiers.values()
+    }
+
     pub fn successors(&self) -> impl Iterator<Item = &Successor> {
         self.successors.values()
     }
@@ -276,21 +281,23 @@ pub struct CptModifier {
 }
 
 pub fn cpt_modifier(code: &str) -> Option<&'static CptModifier> {
+    cpt_modifiers().iter().find(|modifier| modifier.code == code.trim())
+}
+
+/// Every Level I modifier we describe, in file order.
+pub fn cpt_modifiers() -> &'static [CptModifier] {
     static MODIFIERS: OnceLock<Vec<CptModifier>> = OnceLock::new();
-    MODIFIERS
-        .get_or_init(|| {
-            include_str!("../../data/cpt-modifiers.tsv")
-                .lines()
-                .filter(|line| !line.starts_with('#'))
-                .skip(1)
-                .filter_map(|line| {
-                    let (code, description) = line.split_once('\t')?;
-                    Some(CptModifier { code: code.trim().to_string(), description: description.trim().to_string() })
-                })
-                .collect()
-        })
-        .iter()
-        .find(|modifier| modifier.code == code.trim())
+    MODIFIERS.get_or_init(|| {
+        include_str!("../../data/cpt-modifiers.tsv")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .skip(1)
+            .filter_map(|line| {
+                let (code, description) = line.split_once('\t')?;
+                Some(CptModifier { code: code.trim().to_string(), description: description.trim().to_string() })
+            })
+            .collect()
+    })
 }
 
 /// Billing notes for a code (`data/notes/<CODE>.md`): modifiers, documentation, denials,

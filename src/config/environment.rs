@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::{MueTable, Settings};
 use crate::codes::CodeTable;
+use crate::text::{read_capped, TABLE_LIMIT};
 
 /// What every analysis needs besides the text: settings and the data files they name.
 #[derive(Clone, Default)]
@@ -17,41 +18,33 @@ pub struct Environment {
 }
 
 impl Environment {
-    /// Loads the files the settings name. A file that cannot be read or parsed gives a
-    /// message and leaves the built-in table (or no MUE limits) in place.
+    /// Loads the files the settings name. A file that cannot be read or parsed — or is
+    /// not a regular file, or is past the 64 MB cap for code tables — gives a message
+    /// and leaves the built-in table (or no MUE limits) in place.
     pub fn load(settings: Settings) -> (Environment, Vec<String>) {
         let mut messages = Vec::new();
         let code_file = settings.hcpcs_file.as_deref().and_then(|path| {
             let name = file_name(path);
-            match std::fs::read(path) {
-                Ok(bytes) => match CodeTable::from_anweb(&crate::text::decode(&bytes)) {
-                    Ok(table) => Some(Arc::new(table)),
-                    Err(error) => {
-                        messages
-                            .push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
-                        None
-                    }
-                },
+            let table = read_capped(path, TABLE_LIMIT)
+                .map_err(|refused| refused.to_string())
+                .and_then(|bytes| CodeTable::from_anweb(&crate::text::decode(&bytes)).map_err(|e| e.to_string()));
+            match table {
+                Ok(table) => Some(Arc::new(table)),
                 Err(error) => {
-                    messages.push(format!(
-                        "codeTables.hcpcsFile {name}: cannot read ({error}); using the built-in HCPCS 2026 table"
-                    ));
+                    messages.push(format!("codeTables.hcpcsFile {name}: {error}; using the built-in HCPCS 2026 table"));
                     None
                 }
             }
         });
         let mue = settings.mue_file.as_deref().and_then(|path| {
             let name = file_name(path);
-            match std::fs::read(path) {
-                Ok(bytes) => match MueTable::from_csv(&crate::text::decode(&bytes)) {
-                    Ok(table) => Some(Arc::new(table)),
-                    Err(error) => {
-                        messages.push(format!("mueFile {name}: {error}; MUE limits are not checked"));
-                        None
-                    }
-                },
+            let table = read_capped(path, TABLE_LIMIT)
+                .map_err(|refused| refused.to_string())
+                .and_then(|bytes| MueTable::from_csv(&crate::text::decode(&bytes)).map_err(|e| e.to_string()));
+            match table {
+                Ok(table) => Some(Arc::new(table)),
                 Err(error) => {
-                    messages.push(format!("mueFile {name}: cannot read ({error}); MUE limits are not checked"));
+                    messages.push(format!("mueFile {name}: {error}; MUE limits are not checked"));
                     None
                 }
             }

@@ -2,11 +2,12 @@
 //! the user named, or a folder's `.claim-lsp.json`), the editor's settings laid on top,
 //! command-line overrides last, then the data files they name.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 use super::{resolve, ConfigProblem, Environment, RuleCatalog};
+use crate::text::{read_capped, ReadRefused, CONFIG_LIMIT};
 
 /// Which config file to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,8 +33,9 @@ pub struct LoadedSettings {
     pub environment: Environment,
     /// The config file that was read, its text, and the problems located in it.
     pub config_file: Option<(PathBuf, String, Vec<ConfigProblem>)>,
-    /// A config file that exists (or was named) but could not be read.
-    pub unreadable: Option<(PathBuf, std::io::Error)>,
+    /// A config file that exists (or was named) but could not be read: missing (when
+    /// named), not a regular file (a FIFO would block), or past the 1 MB cap.
+    pub unreadable: Option<(PathBuf, ReadRefused)>,
     /// Problems in the editor's settings and in the data files they name.
     pub messages: Vec<String>,
 }
@@ -47,19 +49,19 @@ pub fn load(sources: SettingsSources<'_>, catalog: RuleCatalog) -> LoadedSetting
             ConfigFileChoice::Named(path) => (path, true),
             ConfigFileChoice::Default(path) => (path, false),
         };
-        match std::fs::read(&path) {
+        match read_capped(&path, CONFIG_LIMIT) {
             Ok(bytes) => Some((path, crate::text::decode(&bytes))),
             // The default file is optional; a file the user named is not.
-            Err(error) if !named && error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => {
-                unreadable = Some((path, error));
+            Err(ReadRefused::Io(error)) if !named && error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(refused) => {
+                unreadable = Some((path, refused));
                 None
             }
         }
     });
     // Relative paths inside the file are relative to the file's own folder.
-    let folder = read.as_ref().map(|(path, _)| path.parent().unwrap_or(Path::new("")));
-    let resolved = resolve(folder.zip(read.as_ref().map(|(_, text)| text.as_str())), sources.editor, catalog);
+    let file = read.as_ref().map(|(path, text)| (path.as_path(), text.as_str()));
+    let resolved = resolve(file, sources.editor, catalog);
     let mut settings = resolved.settings;
     if let Some(path) = sources.hcpcs_file {
         settings.hcpcs_file = Some(path);

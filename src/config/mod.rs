@@ -76,13 +76,13 @@ impl Settings {
     /// Reads settings JSON. Relative paths resolve against `base` (the config file's
     /// folder), else the current directory.
     pub fn from_json(value: &Value, base: Option<&Path>, catalog: RuleCatalog) -> (Settings, Vec<String>) {
-        let mut reader = Reader { warnings: Vec::new(), base, catalog };
+        let mut reader = Reader { warnings: Vec::new(), unsaid: 0, base, catalog };
         let mut settings = Settings::default();
         let Some(object) = value.as_object() else {
             if !value.is_null() {
                 reader.warn("claim-lsp settings must be a JSON object; using the defaults");
             }
-            return (settings, reader.warnings);
+            return (settings, reader.finish());
         };
         for (key, value) in object {
             match key.as_str() {
@@ -101,12 +101,13 @@ impl Settings {
                 }
                 "mueFile" => settings.mue_file = reader.path("mueFile", value),
                 // `configFile` is read by the server before these settings (it names
-                // their file); the rest are the editor's own.
-                "server" | "trace" | "configFile" | "$schema" => {}
+                // their file); `inlayHints` and `format` are read by the server for the
+                // editor features; the rest are the editor's own.
+                "server" | "trace" | "configFile" | "$schema" | "inlayHints" | "format" => {}
                 other => reader.warn(format!("unknown setting `{other}`; ignored")),
             }
         }
-        (settings, reader.warnings)
+        (settings, reader.finish())
     }
 
     /// The level of a rule for every claim, after the user's overrides.
@@ -133,6 +134,29 @@ impl Settings {
     }
 }
 
+/// A warning with every long word (a key, a path) cut to [`MAX_NAME_CHARS`]
+/// characters and the whole to a few lines: settings can hold megabyte-long keys.
+fn shorten(message: &str) -> String {
+    const MAX_MESSAGE_CHARS: usize = 400;
+    let mut short = String::new();
+    for (i, word) in message.split(' ').enumerate() {
+        if i > 0 {
+            short.push(' ');
+        }
+        if word.chars().count() > MAX_NAME_CHARS {
+            short.extend(word.chars().take(MAX_NAME_CHARS));
+            short.push('…');
+        } else {
+            short.push_str(word);
+        }
+        if short.chars().count() > MAX_MESSAGE_CHARS {
+            let cut: String = short.chars().take(MAX_MESSAGE_CHARS).collect();
+            return cut + "…";
+        }
+    }
+    short
+}
+
 /// What the product assumes before the user says anything: Medicare Part B requires
 /// JW/JZ (CMS, since July 2023; the rule that checks them makes that a warning), Medicaid
 /// programs require NDCs on drug lines (Deficit Reduction Act of 2005, section 6002, for
@@ -145,15 +169,34 @@ fn builtin_class_layer(payer_class: &str) -> Option<PolicyLayer> {
     }
 }
 
+/// At most this many warnings are kept; the rest are counted in one last warning.
+const MAX_WARNINGS: usize = 20;
+/// A name longer than this is cut in a warning: a key can be megabytes long.
+const MAX_NAME_CHARS: usize = 60;
+
 struct Reader<'a> {
     warnings: Vec<String>,
+    /// Warnings past [`MAX_WARNINGS`], counted, not kept.
+    unsaid: usize,
     base: Option<&'a Path>,
     catalog: RuleCatalog,
 }
 
 impl Reader<'_> {
     fn warn(&mut self, message: impl Into<String>) {
-        self.warnings.push(message.into());
+        if self.warnings.len() >= MAX_WARNINGS {
+            self.unsaid += 1;
+            return;
+        }
+        self.warnings.push(shorten(&message.into()));
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if self.unsaid > 0 {
+            let more = self.unsaid;
+            self.warnings.push(format!("{more} more problems in these settings are not shown"));
+        }
+        self.warnings
     }
 
     fn object<'v>(&mut self, name: &str, value: &'v Value) -> Option<&'v Map<String, Value>> {
@@ -297,6 +340,20 @@ mod tests {
         let (settings, warnings) = from_json(&json!({"rules": 7}), None);
         assert_eq!(settings, Settings::default());
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn warnings_are_few_and_short_however_many_and_long_the_keys() {
+        let long_key = "x".repeat(100_000);
+        let mut rules = serde_json::Map::new();
+        for i in 0..1000 {
+            rules.insert(format!("{long_key}{i}"), json!("off"));
+        }
+        let (_, warnings) = from_json(&json!({ "rules": rules, &long_key: 1 }), None);
+        assert_eq!(warnings.len(), MAX_WARNINGS + 1, "20 warnings and a count");
+        assert!(warnings.iter().all(|w| w.chars().count() < 500), "{:?}", warnings.first());
+        assert!(warnings.first().is_some_and(|w| w.starts_with("unknown rule id `xxxxxxxx") && w.contains("…")));
+        assert_eq!(warnings.last().map(String::as_str), Some("981 more problems in these settings are not shown"));
     }
 
     #[test]

@@ -26,24 +26,30 @@ pub struct ResolvedSettings {
     pub editor_warnings: Vec<String>,
 }
 
-/// Reads the workspace file (its folder and text) and the editor's settings; the
+/// Reads the workspace file (its path and text) and the editor's settings; the
 /// editor's values win key by key. Never fails: a broken file counts as empty.
 pub fn resolve(file: Option<(&Path, &str)>, editor: &Value, catalog: RuleCatalog) -> ResolvedSettings {
     let mut file_problems = Vec::new();
     let mut file_value = Value::Null;
-    let folder = file.map(|(folder, _)| folder);
-    if let Some((folder, text)) = file {
-        match serde_json::from_str::<Value>(text) {
+    let folder = file.map(|(path, _)| path.parent().unwrap_or(Path::new("")));
+    if let Some((path, text)) = file {
+        // A UTF-8 BOM stays in decoded text (U+FEFF); JSON does not allow it, editors
+        // write it. Spans stay offsets into the whole text.
+        let json = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let bom = text.len() - json.len();
+        match serde_json::from_str::<Value>(json) {
             Ok(value) => {
-                let (_, warnings) = Settings::from_json(&value, Some(folder), catalog);
+                let (_, warnings) = Settings::from_json(&value, folder, catalog);
                 file_problems.extend(warnings.into_iter().map(|message| locate(text, message)));
                 file_value = value;
             }
             Err(error) => {
-                let offset = offset_of(text, error.line(), error.column());
+                let offset = bom + offset_of(json, error.line(), error.column());
+                // The file's own name (`--config`, `configFile`), never its folders.
+                let name = path.file_name().map_or_else(|| CONFIG_FILE_NAME.into(), |n| n.to_string_lossy());
                 file_problems.push(ConfigProblem {
                     span: Span::new(offset, next_char_end(text, offset)),
-                    message: format!("{CONFIG_FILE_NAME} is not valid JSON: {error}; using the defaults"),
+                    message: format!("{name} is not valid JSON: {error}; using the defaults"),
                 });
             }
         }
@@ -109,8 +115,11 @@ mod tests {
   "rules": {"segment-count": "loud", "lx-sequence": "warning"},
   "payerClasses": {"CI": {"unitLimits": {"J2700": 8}}}
 }"#;
-        let resolved =
-            resolve(Some((Path::new("/ws"), text)), &json!({"rules": {"lx-sequence": "off"}}), crate::rules::scope_of);
+        let resolved = resolve(
+            Some((Path::new("/ws/.claim-lsp.json"), text)),
+            &json!({"rules": {"lx-sequence": "off"}}),
+            crate::rules::scope_of,
+        );
         assert_eq!(resolved.settings.rules.get("lx-sequence"), Some(&super::super::RuleLevel::Off));
         assert_eq!(resolved.settings.policy_for(Some("CI"), None).unit_limits.get("J2700"), Some(&8));
         assert_eq!(resolved.file_problems.len(), 1);
@@ -121,9 +130,26 @@ mod tests {
     #[test]
     fn broken_json_is_a_problem_at_its_position_not_a_failure() {
         let text = "{\n  \"rules\": {,}\n}";
-        let resolved = resolve(Some((Path::new("/ws"), text)), &Value::Null, crate::rules::scope_of);
+        let resolved = resolve(Some((Path::new("/ws/.claim-lsp.json"), text)), &Value::Null, crate::rules::scope_of);
         assert_eq!(resolved.settings, Settings::default());
         assert_eq!(resolved.file_problems.len(), 1);
         assert_eq!(resolved.file_problems[0].span.text(text), ",");
+    }
+
+    #[test]
+    fn a_utf8_bom_is_allowed_and_problems_name_the_file_read() {
+        let text = "\u{feff}{\"rules\": {\"lx-sequence\": \"off\", \"bogus-rule\": \"off\"}}";
+        let resolved = resolve(Some((Path::new("/ws/team.json"), text)), &Value::Null, crate::rules::scope_of);
+        assert_eq!(resolved.settings.rules.get("lx-sequence"), Some(&super::super::RuleLevel::Off));
+        assert_eq!(resolved.file_problems.len(), 1, "{:?}", resolved.file_problems);
+        assert!(resolved.file_problems[0].message.contains("bogus-rule"), "{:?}", resolved.file_problems);
+
+        let text = "\u{feff}{\n  \"rules\": {,}\n}";
+        let resolved = resolve(Some((Path::new("/ws/team.json"), text)), &Value::Null, crate::rules::scope_of);
+        assert_eq!(resolved.file_problems.len(), 1);
+        assert_eq!(resolved.file_problems[0].span.text(text), ",", "the span counts the BOM");
+        let message = &resolved.file_problems[0].message;
+        assert!(message.starts_with("team.json is not valid JSON"), "{message}");
+        assert!(!message.contains("/ws"), "{message}");
     }
 }

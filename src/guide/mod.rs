@@ -156,6 +156,52 @@ pub fn qualifier_meaning(
     qualifiers::meaning(segment_id, position, component, value)
 }
 
+/// A segment the guide allows at some point, with its name there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentChoice {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub loop_id: &'static str,
+}
+
+/// The segments that may follow one placed in `loop_id`, nearest first: the loop's own
+/// segments, the openers of its child loops, then the same for each enclosing loop, and
+/// the envelope's. Each id once. `None` (nothing placed yet) gives the envelope openers.
+#[must_use]
+pub fn segments_allowed_after(guide: Guide, loop_id: Option<&str>) -> Vec<SegmentChoice> {
+    let all = tables();
+    let tables = all.guide(guide);
+    let mut choices: Vec<SegmentChoice> = Vec::new();
+    let mut push = |segment: &'static SegmentDef| {
+        if !choices.iter().any(|choice| choice.id == segment.id) {
+            choices.push(SegmentChoice { id: segment.id, name: segment.name, loop_id: segment.loop_id });
+        }
+    };
+    let mut level = loop_id.and_then(|id| tables.loop_index(id));
+    let mut steps = 0;
+    while let Some(node) = level.and_then(|index| tables.loops.get(index)) {
+        steps += 1;
+        if steps > tables.loops.len() {
+            break;
+        }
+        tables.segments_in_loop(node.id).chain(all.control.segments_in_loop(node.id)).for_each(&mut push);
+        for child in node.children.iter().filter_map(|&child| tables.loops.get(child)) {
+            if let Some(opener) = tables.segments_in_loop(child.id).next() {
+                push(opener);
+            }
+        }
+        level = node.parent;
+    }
+    for root in tables.roots.iter().filter_map(|&root| tables.loops.get(root)) {
+        if let Some(opener) =
+            tables.segments_in_loop(root.id).next().or_else(|| all.control.segments_in_loop(root.id).next())
+        {
+            push(opener);
+        }
+    }
+    choices
+}
+
 fn find_segment(guide: Guide, loop_id: Option<&str>, id: &str) -> Option<&'static SegmentDef> {
     let all = tables();
     all.guide(guide).segment(loop_id, id).or_else(|| all.control.segment(loop_id, id))

@@ -214,6 +214,16 @@ impl GuideTables {
         self.loops.get(*self.loop_by_id.get(loop_id)?)
     }
 
+    /// The segments the guide defines in a loop, in guide order (the opener first).
+    pub(crate) fn segments_in_loop<'a>(&'a self, loop_id: &str) -> impl Iterator<Item = &'a SegmentDef> + 'a {
+        let indexes = self.segments_by_loop.get(loop_id).map(Vec::as_slice).unwrap_or_default();
+        indexes.iter().filter_map(|&index| self.segments.get(index))
+    }
+
+    pub(crate) fn loop_index(&self, loop_id: &str) -> Option<usize> {
+        self.loop_by_id.get(loop_id).copied()
+    }
+
     /// The first definition of `segment_id` in `loop_id`, else in the whole guide.
     pub(crate) fn segment(&self, loop_id: Option<&str>, segment_id: &str) -> Option<&SegmentDef> {
         let in_loop = loop_id.and_then(|id| self.segments_by_loop.get(id)).and_then(|indexes| {

@@ -16,13 +16,13 @@ pub struct HoverDoc {
 }
 
 /// Where the cursor is inside a segment.
-struct Cursor {
-    segment: SegmentIndex,
+pub(crate) struct Cursor {
+    pub(crate) segment: SegmentIndex,
     /// 1-based element position; `None` on the segment id.
-    position: Option<usize>,
+    pub(crate) position: Option<usize>,
     /// 1-based component within the element when the element is a composite.
-    component: Option<usize>,
-    span: Span,
+    pub(crate) component: Option<usize>,
+    pub(crate) span: Span,
 }
 
 pub fn hover(analysis: &Analysis, codes: &CodeTable, offset: usize) -> Option<HoverDoc> {
@@ -104,7 +104,7 @@ fn code_hover(
     }
 }
 
-fn line_at(
+pub(crate) fn line_at(
     transaction: &Transaction,
     segment: SegmentIndex,
 ) -> Option<(&crate::model::Claim, &crate::model::ServiceLine)> {
@@ -118,7 +118,12 @@ fn line_at(
 
 /// The loop a segment belongs to: the tracker starts at the nearest HL before it (loops
 /// re-synchronise on HL), so a hover costs a claim's worth of segments, not a file's.
-fn loop_of(file: &ClaimFile, transaction: &Transaction, guide: Guide, segment: SegmentIndex) -> Option<&'static str> {
+pub(crate) fn loop_of(
+    file: &ClaimFile,
+    transaction: &Transaction,
+    guide: Guide,
+    segment: SegmentIndex,
+) -> Option<&'static str> {
     let levels = &transaction.levels;
     let nearest = levels.partition_point(|level| level.hl <= segment);
     let start = nearest.checked_sub(1).and_then(|i| levels.get(i)).map_or(transaction.segments.start, |l| l.hl);
@@ -139,7 +144,7 @@ fn loop_line(guide: Guide, loop_id: Option<&str>) -> Option<String> {
     Some(format!("Loop {loop_id} — {name}"))
 }
 
-fn locate(file: &ClaimFile, offset: usize) -> Option<Cursor> {
+pub(crate) fn locate(file: &ClaimFile, offset: usize) -> Option<Cursor> {
     let index = file.tree.segment_at(offset)?;
     let segment = file.tree.segment(index)?;
     if segment.id_span().touches(offset) {

@@ -1,8 +1,15 @@
 //! Editor features as plain data (markdown text, byte ranges); only `lsp` knows LSP types.
 
 pub mod code_docs;
+pub mod completion;
 mod fix_all;
 pub mod fixes;
+pub mod folding;
+pub mod formatting;
 pub mod hover;
+pub mod inlay_hints;
+pub mod navigation;
+pub mod semantic_tokens;
+pub mod symbols;
 
 pub use fix_all::{fix_all, FixAll};

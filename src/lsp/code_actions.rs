@@ -114,6 +114,13 @@ pub(super) fn actions(
             actions.push(action(analysis, fix, None, CodeActionKind::QUICKFIX, target, resolve));
         }
     }
+    let rewrite = CodeActionKind::REFACTOR_REWRITE;
+    if wants(&rewrite) && ide::formatting::has_segments_sharing_a_line(&analysis.file) {
+        let style = ide::formatting::FormatStyle::SegmentPerLine;
+        let edits = ide::formatting::format(&analysis.file, None, style);
+        let fix = Fix { title: "Put one segment per line".to_string(), edits, preferred: false, safe: false };
+        actions.push(action(analysis, fix, None, rewrite, target, None));
+    }
     // Fix-all re-checks the file until nothing safe is left: offered when asked for, or
     // beside a safe quick fix (where a user looking at one would want them all). Asked
     // for explicitly (on save), it comes with its edits.

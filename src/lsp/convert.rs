@@ -38,6 +38,86 @@ pub(super) fn range(rope: &Rope, span: Span, encoding: PositionEncoding) -> lsp:
     lsp::Range::new(position(rope, span.start, encoding), position(rope, span.end, encoding))
 }
 
+/// Walks the text forward once, counting lines and columns: tokens come in order, so a
+/// whole file costs one pass instead of a rope lookup per token.
+pub(super) struct ForwardPositions<'a> {
+    text: &'a str,
+    encoding: PositionEncoding,
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+impl<'a> ForwardPositions<'a> {
+    /// Counting from `offset`, the start of line `line`.
+    pub(super) fn at_line_start(text: &'a str, encoding: PositionEncoding, offset: usize, line: usize) -> Self {
+        Self { text, encoding, offset, line: u32::try_from(line).unwrap_or(u32::MAX), column: 0 }
+    }
+
+    /// Line and column of `to`, which is not before the last offset asked.
+    pub(super) fn advance(&mut self, to: usize) -> (u32, u32) {
+        let bytes = self.text.as_bytes();
+        let to = to.min(bytes.len());
+        while self.offset < to {
+            let Some(&byte) = bytes.get(self.offset) else { break };
+            if byte == b'\n' || (byte == b'\r' && bytes.get(self.offset + 1) != Some(&b'\n')) {
+                self.line += 1;
+                self.column = 0;
+                self.offset += 1;
+            } else if byte == b'\r' || byte < 0x80 {
+                self.column += u32::from(byte != b'\r');
+                self.offset += 1;
+            } else {
+                let Some(character) = self.text.get(self.offset..).and_then(|rest| rest.chars().next()) else {
+                    self.offset += 1;
+                    continue;
+                };
+                let width = match self.encoding {
+                    PositionEncoding::Utf8 => character.len_utf8(),
+                    PositionEncoding::Utf16 => character.len_utf16(),
+                    PositionEncoding::Utf32 => 1,
+                };
+                self.column += u32::try_from(width).unwrap_or(1);
+                self.offset += character.len_utf8();
+            }
+        }
+        (self.line, self.column)
+    }
+}
+
+/// Positions of many offsets, found in one forward pass: for answers that hold tens of
+/// thousands of ranges (the outline of a batch), where a rope lookup each is too slow.
+pub(super) struct PositionTable {
+    offsets: Vec<usize>,
+    positions: Vec<lsp::Position>,
+}
+
+impl PositionTable {
+    pub(super) fn new(text: &str, mut offsets: Vec<usize>, encoding: PositionEncoding) -> Self {
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut walk = ForwardPositions::at_line_start(text, encoding, 0, 0);
+        let positions = offsets
+            .iter()
+            .map(|offset| {
+                let (line, column) = walk.advance(*offset);
+                lsp::Position::new(line, column)
+            })
+            .collect();
+        Self { offsets, positions }
+    }
+
+    /// The position of an offset given to [`PositionTable::new`] (else the nearest before).
+    pub(super) fn position(&self, offset: usize) -> lsp::Position {
+        let index = self.offsets.partition_point(|known| *known <= offset).saturating_sub(1);
+        self.positions.get(index).copied().unwrap_or_default()
+    }
+
+    pub(super) fn range(&self, span: Span) -> lsp::Range {
+        lsp::Range::new(self.position(span.start), self.position(span.end))
+    }
+}
+
 fn saturate(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
@@ -62,6 +142,23 @@ pub(super) fn diagnostic(rope: &Rope, diagnostic: &Diagnostic, encoding: Positio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_forward_pass_agrees_with_the_rope() {
+        let text = "ISA*𝔄é~\r\nGS*ü\rST*1~\n\nSE~";
+        let rope = Rope::from_str(text);
+        let offsets: Vec<usize> = (0..=text.len()).filter(|o| text.is_char_boundary(*o)).collect();
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+            let table = PositionTable::new(text, offsets.clone(), encoding);
+            for offset in &offsets {
+                if text.get(..*offset).is_some_and(|before| before.ends_with('\r')) && text[*offset..].starts_with('\n')
+                {
+                    continue; // between \r and \n: no LSP position names it
+                }
+                assert_eq!(table.position(*offset), position(&rope, *offset, encoding), "{offset} {encoding:?}");
+            }
+        }
+    }
 
     #[test]
     fn prefers_utf8_only_when_offered() {

@@ -5,6 +5,7 @@
 mod code_actions;
 mod convert;
 mod documents;
+mod features;
 pub mod framing;
 mod server;
 mod transport;

@@ -21,11 +21,21 @@ use tower_lsp_server::ls_types::{
     MarkupKind, MessageType, NumberOrString, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
+use tower_lsp_server::ls_types::{
+    CompletionOptions, CompletionParams, CompletionResponse, DocumentFormattingParams, DocumentHighlight,
+    DocumentHighlightParams, DocumentRangeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
+    FoldingRangeParams, FoldingRangeProviderCapability, GotoDefinitionParams, GotoDefinitionResponse, InlayHint,
+    InlayHintParams, Location, OneOf, ReferenceParams, SelectionRange, SelectionRangeParams,
+    SelectionRangeProviderCapability, SemanticTokensFullOptions, SemanticTokensOptions, SemanticTokensParams,
+    SemanticTokensRangeParams, SemanticTokensRangeResult, SemanticTokensResult, SemanticTokensServerCapabilities,
+    TextEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
+};
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::code_actions::{self, ResolveData, Target};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
+use super::features::{self, FeatureSettings};
 use crate::analysis::{load_settings, Analysis};
 use crate::config::{ConfigFileChoice, Environment, SettingsSources, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
@@ -98,17 +108,21 @@ impl Backend {
         };
         let configured = configured_file(&editor);
         let config_path = config_path(workspace.as_deref(), configured.as_deref());
-        let choice = config_path.clone().map(|path| match configured {
-            Some(_) => ConfigFileChoice::Named(path),
-            None => ConfigFileChoice::Default(path),
+        // The default file is optional, also when a client sends its name as the
+        // setting's default (VS Code does); a file the user named is not.
+        let choice = config_path.clone().map(|path| match configured.as_deref() {
+            Some(name) if name != CONFIG_FILE_NAME => ConfigFileChoice::Named(path),
+            _ => ConfigFileChoice::Default(path),
         });
         let loaded = load_settings(SettingsSources { config_file: choice, editor: &editor, hcpcs_file: None });
         let mut messages = loaded.messages;
         if let Some((path, error)) = &loaded.unreadable {
             // Only the file name goes into the message, as for the data files: a full
             // path can name a client or a patient.
+            // A default file that is there but unusable (a FIFO, a giant) is said too.
             let name = path.file_name().map_or_else(|| "(file)".into(), |n| n.to_string_lossy());
-            messages.push(format!("configFile {name}: cannot read it ({error}); using the editor's settings"));
+            let setting = if configured.is_some() { "configFile " } else { "" };
+            messages.push(format!("{setting}{name}: {error}; using the editor's settings"));
         }
         lock(&self.state).environment = loaded.environment;
         let (config_text, problems) = match loaded.config_file {
@@ -199,6 +213,28 @@ impl Backend {
         });
     }
 
+    /// Runs an editor feature on the current analysis of `uri`, off the async threads; a
+    /// panic or a closed document answers nothing (and logs `failure`, never the text).
+    async fn feature<T: Send + 'static>(
+        &self,
+        uri: &Uri,
+        failure: &'static str,
+        work: impl FnOnce(&Analysis, &FeatureContext) -> T + Send + 'static,
+    ) -> Option<T> {
+        let (generation, context) = {
+            let state = lock(&self.state);
+            let document = state.documents.get(uri)?;
+            let context = FeatureContext {
+                encoding: state.encoding,
+                environment: state.environment.clone(),
+                settings: FeatureSettings::from_editor(&state.editor_settings),
+            };
+            (document.generation, context)
+        };
+        let analysis = analysis_for(&self.state, uri, generation).await?;
+        off_the_async_threads(failure, move || work(&analysis, &context)).await
+    }
+
     fn recheck_all(&self) {
         let documents: Vec<Uri> = {
             let mut state = lock(&self.state);
@@ -213,6 +249,13 @@ impl Backend {
             self.schedule_check(uri);
         }
     }
+}
+
+/// What the editor features read besides the analysis.
+struct FeatureContext {
+    encoding: PositionEncoding,
+    environment: Environment,
+    settings: FeatureSettings,
 }
 
 /// The analysis of `uri` at `generation`, computed once and cached; `None` when the
@@ -352,10 +395,36 @@ impl LanguageServer for Backend {
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL]),
+                    code_action_kinds: Some(vec![
+                        CodeActionKind::QUICKFIX,
+                        CodeActionKind::SOURCE_FIX_ALL,
+                        CodeActionKind::REFACTOR_REWRITE,
+                    ]),
                     resolve_provider: Some(true),
                     ..CodeActionOptions::default()
                 })),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    SemanticTokensOptions {
+                        legend: features::semantic_legend(),
+                        range: Some(true),
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        ..SemanticTokensOptions::default()
+                    },
+                )),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["*".into(), ":".into(), "~".into()]),
+                    ..CompletionOptions::default()
+                }),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo { name: "claim-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -502,6 +571,8 @@ impl LanguageServer for Backend {
                 convert::offset(rope, range.start, encoding),
                 convert::offset(rope, range.end, encoding),
             );
+            // The whole line: a request anywhere on a segment's line gets every finding there.
+            let span = features::line_scope(&analysis, span);
             let target = Target { uri: &document, version, encoding, document_changes, resolves_edits };
             code_actions::actions(&analysis, &environment, span, only.as_deref(), &target)
         })
@@ -537,5 +608,149 @@ impl LanguageServer for Backend {
         // As for the list: edits computed for a text that changed meanwhile are dropped.
         let current = lock(&self.state).documents.get(&document_uri).is_some_and(|d| d.generation == generation);
         Ok(resolved.filter(|_| current).unwrap_or(fallback))
+    }
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let symbols = self
+            .feature(&uri, "document symbols failed; answered none", |analysis, context| {
+                features::document_symbols(analysis, context.encoding)
+            })
+            .await;
+        Ok(symbols.map(DocumentSymbolResponse::Nested))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let uris = lock(&self.state).documents.uris();
+        let mut found = Vec::new();
+        for uri in uris {
+            let query = params.query.clone();
+            let document = uri.clone();
+            let claims = self
+                .feature(&uri, "workspace symbols failed for a document; it is left out", move |analysis, context| {
+                    features::workspace_symbols(&document, analysis, &query, context.encoding)
+                })
+                .await;
+            found.extend(claims.unwrap_or_default());
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(found)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let uri = params.text_document.uri;
+        Ok(self.feature(&uri, "folding failed; answered none", |analysis, _| features::folding_ranges(analysis)).await)
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let tokens = self
+            .feature(&uri, "semantic tokens failed; answered none", |analysis, context| {
+                features::semantic_tokens(analysis, None, context.encoding)
+            })
+            .await;
+        Ok(tokens.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        let tokens = self
+            .feature(&uri, "semantic tokens failed; answered none", move |analysis, context| {
+                features::semantic_tokens(analysis, Some(range), context.encoding)
+            })
+            .await;
+        Ok(tokens.map(SemanticTokensRangeResult::Tokens))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        Ok(self
+            .feature(&uri, "inlay hints failed; answered none", move |analysis, context| {
+                features::inlay_hints(
+                    analysis,
+                    context.environment.codes(),
+                    range,
+                    context.settings.hints,
+                    context.encoding,
+                )
+            })
+            .await)
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let list = self
+            .feature(&uri, "completion failed; answered none", move |analysis, context| {
+                features::completion(analysis, context.environment.codes(), position, context.encoding)
+            })
+            .await;
+        Ok(list.filter(|list| !list.items.is_empty()).map(CompletionResponse::List))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        Ok(self
+            .feature(&uri, "formatting failed; answered none", |analysis, context| {
+                features::formatting(analysis, None, context.settings.format_style, context.encoding)
+            })
+            .await)
+    }
+
+    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        Ok(self
+            .feature(&uri, "range formatting failed; answered none", move |analysis, context| {
+                features::formatting(analysis, Some(range), context.settings.format_style, context.encoding)
+            })
+            .await)
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let document = uri.clone();
+        let location = self
+            .feature(&uri, "definition failed; answered none", move |analysis, context| {
+                features::definition(&document, analysis, position, context.encoding)
+            })
+            .await
+            .flatten();
+        Ok(location.map(GotoDefinitionResponse::Scalar))
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        Ok(self
+            .feature(&uri, "highlights failed; answered none", move |analysis, context| {
+                features::highlights(analysis, position, context.encoding)
+            })
+            .await)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let document = uri.clone();
+        Ok(self
+            .feature(&uri, "references failed; answered none", move |analysis, context| {
+                features::references(&document, analysis, position, context.encoding)
+            })
+            .await)
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let uri = params.text_document.uri;
+        let positions = params.positions;
+        Ok(self
+            .feature(&uri, "selection ranges failed; answered none", move |analysis, context| {
+                features::selection_ranges(analysis, &positions, context.encoding)
+            })
+            .await)
     }
 }

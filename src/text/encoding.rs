@@ -1,5 +1,6 @@
-//! Reading claim files as bytes: UTF-8 (with or without BOM), UTF-16 with BOM, and
-//! anything else as Latin-1, so that no file makes the checker fail.
+//! Reading claim files as bytes: UTF-8 (with or without BOM), UTF-16 with a BOM or
+//! told by its NUL bytes, and anything else as Latin-1, so that no file makes the
+//! checker fail.
 
 /// Decodes a file's bytes into text. A UTF-8 BOM is kept (the parser treats it as
 /// trivia, so positions match what an editor shows); a UTF-16 BOM is consumed.
@@ -9,6 +10,11 @@ pub fn decode(bytes: &[u8]) -> String {
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, u16::from_be_bytes);
+    }
+    match nul_pattern(bytes) {
+        Some(Encoding::Utf16LeNoBom) => return utf16(bytes, u16::from_le_bytes),
+        Some(Encoding::Utf16BeNoBom) => return utf16(bytes, u16::from_be_bytes),
+        _ => {}
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
@@ -29,6 +35,9 @@ pub enum Encoding {
     Utf8,
     Utf16Le,
     Utf16Be,
+    /// UTF-16 without a BOM, told by a NUL in every other byte (X12 text is ASCII).
+    Utf16LeNoBom,
+    Utf16BeNoBom,
     /// Bytes that are not UTF-8, read one byte per character.
     Latin1,
 }
@@ -39,10 +48,30 @@ pub fn detect(bytes: &[u8]) -> Encoding {
         Encoding::Utf16Le
     } else if bytes.starts_with(b"\xFE\xFF") {
         Encoding::Utf16Be
+    } else if let Some(encoding) = nul_pattern(bytes) {
+        encoding
     } else if std::str::from_utf8(bytes).is_ok() {
         Encoding::Utf8
     } else {
         Encoding::Latin1
+    }
+}
+
+/// UTF-16 without a BOM: in the first 256 bytes (an even count, at least 4) every
+/// odd byte is NUL and no even byte is (little-endian), or the other way round. A claim
+/// file never holds a NUL, so ASCII text written as UTF-16 shows this at once.
+fn nul_pattern(bytes: &[u8]) -> Option<Encoding> {
+    let sample = bytes.get(..bytes.len().min(256) & !1)?;
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.chunks_exact(2);
+    if pairs.clone().all(|pair| pair.first() != Some(&0) && pair.get(1) == Some(&0)) {
+        Some(Encoding::Utf16LeNoBom)
+    } else if pairs.clone().all(|pair| pair.first() == Some(&0) && pair.get(1) != Some(&0)) {
+        Some(Encoding::Utf16BeNoBom)
+    } else {
+        None
     }
 }
 
@@ -56,6 +85,8 @@ pub fn encode(text: &str, encoding: Encoding) -> Option<Vec<u8>> {
         Encoding::Utf16Be => {
             Some([0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect())
         }
+        Encoding::Utf16LeNoBom => Some(text.encode_utf16().flat_map(u16::to_le_bytes).collect()),
+        Encoding::Utf16BeNoBom => Some(text.encode_utf16().flat_map(u16::to_be_bytes).collect()),
         Encoding::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect(),
     }
 }
@@ -77,6 +108,21 @@ mod tests {
         assert_eq!(decode(b"NM1*IL*M\xDCLLER"), "NM1*IL*MÜLLER");
         assert_eq!(decode(b"\xFF\xFEI"), "");
         assert!(looks_like_x12("\u{feff}\n  ISA*00"));
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_told_by_its_nul_bytes_and_written_back_the_same() {
+        let text = "ISA*00*~\r\nNM1*IL*MÜLLER~";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, encoding) in [(le, Encoding::Utf16LeNoBom), (be, Encoding::Utf16BeNoBom)] {
+            assert_eq!(detect(&bytes), encoding);
+            assert_eq!(decode(&bytes), text);
+            assert_eq!(encode(&decode(&bytes), encoding).as_deref(), Some(&bytes[..]), "{encoding:?}");
+        }
+        // One NUL in UTF-8 text is not UTF-16.
+        assert_eq!(detect(b"ISA*00*\0*~"), Encoding::Utf8);
+        assert_eq!(detect(b"I\0"), Encoding::Utf8, "too short to tell");
     }
 
     #[test]

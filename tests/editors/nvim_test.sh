@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Headless Neovim test of editors/nvim against the real claim-lsp server.
+# Driver: $CLAIM_LSP_DRIVER, else nvim_driver.lua (the plugin and diagnostics).
 # Server: $CLAIM_LSP_BIN, else $CARGO_TARGET_DIR/release/claim-lsp, else
 # target/release/claim-lsp in the repository. Neovim: $NVIM, else nvim.
 # A missing server or Neovim is a failure, not a skip: CI builds the server
@@ -41,7 +42,7 @@ CLAIM_LSP_SCRATCH=$scratch \
 XDG_STATE_HOME=$scratch/xdg XDG_CACHE_HOME=$scratch/xdg XDG_DATA_HOME=$scratch/xdg \
   timeout -k 5 120 "$nvim" --headless --clean \
     --cmd "set runtimepath^=$root/editors/nvim" \
-    -c "luafile $here/nvim_driver.lua" </dev/null 2>"$scratch/stderr"
+    -c "luafile ${CLAIM_LSP_DRIVER:-$here/nvim_driver.lua}" </dev/null 2>"$scratch/stderr"
 status=$?
 
 version=$("$nvim" --version | head -n 1)

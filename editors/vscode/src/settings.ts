@@ -24,6 +24,10 @@ export interface ClaimLspSettings {
   payers?: Record<string, PolicyLayer>;
   /** Sent for servers that honor it; claim-lsp 0.1 reads `.claim-lsp.json` at the workspace root. */
   configFile?: string;
+  /** Which inlay hints the server sends. */
+  inlayHints?: { dose?: boolean; qualifiers?: boolean; segmentNames?: boolean };
+  /** What formatting does: `segment-per-line` or `single-line`. */
+  format?: { style: string };
 }
 
 /** The part of `vscode.WorkspaceConfiguration` the mapping needs. */
@@ -130,6 +134,15 @@ export function toSettings(config: ConfigurationLike, context: PathContext = {})
 
   const configFile = nonEmptyString(config.get<unknown>('configFile'));
   if (configFile !== undefined) settings.configFile = configFile;
+
+  const hints: { dose?: boolean; qualifiers?: boolean; segmentNames?: boolean } = {};
+  for (const kind of ['dose', 'qualifiers', 'segmentNames'] as const) {
+    const value = config.get<unknown>(`inlayHints.${kind}`);
+    if (typeof value === 'boolean') hints[kind] = value;
+  }
+  if (Object.keys(hints).length > 0) settings.inlayHints = hints;
+  const style = config.get<unknown>('format.style');
+  if (style === 'segment-per-line' || style === 'single-line') settings.format = { style };
   return settings;
 }
 

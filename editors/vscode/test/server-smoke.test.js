@@ -238,7 +238,7 @@ test('claim-lsp speaks the extension client contract over stdio', { skip: missin
 
     // The quick fix for SE01, as the light bulb asks for it, applied as the
     // editor applies a WorkspaceEdit (one incremental change), clears the finding.
-    assert.deepEqual(caps.codeActionProvider?.codeActionKinds, ['quickfix', 'source.fixAll'], 'code action kinds');
+    assert.deepEqual(caps.codeActionProvider?.codeActionKinds, ['quickfix', 'source.fixAll', 'refactor.rewrite'], 'code action kinds');
     const current = asError.params.diagnostics.find((d) => d.code === 'segment-count');
     const actions = await client.request('textDocument/codeAction', {
       textDocument: { uri },

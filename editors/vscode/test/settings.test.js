@@ -30,6 +30,14 @@ test('defaults give empty rules and no overrides', () => {
   });
 });
 
+test('inlay hint kinds and the format style pass through; other values are dropped', () => {
+  const section = { inlayHints: { dose: false, qualifiers: 'yes', segmentNames: true }, format: { style: 'single-line' } };
+  const settings = toInitializationOptions(fromObject(section));
+  assert.deepEqual(settings.inlayHints, { dose: false, segmentNames: true });
+  assert.deepEqual(settings.format, { style: 'single-line' });
+  assert.equal(toInitializationOptions(fromObject({ format: { style: 'tabs' } })).format, undefined);
+});
+
 test('rules keep valid severities and drop the rest', () => {
   const section = {
     rules: { 'segment-count': 'error', 'jw-jz-same-line': 'Off', 'npi-check-digit': 'loud', '': 'hint', 'x': 3 },

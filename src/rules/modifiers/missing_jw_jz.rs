@@ -89,7 +89,22 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
 pub fn assists(context: &FixContext<'_>, line: &BilledLine, fixes: &mut Vec<Fix>) {
     let source = context.source;
     let is_drug = line.is_hcpcs && context.codes().procedure(line.code_text(source)).is_some_and(|code| code.is_drug());
-    if is_drug && !line.has_modifier(source, WASTAGE) && !line.has_modifier(source, NO_WASTAGE) {
+    if !is_drug || line.has_modifier(source, WASTAGE) || line.has_modifier(source, NO_WASTAGE) {
+        return;
+    }
+    // The administered line of a drug with waste rightly has neither modifier: with a JW
+    // line for the same code and date, JZ would contradict it and a second JW line would
+    // bill the waste twice (and after "Remove modifier JZ" this is the line just fixed).
+    let code = line.code_text(source);
+    let siblings = context.billing.claim_of(line).map(|claim| context.billing.claim_lines(claim)).unwrap_or(&[]);
+    let wasted_elsewhere = siblings.iter().any(|other| {
+        other.extent != line.extent
+            && !code.is_empty()
+            && other.code_text(source) == code
+            && other.date_of_service == line.date_of_service
+            && other.has_modifier(source, WASTAGE)
+    });
+    if !wasted_elsewhere {
         offer(context, line, fixes);
     }
 }

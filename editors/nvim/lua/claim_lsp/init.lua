@@ -201,7 +201,15 @@ local function base_config()
     init_options = settings,
     settings = { claimLsp = settings },
     capabilities = M.config.capabilities,
-    on_attach = M.config.on_attach,
+    on_attach = function(client, bufnr)
+      -- Neovim 0.8+ sets the LSP omnifunc itself; 0.7 leaves it to the user.
+      if not has_08 and vim.api.nvim_buf_get_option(bufnr, 'omnifunc') == '' then
+        vim.api.nvim_buf_set_option(bufnr, 'omnifunc', 'v:lua.vim.lsp.omnifunc')
+      end
+      if M.config.on_attach then
+        return M.config.on_attach(client, bufnr)
+      end
+    end,
     on_init = function(client)
       -- Neovim 0.8+ sends the settings after initialize by itself.
       if not has_08 then
@@ -288,6 +296,56 @@ end
 
 local autostart_group
 
+--- Claim files end where their last segment ends: `:w` must not add a line
+--- break the file did not have (it would change the file's bytes).
+local function buffer_options(bufnr)
+  vim.api.nvim_buf_set_option(bufnr, 'fixendofline', false)
+end
+
+--- UTF-16 written without a BOM reads as letters with NULs between them
+--- (Neovim shows them as ^@). Such a claim
+--- file is read again as UTF-16, so it shows as text and is written back in
+--- UTF-16 (its 'fileencoding').
+function M.utf16_without_bom(first_line)
+  if type(first_line) ~= 'string' then
+    return nil
+  end
+  -- The API gives NULs as "\0" (Vimscript as "\n"): either is taken.
+  if first_line:match('^I[%z\n]S[%z\n]A[%z\n]') then
+    return 'utf-16le'
+  end
+  if first_line:match('^[%z\n]I[%z\n]S[%z\n]A') then
+    return 'utf-16'
+  end
+  return nil
+end
+
+local function reopen_utf16(bufnr)
+  if not vim.api.nvim_buf_is_valid(bufnr) or vim.api.nvim_get_current_buf() ~= bufnr then
+    return
+  end
+  local ok, lines = pcall(vim.api.nvim_buf_get_lines, bufnr, 0, 1, false)
+  local encoding = ok and lines[1] and M.utf16_without_bom(lines[1]:sub(1, 16)) or nil
+  if encoding and vim.api.nvim_buf_get_option(bufnr, 'fileencoding') ~= encoding then
+    vim.cmd('silent edit ++enc=' .. encoding)
+  end
+end
+
+local warned_missing = false
+--- Says once, in the editor, when the server command cannot be found: without
+--- it nothing else of the plugin works, and the LSP log is not where users look.
+function M.check_server()
+  local cmd = M.config.cmd
+  local exe = type(cmd) == 'table' and cmd[1] or nil
+  if exe and vim.fn.executable(exe) == 0 and not warned_missing then
+    warned_missing = true
+    vim.notify('claim-lsp: server not found: ' .. exe .. " (install it, or set `cmd` in require('claim_lsp').setup)",
+      vim.log.levels.WARN)
+    return false
+  end
+  return true
+end
+
 --- Configures the plugin. `opts` overrides the defaults above; `settings` is
 --- replaced as a whole table, not merged key by key.
 function M.setup(opts)
@@ -313,6 +371,34 @@ function M.setup(opts)
   end
 
   autostart_group = vim.api.nvim_create_augroup('claim_lsp_start', { clear = true })
+  if M.config.detect_by_content ~= false then
+    vim.api.nvim_create_autocmd('BufReadPost', {
+      group = autostart_group,
+      pattern = '*',
+      callback = function(args)
+        -- After the read has finished: a buffer cannot be read again inside its own
+        -- BufReadPost.
+        vim.schedule(function()
+          reopen_utf16(args.buf)
+        end)
+      end,
+    })
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = autostart_group,
+    pattern = M.filetype,
+    callback = function(args)
+      buffer_options(args.buf)
+    end,
+  })
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.api.nvim_buf_get_option(bufnr, 'filetype') == M.filetype then
+      buffer_options(bufnr)
+    end
+  end
+  if M.config.autostart ~= false then
+    M.check_server()
+  end
   if has_011 and vim.lsp.config and vim.lsp.enable then
     -- Assignment, not vim.lsp.config(name, …): setup() replaces, it does not merge.
     vim.lsp.config[M.name] = M.lsp_config()
