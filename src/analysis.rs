@@ -101,9 +101,15 @@ impl Analysis {
         // is built, while this core builds the next thing: the claim structure while the
         // tree rules run, the billing view while the structure rules run; then the
         // billing rules run on both.
-        let reading = |reads: Reads| rules::ALL.iter().copied().filter(move |rule| rule.reads == reads).collect();
+        // The implementation-guide pass is the longest single piece of work: it gets a
+        // thread of its own from the moment the claim structure is built to the end.
+        let is_guide = |rule: &&'static Rule| rules::implementation_guide::RULES.iter().any(|g| g.id == rule.id);
+        let reading = |reads: Reads| {
+            rules::ALL.iter().copied().filter(move |rule| rule.reads == reads && !is_guide(rule)).collect()
+        };
         let (tree_rules, model_rules, billing_rules): (Vec<&'static Rule>, Vec<_>, Vec<_>) =
             (reading(Reads::Tree), reading(Reads::Model), reading(Reads::Billing));
+        let guide_rules: Vec<&'static Rule> = rules::implementation_guide::RULES.to_vec();
         let mut file = ClaimFile::unstructured(text);
         let no_billing = Billing::default();
         let (structure, mut diagnostics) = std::thread::scope(|scope| {
@@ -113,14 +119,21 @@ impl Analysis {
             (structure, joined(early))
         });
         file.set_structure(structure);
-        let (billing, structural) = std::thread::scope(|scope| {
-            let structural = scope
-                .spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &model_rules));
-            let billing = Billing::from_x12(&file);
-            (billing, joined(structural))
+        let (billing, later) = std::thread::scope(|scope| {
+            let file = &file;
+            let guide =
+                scope.spawn(|| rules::check_on_this_thread(Subject::x12(file, &no_billing), environment, &guide_rules));
+            let (billing, mut later) = std::thread::scope(|scope| {
+                let structural = scope
+                    .spawn(|| rules::check_on_this_thread(Subject::x12(file, &no_billing), environment, &model_rules));
+                let billing = Billing::from_x12(file);
+                (billing, joined(structural))
+            });
+            later.extend(rules::check_some(Subject::x12(file, &billing), environment, &billing_rules));
+            later.extend(joined(guide));
+            (billing, later)
         });
-        diagnostics.extend(structural);
-        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &billing_rules));
+        diagnostics.extend(later);
         rules::sort(&mut diagnostics);
         Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() }
     }

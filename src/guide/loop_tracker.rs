@@ -37,11 +37,17 @@ impl LoopTracker {
         let Some(tag) = SegmentTag::new(segment_id) else {
             return self.current();
         };
+        self.next_tag(tag, element);
+        self.current()
+    }
+
+    /// [`LoopTracker::next`] for a segment whose id is already packed.
+    pub(crate) fn next_tag<'a>(&mut self, tag: SegmentTag, element: impl Fn(usize) -> Option<&'a str>) {
+        self.opened = false;
         if let Some((index, opened)) = self.place(tag, &element) {
             self.current = Some(index);
             self.opened = opened;
         }
-        self.current()
     }
 
     /// The loop node the last segment was placed in (an index into the guide's loops).

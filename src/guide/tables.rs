@@ -98,6 +98,17 @@ impl DataType {
     }
 }
 
+/// Up to seven bytes of a code packed into an integer, with its length in the top byte
+/// so that `A` and `A\0` differ; `None` for anything longer.
+pub(crate) fn code_key(code: &str) -> Option<u64> {
+    let bytes = code.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let packed = bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    Some(packed | ((bytes.len() as u64) << 56))
+}
+
 #[derive(Debug)]
 pub(crate) struct ElementDef {
     pub(crate) ref_des: &'static str,
@@ -107,6 +118,9 @@ pub(crate) struct ElementDef {
     pub(crate) usage: Usage,
     /// Valid codes listed by the map; empty when any value (or an external code set) applies.
     pub(crate) codes: Vec<&'static str>,
+    /// The same codes packed into integers (every listed code fits in seven bytes), so a
+    /// value is looked up without comparing strings; `None` when one does not fit.
+    pub(crate) code_keys: Option<Vec<u64>>,
     /// Name of the external code set (`pos`, `states` …) when the map defers to one.
     pub(crate) external_codes: Option<&'static str>,
     pub(crate) data_type: DataType,
@@ -123,6 +137,16 @@ pub(crate) struct SyntaxNote {
     pub(crate) text: &'static str,
     pub(crate) kind: u8,
     pub(crate) positions: Vec<usize>,
+}
+
+impl ElementDef {
+    /// Whether the map lists `value` among this element's codes.
+    pub(crate) fn lists(&self, value: &str) -> bool {
+        match &self.code_keys {
+            Some(keys) => code_key(value).is_some_and(|key| keys.contains(&key)),
+            None => self.codes.contains(&value),
+        }
+    }
 }
 
 impl SyntaxNote {
@@ -143,6 +167,8 @@ impl SyntaxNote {
 pub(crate) struct SegmentDef {
     pub(crate) loop_id: &'static str,
     pub(crate) id: &'static str,
+    /// `id` packed, compared instead of the string while validating.
+    pub(crate) tag: Option<SegmentTag>,
     pub(crate) name: &'static str,
     pub(crate) elements: Vec<ElementDef>,
     pub(crate) usage: Usage,
@@ -177,6 +203,16 @@ pub(crate) struct LoopNode {
     pub(crate) qualifier: Option<Qualifier>,
     /// Segments that may follow the first one inside this loop.
     pub(crate) own_segments: Vec<SegmentTag>,
+    /// This loop's segment definitions (indexes into [`GuideTables::segments`]) in guide
+    /// order, the opener first; a definition's place here is its slot in a loop
+    /// instance's counts.
+    pub(crate) segments: Vec<usize>,
+    /// Their ids packed, beside them: the array a segment's id is looked up in.
+    pub(crate) segment_tags: Vec<Option<SegmentTag>>,
+    /// The required ones among them: (slot, table position), in guide order.
+    pub(crate) required_segments: Vec<(usize, u32)>,
+    /// The required child loops: (slot in `children`, table position).
+    pub(crate) required_children: Vec<(usize, u32)>,
 }
 
 impl LoopNode {
@@ -255,6 +291,7 @@ impl GuideTables {
             self.segments.push(SegmentDef {
                 loop_id,
                 id,
+                tag: SegmentTag::new(id),
                 name,
                 elements: Vec::new(),
                 usage,
@@ -289,6 +326,7 @@ impl GuideTables {
                 Some(external) => (Vec::new(), Some(external)),
                 None => (codes.split(',').filter(|code| !code.is_empty()).collect(), None),
             };
+            let code_keys = codes.iter().map(|code| code_key(code)).collect();
             segment.elements.push(ElementDef {
                 ref_des,
                 position,
@@ -296,6 +334,7 @@ impl GuideTables {
                 data_element,
                 usage,
                 codes,
+                code_keys,
                 external_codes,
                 data_type,
                 min_len,
@@ -340,6 +379,10 @@ impl GuideTables {
                 first_segment,
                 qualifier,
                 own_segments: Vec::new(),
+                segments: Vec::new(),
+                segment_tags: Vec::new(),
+                required_segments: Vec::new(),
+                required_children: Vec::new(),
             });
             by_path.insert(path, index);
             self.loop_by_id.entry(id).or_insert(index);
@@ -374,6 +417,38 @@ impl GuideTables {
             node.own_segments = tags;
         }
     }
+
+    /// Gives each loop node its segment definitions and its required segments and child
+    /// loops, so validation reads slices instead of looking loops up by id.
+    fn compile_loops(&mut self) {
+        let mut compiled = Vec::with_capacity(self.loops.len());
+        for node in &self.loops {
+            let segments = self.segments_by_loop.get(node.id).cloned().unwrap_or_default();
+            let required_segments = segments
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, &index)| self.segments.get(index).map(|def| (slot, def)))
+                .filter(|(_, def)| def.usage == Usage::Required)
+                .map(|(slot, def)| (slot, def.pos))
+                .collect();
+            let required_children = node
+                .children
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, &child)| self.loops.get(child).map(|child| (slot, child)))
+                .filter(|(_, child)| child.usage == Usage::Required)
+                .map(|(slot, child)| (slot, child.pos))
+                .collect();
+            let tags = segments.iter().map(|&index| self.segments.get(index).and_then(|def| def.tag)).collect();
+            compiled.push((segments, tags, required_segments, required_children));
+        }
+        for (node, (segments, tags, required_segments, required_children)) in self.loops.iter_mut().zip(compiled) {
+            node.segments = segments;
+            node.segment_tags = tags;
+            node.required_segments = required_segments;
+            node.required_children = required_children;
+        }
+    }
 }
 
 /// Data rows of a derived TSV file: comment lines and the header row are skipped.
@@ -386,6 +461,8 @@ pub(crate) struct AllTables {
     pub(crate) institutional: GuideTables,
     pub(crate) control: GuideTables,
     pub(crate) known_segments: HashSet<&'static str>,
+    /// The same, packed: what validation asks per segment.
+    pub(crate) known_tags: HashSet<SegmentTag>,
     /// The external code sets pyx12 ships (`states`, `country`, `currency`, `pos`,
     /// `remark_code`), by name.
     pub(crate) external: HashMap<&'static str, HashSet<&'static str>>,
@@ -415,6 +492,7 @@ fn build() -> AllTables {
         tables.add_segments(segments, elements);
         tables.add_loops(loops);
         tables.link_own_segments(&control);
+        tables.compile_loops();
         tables
     };
     let professional = guide(P_LOOPS, P_SEGMENTS, P_ELEMENTS);
@@ -423,13 +501,17 @@ fn build() -> AllTables {
         .iter()
         .flat_map(|tables| tables.segments.iter().map(|segment| segment.id))
         .collect();
+    let known_tags = [&professional, &institutional, &control]
+        .iter()
+        .flat_map(|tables| tables.segments.iter().filter_map(|segment| segment.tag))
+        .collect();
     let mut external: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
     for row in rows(EXTERNAL_CODES) {
         if let [set, code] = row[..] {
             external.entry(set).or_default().insert(code);
         }
     }
-    AllTables { professional, institutional, control, known_segments, external }
+    AllTables { professional, institutional, control, known_segments, known_tags, external }
 }
 
 pub(crate) fn tables() -> &'static AllTables {

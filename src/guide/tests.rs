@@ -326,3 +326,25 @@ proptest::proptest! {
         }
     }
 }
+
+/// Segments already found clean are not checked again; a repeated mistake is still
+/// reported at each place it occurs, and a clean segment's twin elsewhere in the file
+/// stays clean.
+#[test]
+fn repeated_segments_are_judged_alike() {
+    let clean = include_str!("../../fixtures/rules/ig-element-type/silent.837");
+    assert_eq!(clean.matches("DTP*472*D8*20260115~").count(), 2);
+    let findings = |text: &str| validate(&crate::model::ClaimFile::parse(text.to_string()));
+    assert!(findings(clean).is_empty());
+    let both_wrong = clean.replace("DTP*472*D8*20260115~", "DTP*472*D8*20261315~");
+    let wrong: Vec<GuideFinding> = findings(&both_wrong);
+    assert_eq!(wrong.len(), 2, "{wrong:?}");
+    assert!(wrong.iter().all(|f| f.check == GuideCheck::ElementType));
+    assert_ne!(wrong[0].span, wrong[1].span);
+    // The first one clean (and remembered), the second one wrong: still found.
+    let first = clean.find("DTP*472*D8*20260115~").map_or(0, |at| at + "DTP*472*D8*20260115~".len());
+    let second_wrong = format!("{}{}", &clean[..first], clean[first..].replacen("20260115", "20261315", 1));
+    let found = findings(&second_wrong);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].span.start > first);
+}

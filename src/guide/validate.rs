@@ -10,7 +10,7 @@
 //! [`super::tables`]; nothing walks the guide per segment.
 
 use super::loop_tracker::LoopTracker;
-use super::tables::{tables, DataType, ElementDef, GuideTables, SegmentDef, SyntaxNote};
+use super::tables::{tables, DataType, ElementDef, GuideTables, SegmentDef, SegmentTag, SyntaxNote};
 use super::{Guide, Usage};
 use crate::model::{ClaimFile, TransactionKind};
 use crate::syntax::{Element, Segment, SegmentIndex, Span};
@@ -99,7 +99,34 @@ struct Pass<'f, 'o> {
     /// segment it stands for may be the one that seems missing, and what follows it may
     /// seem misplaced: nothing of that kind is reported until the next loop opens.
     lost: bool,
+    /// Segments already found clean against a definition: a batch repeats most of its
+    /// segments (the billing provider, payer, dates, `LX*1`), and the same bytes under
+    /// the same definition and separators give the same findings — none.
+    clean: CleanSegments<'f>,
     out: &'o mut Vec<GuideFinding>,
+}
+
+/// A definition (by address), the separators, and the segment's bytes.
+type CleanKey<'f> = (usize, u32, &'f str);
+
+/// The set of segments found clean, bounded so a huge file of all-different segments
+/// does not grow it without end.
+struct CleanSegments<'f> {
+    seen: rustc_hash::FxHashSet<CleanKey<'f>>,
+}
+
+impl<'f> CleanSegments<'f> {
+    const LIMIT: usize = 1 << 16;
+
+    fn key(def: &'static SegmentDef, reading: &Reading<'f>) -> CleanKey<'f> {
+        let delimiters = reading.segment.delimiters;
+        let separators = u32::from(delimiters.element)
+            | (u32::from(delimiters.component) << 8)
+            | (delimiters.repetition.map_or(0, |r| u32::from(r) | 0x100) << 16);
+        let start = reading.segment.id_span().start;
+        let end = reading.elements.last().map_or(reading.segment.id_span().end, |e| e.span().end);
+        (std::ptr::from_ref(def) as usize, separators, Span::new(start, end).text(reading.text))
+    }
 }
 
 impl<'f, 'o> Pass<'f, 'o> {
@@ -111,6 +138,7 @@ impl<'f, 'o> Pass<'f, 'o> {
             stack: Vec::new(),
             depth: 0,
             lost: false,
+            clean: CleanSegments { seen: rustc_hash::FxHashSet::default() },
             out,
         }
     }
@@ -120,14 +148,14 @@ impl<'f, 'o> Pass<'f, 'o> {
         let text = file.text.as_str();
         let Some(segment) = file.tree.segment(index) else { return };
         let id = segment.id(text);
-        if !super::is_known_segment(id) {
+        let Some(tag) = SegmentTag::new(id).filter(|tag| tables().known_tags.contains(tag)) else {
             // `unexpected-segment` reports it; the tracker keeps its place.
             self.lost = true;
             return;
-        }
+        };
         let elements = file.tree.elements(segment);
         let value = |n: usize| n.checked_sub(1).and_then(|i| elements.get(i)).map(|e| e.span().text(text));
-        self.tracker.next(id, value);
+        self.tracker.next_tag(tag, value);
         let Some(node_index) = self.tracker.current_node() else { return };
         let anchor = segment.id_span();
 
@@ -144,21 +172,32 @@ impl<'f, 'o> Pass<'f, 'o> {
             self.open(node_index, anchor);
             self.lost = false;
             if let Some(def) = self.segment_defs(node_index).next().map(|(_, def)| def) {
-                check_elements(def, &Reading { segment, elements, text }, self.out);
+                self.check_elements(def, &Reading::new(segment, elements, text));
             }
             return;
         }
         self.close_to(node_index, anchor);
-        let defs: Vec<(usize, &'static SegmentDef)> =
-            self.segment_defs(node_index).filter(|(_, def)| def.id == id).collect();
-        if defs.is_empty() {
+        let reading = Reading::new(segment, elements, text);
+        // The first definition of this segment in the loop whose qualifier matches.
+        let mut known_here = false;
+        let mut matched = None;
+        if let Some(node) = self.tables.loops.get(node_index) {
+            let slots = node.segment_tags.iter().enumerate().filter(|(_, t)| **t == Some(tag)).map(|(slot, _)| slot);
+            for slot in slots {
+                let Some(def) = node.segments.get(slot).and_then(|&i| self.tables.segments.get(i)) else { continue };
+                known_here = true;
+                if qualifier_matches(def, &reading) {
+                    matched = Some((slot, def));
+                    break;
+                }
+            }
+        }
+        if !known_here {
             self.misplaced(node_index, segment, id, anchor);
             return;
         }
-        let reading = Reading { segment, elements, text };
-        let matched = defs.iter().find(|(_, def)| qualifier_matches(def, &reading)).copied();
         let Some((slot, def)) = matched else {
-            self.unknown_qualifier(&defs, &reading);
+            self.unknown_qualifier(node_index, tag, &reading);
             return;
         };
         let Some(state) = self.top() else { return };
@@ -199,7 +238,20 @@ impl<'f, 'o> Pass<'f, 'o> {
         }
         // SE's count and control number are `segment-count`'s and `envelope-mismatch`'s.
         if id != "SE" {
-            check_elements(def, &reading, self.out);
+            self.check_elements(def, &reading);
+        }
+    }
+
+    /// [`check_elements`], skipped for a segment already found clean.
+    fn check_elements(&mut self, def: &'static SegmentDef, reading: &Reading<'f>) {
+        let key = CleanSegments::key(def, reading);
+        if self.clean.seen.contains(&key) {
+            return;
+        }
+        let before = self.out.len();
+        check_elements(def, reading, self.out);
+        if self.out.len() == before && self.clean.seen.len() < CleanSegments::LIMIT {
+            self.clean.seen.insert(key);
         }
     }
 
@@ -232,9 +284,8 @@ impl<'f, 'o> Pass<'f, 'o> {
     /// The segment definitions of a loop, each with its slot in the loop's counts.
     fn segment_defs(&self, node: usize) -> impl Iterator<Item = (usize, &'static SegmentDef)> {
         let tables = self.tables;
-        let id = tables.loops.get(node).map_or("", |n| n.id);
-        let indexes: &'static [usize] = tables.segments_by_loop.get(id).map_or(&[], Vec::as_slice);
-        indexes.iter().filter_map(move |&i| tables.segments.get(i)).enumerate()
+        let indexes: &'static [usize] = tables.loops.get(node).map_or(&[], |n| n.segments.as_slice());
+        indexes.iter().enumerate().filter_map(move |(slot, &i)| tables.segments.get(i).map(|def| (slot, def)))
     }
 
     fn loop_id(&self, node: usize) -> &'static str {
@@ -255,8 +306,7 @@ impl<'f, 'o> Pass<'f, 'o> {
 
     /// Pushes a fresh instance of loop `node`, reusing a slot's vectors.
     fn push_state(&mut self, node: usize, pos: u32, resumed: bool) {
-        let segments = self.segment_defs(node).count();
-        let children = self.tables.loops.get(node).map_or(0, |n| n.children.len());
+        let (segments, children) = self.tables.loops.get(node).map_or((0, 0), |n| (n.segments.len(), n.children.len()));
         if self.stack.len() <= self.depth {
             self.stack.push(LoopState::default());
         }
@@ -402,32 +452,41 @@ impl<'f, 'o> Pass<'f, 'o> {
         if to <= from {
             return;
         }
+        let Some(loop_node) = self.tables.loops.get(node) else { return };
+        // Only the loop's required segments and child loops are looked at: a few per loop.
+        let in_range = |pos: u32| pos >= from && pos < to;
+        let unseen = |counts: &[u32], slot: usize| counts.get(slot).copied().unwrap_or(0) == 0;
         let mut findings = Vec::new();
-        let loop_id = self.loop_id(node);
-        for (slot, def) in self.segment_defs(node) {
-            let count = state.segment_counts.get(slot).copied().unwrap_or(0);
+        let loop_id = loop_node.id;
+        for &(slot, pos) in &loop_node.required_segments {
+            if !in_range(pos) || !unseen(&state.segment_counts, slot) {
+                continue;
+            }
+            let Some(def) = loop_node.segments.get(slot).and_then(|&i| self.tables.segments.get(i)) else { continue };
             // A missing SE is `envelope-mismatch`'s.
-            if def.usage == Usage::Required && count == 0 && def.pos >= from && def.pos < to && def.id != "SE" {
-                // Several definitions of one segment (REF by qualifier) need only one.
-                let any_sibling = self.segment_defs(node).any(|(s, d)| {
-                    d.id == def.id && d.pos == def.pos && state.segment_counts.get(s).is_some_and(|c| *c > 0)
+            if def.id == "SE" {
+                continue;
+            }
+            // Several definitions of one segment (REF by qualifier) need only one.
+            let any_sibling = self.segment_defs(node).any(|(s, d)| {
+                d.tag == def.tag && d.pos == def.pos && state.segment_counts.get(s).is_some_and(|c| *c > 0)
+            });
+            if !any_sibling {
+                findings.push(GuideFinding {
+                    check: GuideCheck::MissingSegment,
+                    span: anchor,
+                    message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
+                    repair: None,
+                    typed_element: None,
                 });
-                if !any_sibling {
-                    findings.push(GuideFinding {
-                        check: GuideCheck::MissingSegment,
-                        span: anchor,
-                        message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
-                        repair: None,
-                        typed_element: None,
-                    });
-                }
             }
         }
-        if let Some(loop_node) = self.tables.loops.get(node) {
-            for (slot, &child) in loop_node.children.iter().enumerate() {
-                let Some(child_node) = self.tables.loops.get(child) else { continue };
-                let count = state.child_counts.get(slot).copied().unwrap_or(0);
-                if child_node.usage == Usage::Required && count == 0 && child_node.pos >= from && child_node.pos < to {
+        {
+            for &(slot, pos) in &loop_node.required_children {
+                let Some(child_node) = loop_node.children.get(slot).and_then(|&c| self.tables.loops.get(c)) else {
+                    continue;
+                };
+                if in_range(pos) && unseen(&state.child_counts, slot) {
                     findings.push(GuideFinding {
                         check: GuideCheck::MissingLoop,
                         span: anchor,
@@ -458,7 +517,7 @@ impl<'f, 'o> Pass<'f, 'o> {
             let Some(loop_node) = self.tables.loops.get(index) else { break };
             for &child in &loop_node.children {
                 let Some(child_node) = self.tables.loops.get(child) else { continue };
-                let opens = child_node.first_segment.is_some_and(|tag| Some(tag) == super::tables::SegmentTag::new(id));
+                let opens = child_node.first_segment.is_some_and(|tag| Some(tag) == SegmentTag::new(id));
                 if let (true, Some(qualifier)) = (opens, &child_node.qualifier) {
                     position = Some(qualifier.element);
                     for code in &qualifier.codes {
@@ -488,7 +547,10 @@ impl<'f, 'o> Pass<'f, 'o> {
         self.push(GuideCheck::SegmentOrder, anchor, format!("{id} is not expected here, in loop {loop_id}"));
     }
 
-    fn unknown_qualifier(&mut self, defs: &[(usize, &'static SegmentDef)], reading: &Reading<'_>) {
+    fn unknown_qualifier(&mut self, node: usize, tag: SegmentTag, reading: &Reading<'_>) {
+        let defs: Vec<(usize, &'static SegmentDef)> =
+            self.segment_defs(node).filter(|(_, def)| def.tag == Some(tag)).collect();
+        let defs = defs.as_slice();
         let (segment, text) = (reading.segment, reading.text);
         let Some((position, _)) = defs.iter().find_map(|(_, def)| def.qualifier.as_ref()) else { return };
         let mut codes: Vec<&'static str> = Vec::new();
@@ -527,9 +589,15 @@ struct Reading<'t> {
     segment: &'t Segment,
     elements: &'t [Element],
     text: &'t str,
+    /// ISA's elements are fixed-width and its ISA16 is the component separator itself.
+    is_isa: bool,
 }
 
 impl<'t> Reading<'t> {
+    fn new(segment: &'t Segment, elements: &'t [Element], text: &'t str) -> Self {
+        Reading { segment, elements, text, is_isa: segment.id(text) == "ISA" }
+    }
+
     fn id(&self) -> &'t str {
         self.segment.id(self.text)
     }
@@ -691,7 +759,8 @@ fn check_elements(def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFi
                 }
                 continue;
             }
-            check_value(component, reading, piece_span, piece_value, out);
+            let scan = Scan::of(piece_value, reading.segment.delimiters.component);
+            check_value(component, reading, piece_span, piece_value, &scan, out);
         }
         if let Some(extra) = pieces.find(|p| !p.is_empty()) {
             out.push(finding(
@@ -735,7 +804,8 @@ fn check_simple(
         });
         return;
     }
-    if reading.segment.id(reading.text) != "ISA" && value.as_bytes().contains(&reading.segment.delimiters.component) {
+    let scan = Scan::of(value, reading.segment.delimiters.component);
+    if scan.component && !reading.is_isa {
         out.push(finding(
             GuideCheck::ElementType,
             span,
@@ -743,14 +813,49 @@ fn check_simple(
         ));
         return;
     }
-    check_value(element, reading, span, value, out);
+    check_value(element, reading, span, value, &scan, out);
+}
+
+/// What one reading of a value's bytes tells: its lengths, its first control character,
+/// whether it holds the component separator, is all digits, is all of the extended set.
+struct Scan {
+    chars: usize,
+    /// Length as X12 counts a number: without sign and decimal point.
+    numeric_len: usize,
+    control: Option<u8>,
+    component: bool,
+    digits: bool,
+    extended: bool,
+}
+
+impl Scan {
+    fn of(value: &str, component: u8) -> Scan {
+        let mut scan = Scan { chars: 0, numeric_len: 0, control: None, component: false, digits: true, extended: true };
+        for &byte in value.as_bytes() {
+            scan.chars += usize::from(byte & 0xC0 != 0x80);
+            scan.numeric_len += usize::from(byte != b'-' && byte != b'.');
+            if byte.is_ascii_control() && scan.control.is_none() {
+                scan.control = Some(byte);
+            }
+            scan.component |= byte == component;
+            scan.digits &= byte.is_ascii_digit();
+            scan.extended &= extended_character(byte);
+        }
+        scan
+    }
 }
 
 /// Length, characters, code list and data type of one non-empty value.
-fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &str, out: &mut Vec<GuideFinding>) {
+fn check_value(
+    element: &ElementDef,
+    reading: &Reading<'_>,
+    span: Span,
+    value: &str,
+    scan: &Scan,
+    out: &mut Vec<GuideFinding>,
+) {
     let numeric = matches!(element.data_type, DataType::Numeric | DataType::Decimal);
-    let length =
-        if numeric { value.bytes().filter(|b| *b != b'-' && *b != b'.').count() } else { value.chars().count() };
+    let length = if numeric { scan.numeric_len } else { scan.chars };
     let (name, ref_des) = (element.name, element.ref_des);
     if length < element.min_len {
         out.push(finding(
@@ -766,7 +871,7 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
             format!("{ref_des} ({name}) is {length} characters long; the guide's maximum is {}", element.max_len),
         ));
     }
-    if let Some(control) = value.bytes().find(|b| b.is_ascii_control()) {
+    if let Some(control) = scan.control {
         out.push(finding(
             GuideCheck::ElementType,
             span,
@@ -778,12 +883,11 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
     if text_like && value.ends_with(' ') && value.trim_end().chars().count() >= element.min_len {
         out.push(finding(GuideCheck::ElementType, span, format!("{ref_des} ({name}) ends in spaces")));
     }
-    let all = tables();
     let listed = !element.codes.is_empty();
     let known = if listed {
-        element.codes.contains(&value) || element.external_codes.is_some_and(|set| all.in_external(set, value))
+        element.lists(value) || element.external_codes.is_some_and(|set| tables().in_external(set, value))
     } else {
-        element.external_codes.is_none_or(|set| all.in_external(set, value))
+        element.external_codes.is_none_or(|set| tables().in_external(set, value))
     };
     if !known {
         let allowed = if listed {
@@ -804,8 +908,8 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
     }
     let mut data_type = element.data_type;
     // DTP03's format is the one DTP02 names (D8 or RD8).
-    let date_format = (reading.id() == "DTP" && element.position.element == 3).then(|| reading.value(2));
-    if !type_ok(data_type, value) {
+    let date_format = (element.position.element == 3 && reading.id() == "DTP").then(|| reading.value(2));
+    if !scanned_type_ok(data_type, value, scan) {
         let what = match data_type {
             DataType::Date => "is not a valid date (CCYYMMDD)".to_string(),
             DataType::Time => "is not a valid time (HHMM)".to_string(),
@@ -847,6 +951,16 @@ fn check_value(element: &ElementDef, reading: &Reading<'_>, span: Span, value: &
     }
 }
 
+/// [`type_ok`], answered from the scan where it can be (plain digits, plain text).
+fn scanned_type_ok(data_type: DataType, value: &str, scan: &Scan) -> bool {
+    match data_type {
+        DataType::Numeric | DataType::Decimal if scan.digits => !value.is_empty(),
+        DataType::Identifier => scan.extended,
+        DataType::String if scan.extended => true,
+        _ => type_ok(data_type, value),
+    }
+}
+
 /// Whether a value is of its X12 data type, as pyx12 judges it (5010 extended
 /// character set for ID and AN).
 fn type_ok(data_type: DataType, value: &str) -> bool {
@@ -880,18 +994,37 @@ fn type_ok(data_type: DataType, value: &str) -> bool {
 
 /// The X12 5010 extended character set, as pyx12 reads it.
 fn extended_character(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%~@[]_{}\\|<>^`#$".contains(&byte)
+    EXTENDED.get(usize::from(byte)).copied().unwrap_or(false)
 }
+
+/// [`extended_character`] as a table, built at compile time.
+static EXTENDED: [bool; 256] = {
+    let mut table = [false; 256];
+    let punctuation = b" !\"&'()*+,-./:;?=%~@[]_{}\\|<>^`#$";
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    let mut byte = 0;
+    while byte < 256 {
+        if (byte as u8).is_ascii_alphanumeric() {
+            table[byte] = true;
+        }
+        byte += 1;
+    }
+    table
+};
 
 fn valid_date(value: &str) -> bool {
     if !value.bytes().all(|b| b.is_ascii_digit()) || !matches!(value.len(), 6 | 8 | 12) {
         return false;
     }
-    let full = if value.len() == 6 {
+    let full: std::borrow::Cow<'_, str> = if value.len() == 6 {
         let century = if value.get(0..2).and_then(|y| y.parse::<u32>().ok()).unwrap_or(0) < 50 { "20" } else { "19" };
-        format!("{century}{value}")
+        format!("{century}{value}").into()
     } else {
-        value.to_string()
+        value.into()
     };
     let number = |range: std::ops::Range<usize>| full.get(range).and_then(|s| s.parse::<u32>().ok());
     let (Some(year), Some(month), Some(day)) = (number(0..4), number(4..6), number(6..8)) else { return false };
@@ -1014,7 +1147,7 @@ pub fn repair_for(file: &ClaimFile, check: GuideCheck, span: Span, message: &str
     };
     let segment = file.tree.segment(index)?;
     let text = file.text.as_str();
-    let reading = Reading { segment, elements: file.tree.elements(segment), text };
+    let reading = Reading::new(segment, file.tree.elements(segment), text);
     let id = reading.id();
     if check == GuideCheck::InvalidCode && message.contains("is not a qualifier the guide allows here") {
         let value = span.text(text);
