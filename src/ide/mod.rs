@@ -2,6 +2,7 @@
 
 pub mod code_docs;
 pub mod completion;
+mod element_guide;
 mod fix_all;
 pub mod fixes;
 pub mod folding;
