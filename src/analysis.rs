@@ -60,6 +60,22 @@ fn joined(thread: std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>) -> Vec<Dia
     })
 }
 
+/// The billing view of a large 837, each half of its claims built on its own core.
+fn billing_on_two_threads(file: &ClaimFile) -> Billing {
+    let claims = Billing::x12_claim_count(file);
+    let half = claims / 2;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| Billing::x12_part(file, half..claims));
+        let first = Billing::x12_part(file, 0..half);
+        (first, second.join())
+    });
+    let second = second.unwrap_or_else(|_| {
+        tracing::error!("building the billing view on a second thread failed; building it again on this one");
+        Billing::x12_part(file, half..claims)
+    });
+    Billing::from_x12_parts(vec![first, second])
+}
+
 impl Analysis {
     /// Analyses text whose rope the caller already has (the server's document store).
     pub fn new(text: String, rope: Rope, kind: &DocumentKind, environment: &Environment) -> Self {
@@ -97,19 +113,14 @@ impl Analysis {
             let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
             return Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() };
         }
-        // A large file: each group of rules runs on a second core as soon as what it reads
-        // is built, while this core builds the next thing: the claim structure while the
-        // tree rules run, the billing view while the structure rules run; then the
-        // billing rules run on both.
-        // The implementation-guide pass is the longest single piece of work: it gets a
-        // thread of its own from the moment the claim structure is built to the end.
-        let is_guide = |rule: &&'static Rule| rules::implementation_guide::RULES.iter().any(|g| g.id == rule.id);
-        let reading = |reads: Reads| {
-            rules::ALL.iter().copied().filter(move |rule| rule.reads == reads && !is_guide(rule)).collect()
-        };
-        let (tree_rules, model_rules, billing_rules): (Vec<&'static Rule>, Vec<_>, Vec<_>) =
-            (reading(Reads::Tree), reading(Reads::Model), reading(Reads::Billing));
-        let guide_rules: Vec<&'static Rule> = rules::implementation_guide::RULES.to_vec();
+        // A large file: the rules that read only the syntax tree run on a second core
+        // while this one builds the claim structure; then both cores build half of the
+        // billing view each; then every other rule runs on both.
+        let (tree_rules, mut other_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            rules::ALL.iter().copied().partition(|rule| rule.reads == Reads::Tree);
+        // The rules that need no line facts first: the second core starts on them while
+        // this one reads the lines' codes.
+        other_rules.sort_by_key(|rule| rule.reads != Reads::Model);
         let mut file = ClaimFile::unstructured(text);
         let no_billing = Billing::default();
         let (structure, mut diagnostics) = std::thread::scope(|scope| {
@@ -119,21 +130,8 @@ impl Analysis {
             (structure, joined(early))
         });
         file.set_structure(structure);
-        let (billing, later) = std::thread::scope(|scope| {
-            let file = &file;
-            let guide =
-                scope.spawn(|| rules::check_on_this_thread(Subject::x12(file, &no_billing), environment, &guide_rules));
-            let (billing, mut later) = std::thread::scope(|scope| {
-                let structural = scope
-                    .spawn(|| rules::check_on_this_thread(Subject::x12(file, &no_billing), environment, &model_rules));
-                let billing = Billing::from_x12(file);
-                (billing, joined(structural))
-            });
-            later.extend(rules::check_some(Subject::x12(file, &billing), environment, &billing_rules));
-            later.extend(joined(guide));
-            (billing, later)
-        });
-        diagnostics.extend(later);
+        let billing = billing_on_two_threads(&file);
+        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &other_rules));
         rules::sort(&mut diagnostics);
         Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() }
     }

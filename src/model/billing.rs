@@ -23,8 +23,8 @@ pub struct Billing {
     pub lines: Vec<BilledLine>,
     /// How the format names its places in messages.
     pub terms: Terms,
-    /// Line indices by position in the file (a charge file's claims need not be
-    /// contiguous rows).
+    /// Line indices by position in the file, when `lines` is not in that order (a
+    /// charge file's claims need not be contiguous rows); empty when it is.
     by_position: Vec<usize>,
 }
 
@@ -230,17 +230,27 @@ pub fn unit_code(text: &str) -> Option<&'static str> {
 
 impl Billing {
     pub fn new(claims: Vec<BilledClaim>, lines: Vec<BilledLine>, terms: Terms) -> Self {
-        let mut by_position: Vec<usize> = (0..lines.len()).collect();
-        // An 837's lines are in file order already: sorting is a no-op check there.
-        by_position.sort_by_key(|i| lines.get(*i).map(|line| line.extent.start));
+        // An 837's lines are in file order already: only a charge file whose claims
+        // interleave needs the index.
+        let in_order = lines.windows(2).all(|pair| pair[0].extent.start <= pair[1].extent.start);
+        let by_position = if in_order {
+            Vec::new()
+        } else {
+            let mut by_position: Vec<usize> = (0..lines.len()).collect();
+            by_position.sort_by_key(|i| lines.get(*i).map(|line| line.extent.start));
+            by_position
+        };
         Self { claims, lines, terms, by_position }
     }
 
     /// The line whose extent holds byte `offset`, with its index.
     pub fn line_at(&self, offset: usize) -> Option<(usize, &BilledLine)> {
-        let extent = |i: &usize| self.lines.get(*i).map_or(Span::default(), |line| line.extent);
-        let at = self.by_position.partition_point(|i| extent(i).end < offset);
-        let index = *self.by_position.get(at)?;
+        let index = if self.by_position.is_empty() {
+            self.lines.partition_point(|line| line.extent.end < offset)
+        } else {
+            let extent = |i: &usize| self.lines.get(*i).map_or(Span::default(), |line| line.extent);
+            *self.by_position.get(self.by_position.partition_point(|i| extent(i).end < offset))?
+        };
         let line = self.lines.get(index)?;
         (line.extent.start <= offset && offset <= line.extent.end).then_some((index, line))
     }

@@ -1,6 +1,8 @@
 //! The neutral view of an 837: one [`BilledClaim`] per CLM, one [`BilledLine`] per
 //! service line that has an SV1 or SV2.
 
+use std::ops::Range;
+
 use smallvec::SmallVec;
 
 use super::billing::{
@@ -9,16 +11,34 @@ use super::billing::{
 use super::{ClaimFile, ElementPosition, TransactionKind, X12Line};
 use crate::syntax::Span;
 
+/// The claims of one stretch of an 837 with their lines: a large file's billing view is
+/// built in parts on several cores, then joined.
+pub struct X12Part {
+    claims: Vec<BilledClaim>,
+    lines: Vec<BilledLine>,
+}
+
 impl Billing {
     pub fn from_x12(file: &ClaimFile) -> Billing {
+        Billing::from_x12_parts(vec![Billing::x12_part(file, 0..usize::MAX)])
+    }
+
+    /// How many claims (CLM) the 837 has.
+    pub fn x12_claim_count(file: &ClaimFile) -> usize {
+        file.claims().count()
+    }
+
+    /// The billing view of the 837's claims `range` (by their order in the file).
+    pub fn x12_part(file: &ClaimFile, range: Range<usize>) -> X12Part {
+        let taken = || file.claims().skip(range.start).take(range.end.saturating_sub(range.start));
         // Sized up front: a batch has tens of thousands of lines, and growing the vector
         // would copy them all again.
         let (claim_count, line_count) =
-            file.claims().fold((0, 0), |(claims, lines), (_, claim)| (claims + 1, lines + claim.lines.len()));
+            taken().fold((0, 0), |(claims, lines), (_, claim)| (claims + 1, lines + claim.lines.len()));
         let mut claims = Vec::with_capacity(claim_count);
         let mut lines = Vec::with_capacity(line_count);
-        for (transaction, claim) in file.claims() {
-            let index = claims.len();
+        for (transaction, claim) in taken() {
+            let index = range.start + claims.len();
             let start = lines.len();
             lines.extend(
                 claim
@@ -43,6 +63,26 @@ impl Billing {
                 anchor: file.segment_id_span(claim.clm),
                 lines: start..lines.len(),
             });
+        }
+        X12Part { claims, lines }
+    }
+
+    /// Joins parts built for consecutive claim ranges, in order.
+    pub fn from_x12_parts(parts: Vec<X12Part>) -> Billing {
+        let mut parts = parts.into_iter();
+        let Some(X12Part { mut claims, mut lines }) = parts.next() else {
+            return Billing::new(Vec::new(), Vec::new(), X12_TERMS);
+        };
+        for part in parts {
+            // Each part numbered its claims in the file already; its line ranges start
+            // at its own first line.
+            let offset = lines.len();
+            claims.extend(
+                part.claims
+                    .into_iter()
+                    .map(|claim| BilledClaim { lines: claim.lines.start + offset..claim.lines.end + offset, ..claim }),
+            );
+            lines.extend(part.lines);
         }
         Billing::new(claims, lines, X12_TERMS)
     }
