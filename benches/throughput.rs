@@ -13,6 +13,9 @@
 #[allow(unused_imports)]
 mod gen837;
 
+#[path = "batch/check.rs"]
+mod batch;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -98,6 +101,10 @@ fn main() {
     let runs = setting("RUNS", 10);
     let hovers = setting("HOVERS", 200);
     let edits = setting("EDITS", 10);
+    if std::env::var("BENCH").as_deref() == Ok("batch") {
+        batch::run(runs);
+        return;
+    }
     let text = gen837::generate_837p(&gen837::BatchOptions {
         claims,
         claims_per_transaction: 5000,
@@ -172,6 +179,7 @@ fn main() {
     let code_action = runtime.block_on(code_action_latency(&damaged, runs, code_action_at, false));
     let (listed, resolved) = runtime.block_on(resolving_code_action_latency(&damaged, runs, code_action_at));
     let features = runtime.block_on(feature_latencies(&text, runs, modifier));
+    let stdio = stdio_feature_latencies(&text, runs, modifier);
 
     println!();
     println!("| measurement | best | median | worst | throughput (best / median) |");
@@ -223,6 +231,14 @@ fn main() {
             ms(summary.worst)
         );
     }
+    for (name, summary) in &stdio {
+        println!(
+            "| {name}, `claim-lsp serve` over stdio, answer read, {runs}× | {} | {} | {} | |",
+            ms(summary.best),
+            ms(summary.median),
+            ms(summary.worst)
+        );
+    }
     for (name, summary) in &server.hover {
         println!(
             "| hover {name}, via server, {hovers}× | {} | {} | {} | |",
@@ -231,6 +247,7 @@ fn main() {
             us(summary.worst)
         );
     }
+    batch::run(runs);
 }
 
 struct ServerLatencies {
@@ -517,4 +534,138 @@ async fn wait_for(
             return at;
         }
     }
+}
+
+/// `claim-lsp serve` over pipes, for `stdio_feature_latencies`.
+struct StdioServer {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+    next_id: i64,
+}
+
+impl StdioServer {
+    fn start() -> Self {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claim-lsp"))
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("claim-lsp serve");
+        let input = child.stdin.take().expect("stdin");
+        let output = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        Self { child, input, output, next_id: 0 }
+    }
+
+    fn send(&mut self, message: &Value) {
+        use std::io::Write as _;
+        let body = message.to_string();
+        write!(self.input, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to the server");
+        self.input.flush().expect("flush");
+    }
+
+    fn read(&mut self) -> Vec<u8> {
+        use std::io::{BufRead as _, Read as _};
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(self.output.read_line(&mut line).expect("read from the server") > 0, "the server closed stdout");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().expect("a length");
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        self.output.read_exact(&mut body).expect("the body");
+        body
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// The answer, and the time from before writing the request to having read the
+    /// answer's last byte (parsing it here is not counted).
+    fn request(&mut self, method: &str, params: Value) -> (Duration, Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let start = Instant::now();
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let body = self.read();
+            let elapsed = start.elapsed();
+            let message: Value = serde_json::from_slice(&body).expect("JSON from the server");
+            if message.get("id").and_then(Value::as_i64) == Some(id) && message.get("method").is_none() {
+                return (elapsed, message);
+            }
+        }
+    }
+}
+
+/// The editor features through the real binary over stdio, as an editor sees them: from
+/// writing the request to having read the whole answer (the server's work, its JSON, the
+/// pipe). The binary writes large answers without a `Value` tree (`lsp::encoded`), which
+/// the in-memory figures above do not show. Targets (issue 13) as for `feature_latencies`.
+fn stdio_feature_latencies(text: &str, runs: usize, modifier: Place) -> Vec<(&'static str, Summary)> {
+    let mut server = StdioServer::start();
+    let capabilities = json!({ "textDocument": { "documentSymbol": { "hierarchicalDocumentSymbolSupport": true } } });
+    server.request("initialize", json!({ "capabilities": capabilities }));
+    server.notify("initialized", json!({}));
+    let uri = "file:///bench/batch-10k.837";
+    let one_line_uri = "file:///bench/batch-10k-one-line.837";
+    let one_line: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+    for (document, body) in [(uri, text), (one_line_uri, one_line.as_str())] {
+        let item = json!({ "uri": document, "languageId": "x12-837", "version": 1, "text": body });
+        server.notify("textDocument/didOpen", json!({ "textDocument": item }));
+        // The first request waits for the document's check; it is not timed.
+        server.request("textDocument/foldingRange", json!({ "textDocument": { "uri": document } }));
+    }
+    let screen = json!({
+        "start": { "line": modifier.line.saturating_sub(25), "character": 0 },
+        "end": { "line": modifier.line + 25, "character": 0 }
+    });
+    let position = json!({ "line": modifier.line, "character": modifier.character });
+    let document = json!({ "uri": uri });
+    let cases: [(&'static str, &'static str, Value); 6] = [
+        ("textDocument/documentSymbol (outline)", "textDocument/documentSymbol", json!({ "textDocument": document })),
+        ("textDocument/foldingRange", "textDocument/foldingRange", json!({ "textDocument": document })),
+        (
+            "semanticTokens/range (a 50-line screen)",
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": document, "range": screen }),
+        ),
+        ("semanticTokens/full", "textDocument/semanticTokens/full", json!({ "textDocument": document })),
+        (
+            "completion (modifier position)",
+            "textDocument/completion",
+            json!({ "textDocument": document, "position": position }),
+        ),
+        (
+            "formatting the one-line batch (segment per line)",
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": one_line_uri }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        ),
+    ];
+    let mut results = Vec::new();
+    for (name, method, params) in cases {
+        let times = (0..runs)
+            .map(|_| {
+                let (elapsed, answer) = server.request(method, params.clone());
+                assert!(answer.get("result").is_some_and(|r| !r.is_null()), "{name}: the server answered nothing");
+                elapsed
+            })
+            .collect();
+        results.push((name, summarize(times)));
+    }
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    let _ = server.child.wait();
+    results
 }

@@ -3,14 +3,15 @@
 # CLI tests; 30 seconds of each fuzz target (scripts/fuzz.sh); pyx12 (an independent validator, from PyPI) on the fixed JW-line files
 # and against the ig-* rules (tests/pyx12/ig_agreement.py);
 # the README's CI examples, with SARIF validated against its schema (jsonschema, PyPI);
-# then the editor clients (VS Code extension tests, headless Neovim) against the
+# then the editor clients (VS Code extension tests, the extension end to end in a real
+# VS Code — code-server driven by chromium —, headless Neovim) against the
 # release binary. Installs what the editor tests need first (Neovim from Debian, a
-# newer Neovim from PyPI; Node only if missing).
+# newer Neovim from PyPI; Node only if missing; chromium, and code-server into ~/.cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== installing editor test dependencies"
-bash .ci/install-editor-deps --nvim-0.11
+bash .ci/install-editor-deps --nvim-0.11 --vscode-e2e
 
 echo "== cargo fmt --check"
 cargo fmt --check

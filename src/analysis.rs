@@ -95,13 +95,30 @@ impl Analysis {
     /// Analyses a charge file; any other CSV gets no findings.
     pub fn of_charges(text: String, file_name: Option<&str>, environment: &Environment) -> Self {
         let charges = ChargeFile::parse(text, file_name);
-        let billing = Billing::from_charges(&charges);
         let file = ClaimFile::default();
-        let diagnostics = if charges.is_charges() {
-            rules::check(Subject::charges(&charges, &billing, &file), environment)
-        } else {
-            Vec::new()
-        };
+        if !charges.is_charges() {
+            let billing = Billing::from_charges(&charges);
+            return Self { file, charges: Some(charges), billing, diagnostics: Vec::new(), rope: OnceLock::new() };
+        }
+        if charges.text.len() < rules::PARALLEL_FROM_BYTES {
+            let billing = Billing::from_charges(&charges);
+            let diagnostics = rules::check(Subject::charges(&charges, &billing, &file), environment);
+            return Self { file, charges: Some(charges), billing, diagnostics, rope: OnceLock::new() };
+        }
+        // A large file: the cell rules (invalid-*, csv-*) read only the table; they run on
+        // the second core while this one builds the billing view the other rules read.
+        let (cell_rules, billing_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            rules::ALL.iter().copied().partition(|rule| rule.reads != Reads::Billing);
+        let no_billing = Billing::default();
+        let (billing, mut diagnostics) = std::thread::scope(|scope| {
+            let early = scope.spawn(|| {
+                rules::check_on_this_thread(Subject::charges(&charges, &no_billing, &file), environment, &cell_rules)
+            });
+            let billing = Billing::from_charges(&charges);
+            (billing, joined(early))
+        });
+        diagnostics.extend(rules::check_some(Subject::charges(&charges, &billing, &file), environment, &billing_rules));
+        rules::sort(&mut diagnostics);
         Self { file, charges: Some(charges), billing, diagnostics, rope: OnceLock::new() }
     }
 

@@ -10,7 +10,7 @@ mod fixtures;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use claim_lsp::analysis::Analysis;
+use claim_lsp::analysis::{Analysis, DocumentKind};
 use claim_lsp::config::Environment;
 use claim_lsp::diagnostic::Severity;
 use claim_lsp::edit::{self, Fix};
@@ -43,6 +43,13 @@ fn recheck(before: &Analysis, after: &Analysis, rule: &str, environment_note: &s
         }
     }
     problems
+}
+
+/// A fixture analysed as what it is: an 837, or a charge file by its name.
+fn analysed(file: &Path, environment: &Environment) -> Analysis {
+    let text = claim_lsp::text::decode(&std::fs::read(file).expect("fixture readable"));
+    let kind = DocumentKind::of(file.file_name().and_then(|n| n.to_str()), &text);
+    Analysis::of_document(text, &kind, environment)
 }
 
 fn extension(path: &Path) -> &str {
@@ -95,14 +102,14 @@ fn check_fixes(
             fix.title,
             if rule.is_empty() { String::new() } else { format!(" (fixes {rule})") }
         ));
-        let Some(fixed) = edit::apply(&analysis.file.text, &fix.edits) else {
+        let Some(fixed) = edit::apply(analysis.text(), &fix.edits) else {
             failures.push(format!("{name}: edits do not apply: {:?}", fix.edits));
             continue;
         };
         if let Err(difference) = expect(&output.join(&name), &fixed) {
             failures.push(difference);
         }
-        let after = Analysis::of_text(fixed, environment);
+        let after = Analysis::of_document(fixed, &analysis.kind(), environment);
         for problem in recheck(analysis, &after, rule, "") {
             failures.push(format!("{name} ({}): {problem}", fix.title));
         }
@@ -120,8 +127,7 @@ fn every_fix_on_its_rule_fixtures() {
         let _ = std::fs::create_dir_all(&output);
         let environment = environment_for(&folder);
         for file in claim_files(&folder).iter().filter(|f| stem(f).starts_with("fires")) {
-            let bytes = std::fs::read(file).expect("fixture readable");
-            let analysis = Analysis::of_text(claim_lsp::text::decode(&bytes), &environment);
+            let analysis = analysed(file, &environment);
             let mut offered = Vec::new();
             for diagnostic in analysis.diagnostics.iter().filter(|d| d.rule == rule.id) {
                 for fix in fixes::fixes_for(&analysis, &environment, diagnostic) {
@@ -220,7 +226,8 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
     for file in &files {
         let environment = file.parent().map(environment_for).unwrap_or_default();
         let text = claim_lsp::text::decode(&std::fs::read(file).expect("fixture readable"));
-        let once = ide::fix_all(&text, &claim_lsp::analysis::DocumentKind::X12, &environment);
+        let kind = DocumentKind::of(file.file_name().and_then(|n| n.to_str()), &text);
+        let once = ide::fix_all(&text, &kind, &environment);
         let name = file.strip_prefix(fixtures_root()).unwrap_or(file).display().to_string();
         if !once.settled {
             failures.push(format!("{name}: fix-all did not settle"));
@@ -228,12 +235,12 @@ fn fix_all_is_idempotent_and_adds_no_errors_on_every_fixture_and_corpus_file() {
         if edit::apply(&text, &once.edits).as_deref() != Some(once.text.as_str()) {
             failures.push(format!("{name}: fix-all's edits do not give its text"));
         }
-        let twice = ide::fix_all(&once.text, &claim_lsp::analysis::DocumentKind::X12, &environment);
+        let twice = ide::fix_all(&once.text, &kind, &environment);
         if twice.text != once.text || !twice.applied.is_empty() {
             failures.push(format!("{name}: fix-all twice differs from once: {:?}", twice.applied));
         }
-        let before = Analysis::of_text(text.clone(), &environment);
-        let after = Analysis::of_text(once.text.clone(), &environment);
+        let before = Analysis::of_document(text.clone(), &kind, &environment);
+        let after = Analysis::of_document(once.text.clone(), &kind, &environment);
         for problem in recheck(&before, &after, "", "") {
             failures.push(format!("{name}: {problem}"));
         }
@@ -255,7 +262,8 @@ fn fix_all_on_the_demo_files_gives_the_expected_text() {
     for file in &files {
         let environment = environment_for(file.parent().unwrap_or(file));
         let text = claim_lsp::text::decode(&std::fs::read(file).expect("demo readable"));
-        let all = ide::fix_all(&text, &claim_lsp::analysis::DocumentKind::X12, &environment);
+        let kind = DocumentKind::of(file.file_name().and_then(|n| n.to_str()), &text);
+        let all = ide::fix_all(&text, &kind, &environment);
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("demo");
         let listing: String = all.applied.iter().map(|(rule, title)| format!("{title} (fixes {rule})\n")).collect();
         for (path, actual) in [(output.join(name), all.text.as_str()), (output.join(format!("{name}.fixes")), &listing)]
@@ -264,8 +272,8 @@ fn fix_all_on_the_demo_files_gives_the_expected_text() {
                 failures.push(difference);
             }
         }
-        let before = Analysis::of_text(text.clone(), &environment);
-        let after = Analysis::of_text(all.text.clone(), &environment);
+        let before = Analysis::of_document(text.clone(), &kind, &environment);
+        let after = Analysis::of_document(all.text.clone(), &kind, &environment);
         for problem in recheck(&before, &after, "", "") {
             failures.push(format!("{name}: {problem}"));
         }

@@ -19,6 +19,7 @@ mod junit;
 mod redact;
 mod render;
 mod sarif;
+mod stream;
 
 pub use args::{Command, Format, USAGE};
 

@@ -5,13 +5,12 @@
 
 use std::io::Write;
 
-use ropey::Rope;
 use serde::Serialize;
 
 use super::args::{FailOn, Format};
 use super::baseline::FindingKey;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::text::{line_column, PositionEncoding};
+use crate::text::LineColumn;
 
 /// One finding, positioned for output: 1-based lines and character columns.
 pub(super) struct Finding {
@@ -24,12 +23,25 @@ pub(super) struct Finding {
     pub(super) rule: &'static str,
     pub(super) message: String,
     pub(super) key: FindingKey,
+    /// The source excerpt people see (human output only), cut when positioned so that
+    /// neither the file nor its line needs to be kept.
+    pub(super) excerpt: Option<Excerpt>,
 }
 
 impl Finding {
-    pub(super) fn new(path: &str, rope: &Rope, diagnostic: Diagnostic, key: FindingKey) -> Self {
-        let start = line_column(rope, diagnostic.span.start, PositionEncoding::Utf32);
-        let end = line_column(rope, diagnostic.span.end, PositionEncoding::Utf32);
+    /// Positions a finding; `positions` walks the file's text forward, so findings go
+    /// through it in file order. `with_excerpt` for human output.
+    pub(super) fn new(
+        path: &str,
+        positions: &mut Positions<'_>,
+        diagnostic: Diagnostic,
+        key: FindingKey,
+        with_excerpt: bool,
+    ) -> Self {
+        let start = positions.locate(diagnostic.span.start);
+        let start_at = positions.clone();
+        let end = positions.clone().locate(diagnostic.span.end.max(diagnostic.span.start));
+        let excerpt = with_excerpt.then(|| Excerpt::at(&start_at, start, end));
         Finding {
             path: path.to_string(),
             line: start.line + 1,
@@ -40,8 +52,60 @@ impl Finding {
             rule: diagnostic.rule,
             message: diagnostic.message,
             key,
+            excerpt,
         }
     }
+}
+
+/// Byte offsets to zero-based lines and character columns in one forward pass over a
+/// text (lines end at `\n`, `\r\n` or `\r`, as `crate::text::line_column` counts them):
+/// a finding costs the bytes since the previous one, never its whole line, so a
+/// one-line file with thousands of findings stays linear.
+#[derive(Clone)]
+pub(super) struct Positions<'t> {
+    text: &'t str,
+    at: usize,
+    line: usize,
+    line_start: usize,
+    column: usize,
+}
+
+impl<'t> Positions<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        Positions { text, at: 0, line: 0, line_start: 0, column: 0 }
+    }
+
+    /// The line and column of `offset` (clamped to the text); moves the cursor there.
+    pub(super) fn locate(&mut self, offset: usize) -> LineColumn {
+        let mut target = offset.min(self.text.len());
+        while !self.text.is_char_boundary(target) {
+            target -= 1;
+        }
+        if target < self.at {
+            *self = Positions::new(self.text);
+        }
+        let bytes = self.text.as_bytes();
+        let mut counted_from = self.at;
+        let stretch = bytes.get(self.at..target).unwrap_or_default();
+        for found in memchr::memchr2_iter(b'\n', b'\r', stretch) {
+            let at = self.at + found;
+            if bytes.get(at) == Some(&b'\r') && bytes.get(at + 1) == Some(&b'\n') {
+                continue;
+            }
+            self.line += 1;
+            self.line_start = at + 1;
+            self.column = 0;
+            counted_from = at + 1;
+        }
+        self.column += chars_in(bytes.get(counted_from..target).unwrap_or_default());
+        self.at = target;
+        LineColumn { line: self.line, column: self.column }
+    }
+}
+
+/// Characters in UTF-8 bytes: the bytes that are not continuation bytes.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|byte| (**byte as i8) >= -0x40).count()
 }
 
 /// True when a finding of this severity fails the run under `--fail-on`.
@@ -101,15 +165,26 @@ impl Output {
         self.max_findings.is_none_or(|max| self.printed < max)
     }
 
-    /// Takes one file's reported findings (after the baseline); `rope` is its text.
-    pub(super) fn file(&mut self, path: &str, rope: &Rope, findings: Vec<Finding>) {
+    /// Starts a file: it counts in the summary (and gets its JUnit suite) even
+    /// without findings.
+    pub(super) fn begin_file(&mut self, path: &str) {
         self.files += 1;
+        if self.format == Format::Junit {
+            self.by_file.push((path.to_string(), Vec::new()));
+        }
+    }
+
+    /// Takes reported findings (after the baseline) of the file begun last, in file
+    /// order; a large file's come a transaction set at a time.
+    pub(super) fn add(&mut self, findings: Vec<Finding>) {
         for finding in &findings {
             self.counts[finding.severity as usize] += 1;
         }
         if self.format == Format::Junit {
             self.printed += findings.len();
-            self.by_file.push((path.to_string(), findings));
+            if let Some((_, held)) = self.by_file.last_mut() {
+                held.extend(findings);
+            }
             return;
         }
         for finding in findings {
@@ -118,7 +193,7 @@ impl Output {
             }
             self.printed += 1;
             match self.format {
-                Format::Human => self.out.print(&human_finding(rope, &finding)),
+                Format::Human => self.out.print(&human_finding(&finding)),
                 Format::Jsonl => match serde_json::to_string(&JsonFinding::of(&finding)) {
                     Ok(line) => self.out.print(&format!("{line}\n")),
                     Err(error) => eprintln!("claim-lsp: cannot write JSON: {error}"),
@@ -221,7 +296,53 @@ impl Stdout {
 /// Longest stretch of a source line shown; 837 files often have no line breaks at all.
 const EXCERPT_WIDTH: usize = 100;
 
-fn human_finding(rope: &Rope, finding: &Finding) -> String {
+/// A window of a source line around a finding, with control characters (some files use
+/// them as separators) shown as spaces, and where the caret goes inside it.
+pub(super) struct Excerpt {
+    text: String,
+    caret_at: usize,
+    caret_len: usize,
+}
+
+impl Excerpt {
+    /// The window around a finding that starts at `start` (the cursor stands there) and
+    /// ends at `end`: at most `EXCERPT_WIDTH` characters of its line, a third of them
+    /// before the start, read from the text around the finding — never the whole line.
+    fn at(cursor: &Positions<'_>, start: LineColumn, end: LineColumn) -> Excerpt {
+        let from = start.column.saturating_sub(EXCERPT_WIDTH / 3);
+        // Back from the finding to the window's first character, inside the line.
+        let mut window_start = cursor.at;
+        for _ in from..start.column {
+            if window_start <= cursor.line_start {
+                break;
+            }
+            window_start -= 1;
+            while window_start > cursor.line_start && !cursor.text.is_char_boundary(window_start) {
+                window_start -= 1;
+            }
+        }
+        let rest = cursor.text.get(window_start..).unwrap_or_default();
+        let mut shown = rest.chars().take_while(|c| *c != '\n' && *c != '\r');
+        let mut text: String =
+            shown.by_ref().take(EXCERPT_WIDTH).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let to = from + text.chars().count();
+        let more = shown.next().is_some();
+        let mut caret_at = start.column - from;
+        if from > 0 {
+            text.insert(0, '…');
+            caret_at += 1;
+        }
+        if more {
+            text.push('…');
+        }
+        // A finding that runs past its line is underlined to the end of the window.
+        let underline_end = if end.line == start.line { end.column } else { to };
+        let caret_len = underline_end.max(start.column + 1).min(to).saturating_sub(start.column).max(1);
+        Excerpt { text, caret_at, caret_len }
+    }
+}
+
+fn human_finding(finding: &Finding) -> String {
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}\n",
         finding.path,
@@ -231,16 +352,12 @@ fn human_finding(rope: &Rope, finding: &Finding) -> String {
         finding.rule,
         finding.message
     );
-    let (line_index, column) = (finding.line - 1, finding.column - 1);
-    let line: String =
-        rope.get_line(line_index).map(|l| l.chars().filter(|c| *c != '\n' && *c != '\r').collect()).unwrap_or_default();
-    let underline_end = if finding.end_line == finding.line { finding.end_column - 1 } else { line.chars().count() };
-    let (excerpt, caret_at, caret_len) = excerpt(&line, column, underline_end.max(column + 1));
+    let Some(excerpt) = &finding.excerpt else { return text };
     let gutter = finding.line.to_string();
     let width = gutter.len();
     text.push_str(&format!("{:width$} |\n", ""));
-    text.push_str(&format!("{gutter} | {excerpt}\n"));
-    text.push_str(&format!("{:width$} | {}{}\n", "", " ".repeat(caret_at), "^".repeat(caret_len)));
+    text.push_str(&format!("{gutter} | {}\n", excerpt.text));
+    text.push_str(&format!("{:width$} | {}{}\n", "", " ".repeat(excerpt.caret_at), "^".repeat(excerpt.caret_len)));
     text
 }
 
@@ -250,26 +367,6 @@ fn plural(count: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-/// A window of the line around `[start, end)` (in characters), with control characters
-/// (some files use them as separators) shown as spaces. Returns the text and where the
-/// caret starts and how long it is inside that text.
-fn excerpt(line: &str, start: usize, end: usize) -> (String, usize, usize) {
-    let chars: Vec<char> = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let from = start.saturating_sub(EXCERPT_WIDTH / 3);
-    let to = (from + EXCERPT_WIDTH).min(chars.len()).max(from);
-    let mut text: String = chars.get(from..to).map(|s| s.iter().collect()).unwrap_or_default();
-    let mut caret_at = start - from;
-    if from > 0 {
-        text.insert(0, '…');
-        caret_at += 1;
-    }
-    if to < chars.len() {
-        text.push('…');
-    }
-    let caret_len = end.min(to).saturating_sub(start).max(1);
-    (text, caret_at, caret_len)
 }
 
 /// A finding as `--format json` and `jsonl` write it.
@@ -302,9 +399,19 @@ impl<'a> JsonFinding<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{excerpt, fails};
+    use super::{fails, Excerpt, Positions};
     use crate::cli::args::FailOn;
     use crate::diagnostic::Severity;
+    use crate::text::{line_column, PositionEncoding};
+
+    /// The excerpt of a finding over `start..end` (byte offsets) of `text`.
+    fn excerpt(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+        let mut positions = Positions::new(text);
+        let at = positions.locate(start);
+        let to = positions.clone().locate(end);
+        let excerpt = Excerpt::at(&positions, at, to);
+        (excerpt.text, excerpt.caret_at, excerpt.caret_len)
+    }
 
     #[test]
     fn long_lines_are_windowed_around_the_finding() {
@@ -314,6 +421,37 @@ mod tests {
         assert_eq!(text.chars().nth(at), Some('A'));
         assert_eq!(len, 2);
         assert_eq!(excerpt("SE*4*1~", 3, 4), ("SE*4*1~".to_string(), 3, 1));
+        assert_eq!(excerpt("ST*837~\r\nSE*4*1~\n", 12, 13), ("SE*4*1~".to_string(), 3, 1));
+    }
+
+    #[test]
+    fn the_excerpt_of_a_finding_on_a_huge_line_is_bounded() {
+        // A one-line batch: the excerpt is a window, whatever the line's length.
+        let line = "SV1*HC:J9035*81.2*UN*40~".repeat(100_000);
+        let middle = line.len() / 2;
+        let (text, at, len) = excerpt(&line, middle, line.len());
+        assert_eq!(text.chars().count(), 102, "100 characters and two ellipses");
+        assert_eq!((at, len), (34, 67), "the caret runs to the end of the window");
+        let (text, _, _) = excerpt(&line, 5, 6);
+        assert_eq!(text.chars().count(), 101, "nothing cut before the start");
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters_as_the_rope_does() {
+        let text = "\u{feff}ISA*é𝔄*x~\r\nGS*\u{2028}~\rST*1~\n\nSE*2~\r\n\r\nIEA*1";
+        let rope = ropey::Rope::from_str(text);
+        let mut positions = Positions::new(text);
+        let offsets: Vec<usize> =
+            (0..=text.len() + 2).filter(|at| text.is_char_boundary(*at) || *at > text.len()).collect();
+        for pass in [offsets.clone(), offsets.iter().rev().copied().collect()] {
+            for offset in pass {
+                assert_eq!(
+                    positions.locate(offset),
+                    line_column(&rope, offset, PositionEncoding::Utf32),
+                    "offset {offset}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -118,8 +118,20 @@ impl Settings {
     /// The policy for a claim: built-in defaults, the user's defaults, the payer
     /// class, then the payer id — later layers win.
     pub fn policy_for(&self, payer_class: Option<&str>, payer_id: Option<&str>) -> PayerPolicy {
+        self.policy_for_claim(payer_class, payer_id, None)
+    }
+
+    /// The policy for a claim that also states its type of bill (837I CLM05-1: `13`
+    /// hospital outpatient …), which decides the built-in policy of institutional
+    /// Medicare claims.
+    pub fn policy_for_claim(
+        &self,
+        payer_class: Option<&str>,
+        payer_id: Option<&str>,
+        type_of_bill: Option<&str>,
+    ) -> PayerPolicy {
         let mut policy = PayerPolicy::default();
-        if let Some(builtin) = payer_class.and_then(builtin_class_layer) {
+        if let Some(builtin) = payer_class.and_then(|class| builtin_class_layer(class, type_of_bill)) {
             policy.apply(&builtin);
         }
         policy.rules.extend(self.rules.iter().map(|(id, level)| (id.clone(), *level)));
@@ -157,13 +169,25 @@ fn shorten(message: &str) -> String {
     short
 }
 
+/// Types of bill (837I CLM05-1: facility type and bill classification, the first two
+/// digits of the UB-04 type of bill) whose Medicare claims are bound by the Part B
+/// discarded-drug policy: 13x hospital outpatient and 85x critical access hospital (the
+/// CMS JW/JZ FAQ names hospital outpatient departments and CAHs; it excludes RHC 71x,
+/// FQHC 77x and inpatient stays billed under the IPPS, 11x).
+pub const OUTPATIENT_HOSPITAL_BILLS: [&str; 2] = ["13", "85"];
+
 /// What the product assumes before the user says anything: Medicare Part B requires
-/// JW/JZ (CMS, since July 2023; the rule that checks them makes that a warning), Medicaid
-/// programs require NDCs on drug lines (Deficit Reduction Act of 2005, section 6002, for
-/// rebates).
-fn builtin_class_layer(payer_class: &str) -> Option<PolicyLayer> {
+/// JW/JZ (CMS, since July 2023; the rule that checks them makes that a warning) — on
+/// 837P claims with SBR09 `MB`, and on hospital outpatient 837I claims, which Medicare
+/// receives with SBR09 `MA` ([`OUTPATIENT_HOSPITAL_BILLS`]); Medicaid programs require
+/// NDCs on drug lines (Deficit Reduction Act of 2005, section 6002, for rebates).
+fn builtin_class_layer(payer_class: &str, type_of_bill: Option<&str>) -> Option<PolicyLayer> {
+    let outpatient_hospital = type_of_bill.is_some_and(|bill| OUTPATIENT_HOSPITAL_BILLS.contains(&bill));
     match payer_class {
         "MB" => Some(PolicyLayer { wastage_modifiers_required: Some(true), ..PolicyLayer::default() }),
+        "MA" if outpatient_hospital => {
+            Some(PolicyLayer { wastage_modifiers_required: Some(true), ..PolicyLayer::default() })
+        }
         "MC" => Some(PolicyLayer { ndc_required: Some(true), ..PolicyLayer::default() }),
         _ => None,
     }
@@ -379,5 +403,15 @@ mod tests {
         let medicare = settings.policy_for(Some("MB"), None);
         assert_eq!(medicare.wastage_modifiers_required, Some(true));
         assert_eq!(settings.policy_for(Some("MC"), None).ndc_required, Some(true));
+    }
+
+    #[test]
+    fn institutional_medicare_outpatient_claims_require_jw_jz() {
+        let settings = Settings::default();
+        let required = |bill| settings.policy_for_claim(Some("MA"), None, bill).wastage_modifiers_required;
+        assert_eq!(required(Some("13")), Some(true), "hospital outpatient");
+        assert_eq!(required(Some("85")), Some(true), "critical access hospital");
+        assert_eq!(required(Some("11")), None, "inpatient (IPPS)");
+        assert_eq!(required(None), None, "MA without a type of bill (a charge file)");
     }
 }

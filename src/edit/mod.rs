@@ -7,12 +7,18 @@
 //! the editor's cursor, or for a whole file — never while checking, so a clean 10 MB batch
 //! pays nothing for them.
 //!
+//! A fix says *what* changes on the neutral view (add a modifier to this billed line,
+//! take out that one, add a JW line after it) and each format writes it: the 837
+//! writers here (`modifiers`, `wastage_line`) and the charge-file writer
+//! (`charge_row`), so one rule's fix works on both.
+//!
 //! The building blocks here keep the user's bytes: the file's own delimiters, its line
 //! breaks and indentation (new segments copy the gaps of the segments they copy), and
 //! edits trimmed to the bytes that change. A fix that adds or removes segments or
 //! charges is [`settle`]d: SE01, LX01 and CLM02 that were right before stay right.
 
 mod byte_edit;
+pub mod charge_row;
 mod layout;
 pub mod modifiers;
 mod settle;
@@ -25,7 +31,7 @@ pub use settle::settle;
 use crate::codes::CodeTable;
 use crate::config::Environment;
 use crate::diagnostic::Diagnostic;
-use crate::model::{BilledLine, Billing, Claim, ClaimFile, Subject, Transaction, X12Line};
+use crate::model::{BilledLine, Billing, ChargeFile, Claim, ClaimFile, Subject, Transaction, X12Line};
 use crate::syntax::{SegmentIndex, Span};
 
 /// One way to repair a finding.
@@ -49,6 +55,8 @@ pub type FixFn = fn(&FixContext<'_>, &Diagnostic, &mut Vec<Fix>);
 pub struct FixContext<'a> {
     /// The 837 being fixed (empty for a charge file).
     pub file: &'a ClaimFile,
+    /// The charge file being fixed, when that is what is fixed.
+    pub charges: Option<&'a ChargeFile>,
     /// The text every span points into.
     pub source: &'a str,
     /// The neutral claims and lines the drug-line and modifier rules read.
@@ -66,6 +74,7 @@ impl<'a> FixContext<'a> {
     pub fn new(subject: Subject<'a>, environment: &'a Environment) -> Self {
         Self {
             file: subject.file,
+            charges: subject.charges,
             source: subject.source,
             billing: subject.billing,
             environment,
@@ -81,14 +90,30 @@ impl<'a> FixContext<'a> {
 
     /// The edit that puts `modifier` in the line's first free modifier place.
     pub fn add_modifier(&self, line: &BilledLine, modifier: &str) -> Option<Edit> {
+        if let Some(charges) = self.charges {
+            return charge_row::add_modifier(charges, line, modifier);
+        }
         let at = self.x12_line_at(line.extent.start)?;
         modifiers::add(self.file, at.service, at.procedure, modifier)
     }
 
-    /// The edit that takes out the modifier written at `span` from the line.
+    /// The edit that takes out the modifier written at `span` from the line; the
+    /// modifiers after it move up one place (no empty place between modifiers).
     pub fn remove_modifier(&self, line: &BilledLine, span: Span) -> Option<Edit> {
+        if let Some(charges) = self.charges {
+            return charge_row::remove_modifier(charges, line, span);
+        }
         let at = self.x12_line_at(line.extent.start)?;
         modifiers::remove(self.file, at.service, at.procedure, span)
+    }
+
+    /// The edit that writes `value` in place of the value at `span` (a unit count, a
+    /// code): as it is in an 837, quoted when a charge-file cell needs it.
+    pub fn replace_value(&self, span: Span, value: &str) -> Option<Edit> {
+        match self.charges {
+            Some(charges) => charge_row::replace_value(charges, span, value),
+            None => Some(Edit::replace(span, value)),
+        }
     }
 
     pub fn codes(&self) -> &'a CodeTable {

@@ -22,9 +22,32 @@ const CENTS: u32 = 2;
 /// 837I SV207, the line's non-covered charge: part of the line charge, scaled with it.
 const NON_COVERED_CHARGE: usize = 7;
 
-/// "Add JW wastage line" for the line, or `None` when the line cannot be copied
-/// (no readable units or charge, all four modifier places taken, a segment cut off).
+/// The units a JW line bills: one billing unit, the least it can bill (the user
+/// corrects it to the amount discarded).
+pub const WASTED_UNITS: Decimal = Decimal::ONE;
+
+/// The JW line's charge: the line charge scaled from the line's `units` to
+/// [`WASTED_UNITS`], to the cent at least (40 over 3 units is 13.33), written like the
+/// charge when that is exact (120.00 over 4 is 30.00; 40 over 4 is 10).
+pub fn wasted_money(amount: Decimal, units: Decimal) -> Option<String> {
+    let scaled = amount.scaled(WASTED_UNITS, units, amount.scale().max(CENTS))?;
+    Some(scaled.with_scale(amount.scale()))
+}
+
+/// The JW line's NDC quantity: the line's scaled from `units` to [`WASTED_UNITS`], to
+/// three decimals at most.
+pub fn wasted_ndc_quantity(quantity: Decimal, units: Decimal) -> Option<String> {
+    let scale = quantity.scale().max(NDC_QUANTITY_SCALE);
+    Some(quantity.scaled(WASTED_UNITS, units, scale)?.to_string())
+}
+
+/// "Add JW wastage line" (a charge file: "Add JW wastage row") for the line, or `None`
+/// when the line cannot be copied (no readable units or charge, all modifier places
+/// taken, a segment cut off).
 pub fn add(context: &FixContext<'_>, line: &BilledLine, preferred: bool) -> Option<Fix> {
+    if let Some(charges) = context.charges {
+        return super::charge_row::wastage_row(context, charges, line, preferred);
+    }
     let at = context.x12_line_at(line.extent.start)?;
     add_to_837(context, &at, preferred)
 }
@@ -36,13 +59,8 @@ fn add_to_837(context: &FixContext<'_>, at: &X12Line<'_>, preferred: bool) -> Op
     let units = Decimal::parse(procedure.quantity?.text(&file.text)).filter(|u| !u.is_zero() && !u.is_negative())?;
     let charge_span = procedure.charge?;
     let charge = Decimal::parse(charge_span.text(&file.text)).filter(|c| !c.is_negative())?;
-    let wasted_units = Decimal::ONE;
-    // Money to the cent at least (40 over 3 units is 13.33), written like the charge
-    // when that is exact (120.00 over 4 is 30.00; 40 over 4 is 10).
-    let scale_money = |amount: Decimal| {
-        let scaled = amount.scaled(wasted_units, units, amount.scale().max(CENTS))?;
-        Some(scaled.with_scale(amount.scale()))
-    };
+    let wasted_units = WASTED_UNITS;
+    let scale_money = |amount: Decimal| wasted_money(amount, units);
     let wasted_charge = scale_money(charge)?;
 
     let mut loop_text = String::new();
@@ -84,8 +102,7 @@ fn add_to_837(context: &FixContext<'_>, at: &X12Line<'_>, preferred: bool) -> Op
             let mut edits = Vec::new();
             if let Some(span) = file.element_span(ctp, 4) {
                 if let Some(quantity) = Decimal::parse(span.text(&file.text)) {
-                    let scale = quantity.scale().max(NDC_QUANTITY_SCALE);
-                    edits.push(Edit::replace(span, quantity.scaled(wasted_units, units, scale)?.to_string()));
+                    edits.push(Edit::replace(span, wasted_ndc_quantity(quantity, units)?));
                 }
             }
             push(ctp, rewritten(file, ctp, &edits)?);

@@ -26,6 +26,9 @@ pub(crate) struct Cursor {
 }
 
 pub fn hover(analysis: &Analysis, codes: &CodeTable, offset: usize) -> Option<HoverDoc> {
+    if let Some(charges) = &analysis.charges {
+        return super::charge_hover::hover(charges, codes, offset);
+    }
     let file = &analysis.file;
     let cursor = locate(file, offset)?;
     let transaction = file.transactions().find(|t| t.segments.contains(&cursor.segment));

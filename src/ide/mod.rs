@@ -1,5 +1,6 @@
 //! Editor features as plain data (markdown text, byte ranges); only `lsp` knows LSP types.
 
+mod charge_hover;
 pub mod code_docs;
 pub mod completion;
 mod element_guide;

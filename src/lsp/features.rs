@@ -3,14 +3,17 @@
 //! the negotiated encoding. The features themselves live in `ide/`, one per file.
 
 use ropey::Rope;
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 use tower_lsp_server::ls_types::{
-    self as lsp, CompletionItemKind, CompletionTextEdit, DocumentSymbol, FoldingRange, FoldingRangeKind, InlayHintKind,
-    InlayHintLabel, Location, SemanticToken, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
-    SymbolInformation, SymbolKind, TextEdit, Uri,
+    self as lsp, CompletionItemKind, CompletionTextEdit, DocumentSymbol, DocumentSymbolResponse, FoldingRange,
+    FoldingRangeKind, InlayHintKind, InlayHintLabel, Location, SemanticToken, SemanticTokenType, SemanticTokens,
+    SemanticTokensLegend, SymbolInformation, SymbolKind, TextEdit, Uri,
 };
 
 use super::convert::{self, ForwardPositions};
+use super::encoded::EncodedAnswers;
 use crate::analysis::Analysis;
 use crate::codes::CodeTable;
 use crate::ide::completion::{self, CompletionKind};
@@ -95,11 +98,90 @@ fn symbol_offsets(symbols: &[Symbol], offsets: &mut Vec<usize>) {
 
 /// The outline; its tens of thousands of positions are found in one pass over the text.
 pub(super) fn document_symbols(analysis: &Analysis, encoding: PositionEncoding) -> Vec<DocumentSymbol> {
+    let (symbols, positions) = outline(analysis, encoding);
+    symbols.into_iter().map(|symbol| document_symbol(&positions, symbol)).collect()
+}
+
+fn outline(analysis: &Analysis, encoding: PositionEncoding) -> (Vec<Symbol>, convert::PositionTable) {
     let symbols = symbols::document_symbols(&analysis.file);
-    let mut offsets = Vec::new();
+    let mut offsets = Vec::with_capacity(symbols.len() * 4);
     symbol_offsets(&symbols, &mut offsets);
     let positions = convert::PositionTable::new(&analysis.file.text, offsets, encoding);
-    symbols.into_iter().map(|symbol| document_symbol(&positions, symbol)).collect()
+    (symbols, positions)
+}
+
+/// The outline answer. With `encoded` (the server over stdio) it is written as JSON
+/// straight from the symbols (see `encoded`) and the answer is a placeholder naming it:
+/// a 10,000-claim batch has 70,000 symbols, whose `Value` tree cost more than the outline.
+pub(super) fn document_symbol_response(
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+    encoded: Option<&EncodedAnswers>,
+) -> DocumentSymbolResponse {
+    let Some(answers) = encoded else {
+        return DocumentSymbolResponse::Nested(document_symbols(analysis, encoding));
+    };
+    let (symbols, positions) = outline(analysis, encoding);
+    let wire = WireSymbols { symbols: &symbols, positions: &positions };
+    match answers.store(&wire, analysis.file.text.len() * 2 + 1024) {
+        Some(token) => DocumentSymbolResponse::Nested(vec![placeholder_symbol(token)]),
+        None => DocumentSymbolResponse::Nested(symbols.into_iter().map(|s| document_symbol(&positions, s)).collect()),
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the type.
+fn placeholder_symbol(token: String) -> DocumentSymbol {
+    let nowhere = lsp::Range::default();
+    DocumentSymbol {
+        name: token,
+        detail: None,
+        kind: SymbolKind::NULL,
+        tags: None,
+        deprecated: None,
+        range: nowhere,
+        selection_range: nowhere,
+        children: None,
+    }
+}
+
+/// Symbols serialised as `DocumentSymbol[]` without building them (see `document_symbol`,
+/// whose JSON this matches field for field).
+struct WireSymbols<'a> {
+    symbols: &'a [Symbol],
+    positions: &'a convert::PositionTable,
+}
+
+impl Serialize for WireSymbols<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.symbols.iter().map(|symbol| WireSymbol { symbol, positions: self.positions }))
+    }
+}
+
+struct WireSymbol<'a> {
+    symbol: &'a Symbol,
+    positions: &'a convert::PositionTable,
+}
+
+impl Serialize for WireSymbol<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let symbol = self.symbol;
+        let mut out = serializer.serialize_struct("DocumentSymbol", 6)?;
+        out.serialize_field("name", if symbol.name.is_empty() { "(unnamed)" } else { symbol.name.as_str() })?;
+        if symbol.detail.is_empty() {
+            out.skip_field("detail")?;
+        } else {
+            out.serialize_field("detail", &symbol.detail)?;
+        }
+        out.serialize_field("kind", &symbol_kind(symbol.kind))?;
+        out.serialize_field("range", &self.positions.range(symbol.span))?;
+        out.serialize_field("selectionRange", &self.positions.range(symbol.selection))?;
+        if symbol.children.is_empty() {
+            out.skip_field("children")?;
+        } else {
+            out.serialize_field("children", &WireSymbols { symbols: &symbol.children, positions: self.positions })?;
+        }
+        out.end()
+    }
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the type.
@@ -121,6 +203,31 @@ pub(super) fn workspace_symbols(
             container_name: Some(claim.detail),
         })
         .collect()
+}
+
+/// The folding answer; with `encoded`, written as JSON directly (as the outline).
+pub(super) fn folding_response(analysis: &Analysis, encoded: Option<&EncodedAnswers>) -> Vec<FoldingRange> {
+    let ranges = folding_ranges(analysis);
+    let Some(answers) = encoded else { return ranges };
+    match answers.store(&ranges, ranges.len() * 64 + 16) {
+        Some(token) => vec![FoldingRange { collapsed_text: Some(token), ..FoldingRange::default() }],
+        None => ranges,
+    }
+}
+
+/// Whole-file semantic tokens; with `encoded`, written as JSON directly (millions of
+/// numbers would otherwise each become a `Value`).
+pub(super) fn semantic_tokens_response(
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+    encoded: Option<&EncodedAnswers>,
+) -> SemanticTokens {
+    let tokens = semantic_tokens(analysis, None, encoding);
+    let Some(answers) = encoded else { return tokens };
+    match answers.store(&tokens, tokens.data.len() * 5 * 4 + 32) {
+        Some(token) => SemanticTokens { result_id: Some(token), data: Vec::new() },
+        None => tokens,
+    }
 }
 
 /// Folds by lines; a range that starts and ends on one line folds nothing and is left out.
@@ -347,7 +454,8 @@ pub(super) fn selection_ranges(
 /// segment's line gets every finding there; on a line with several segments (a one-line
 /// file), the segments the range touches.
 pub(super) fn line_scope(analysis: &Analysis, span: Span) -> Span {
-    let text = &analysis.file.text;
+    // A charge file's text, not the empty 837 beside it: its rows are lines.
+    let text = analysis.text();
     let bytes = text.as_bytes();
     let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
     let line_start =
@@ -367,4 +475,66 @@ pub(super) fn line_scope(analysis: &Analysis, span: Span) -> Span {
     // is not on these segments.
     let end = tree.segment(touched_last).map_or(span.end, |s| s.span().end.saturating_sub(1).max(span.end));
     Span::new(start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Environment;
+
+    fn analysis(text: &str) -> Analysis {
+        Analysis::of_text(text.to_string(), &Environment::default())
+    }
+
+    /// The JSON written directly must be the JSON the library writes for the same answer.
+    fn encoded_json<T: Serialize>(answers: &EncodedAnswers, placeholder: &T) -> Value {
+        let response =
+            tower_lsp_server::jsonrpc::Response::from_ok(1.into(), serde_json::to_value(placeholder).expect("JSON"));
+        let body = answers.body_for(&response).expect("a placeholder").expect("stored");
+        let mut written: Value = serde_json::from_slice(&body).expect("valid JSON");
+        written["result"].take()
+    }
+
+    #[test]
+    fn outline_folding_and_tokens_written_directly_equal_the_ordinary_answers() {
+        let one_line = include_str!("../../fixtures/claims/clean-837p.837").replace('\n', "");
+        let texts = [
+            include_str!("../../fixtures/claims/clean-837p.837").to_string(),
+            include_str!("../../tests/editors/fixtures/drug-line-mistakes.837p").to_string(),
+            // A name with quotes, a backslash and non-ASCII text must be escaped alike.
+            include_str!("../../fixtures/claims/clean-837p.837").replace("DOE*JANE", "D\"O\\E*J\u{e9}ANE"),
+            one_line,
+            String::new(),
+        ];
+        for text in &texts {
+            let analysis = analysis(text);
+            for encoding in [PositionEncoding::Utf16, PositionEncoding::Utf8] {
+                let answers = EncodedAnswers::default();
+                let ordinary =
+                    serde_json::to_value(DocumentSymbolResponse::Nested(document_symbols(&analysis, encoding)));
+                let placeholder = document_symbol_response(&analysis, encoding, Some(&answers));
+                assert_eq!(encoded_json(&answers, &placeholder), ordinary.expect("JSON"), "outline of {text:?}");
+
+                let ordinary = serde_json::to_value(folding_ranges(&analysis)).expect("JSON");
+                let placeholder = folding_response(&analysis, Some(&answers));
+                assert_eq!(encoded_json(&answers, &placeholder), ordinary, "folding of {text:?}");
+
+                let ordinary = serde_json::to_value(semantic_tokens(&analysis, None, encoding)).expect("JSON");
+                let placeholder = semantic_tokens_response(&analysis, encoding, Some(&answers));
+                assert_eq!(encoded_json(&answers, &placeholder), ordinary, "tokens of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_store_the_answers_are_the_ordinary_ones() {
+        let analysis = analysis(include_str!("../../fixtures/claims/clean-837p.837"));
+        let DocumentSymbolResponse::Nested(symbols) =
+            document_symbol_response(&analysis, PositionEncoding::Utf16, None)
+        else {
+            panic!("nested symbols expected");
+        };
+        assert_eq!(symbols[0].name, "ISA 000000101");
+        assert!(folding_response(&analysis, None).len() > 3);
+    }
 }

@@ -5,6 +5,7 @@
 mod code_actions;
 mod convert;
 mod documents;
+mod encoded;
 mod features;
 pub mod framing;
 mod server;
@@ -89,8 +90,11 @@ pub fn serve_stdio() -> ServeOutcome {
         }
     };
     let ending = runtime.block_on(async {
-        let (service, socket) = LspService::new(Backend::new);
-        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket, max_body).await
+        let answers = encoded::EncodedAnswers::default();
+        let for_backend = answers.clone();
+        let (service, socket) =
+            LspService::new(move |client| Backend::with_encoded_answers(client, for_backend.clone()));
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket, max_body, Some(answers)).await
     });
     // The stdin reader blocks in a thread that would keep a normal runtime drop waiting.
     runtime.shutdown_background();

@@ -35,6 +35,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::code_actions::{self, ResolveData, Target};
 use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
+use super::encoded::EncodedAnswers;
 use super::features::{self, FeatureSettings};
 use crate::analysis::{load_settings, Analysis};
 use crate::config::{ConfigFileChoice, Environment, SettingsSources, CONFIG_FILE_NAME};
@@ -45,6 +46,9 @@ pub struct Backend {
     state: Arc<Mutex<State>>,
     /// Serialises "is this still the newest analysis? then publish" per server.
     publish: Arc<tokio::sync::Mutex<()>>,
+    /// Where large answers are written as JSON directly, when the transport reads them
+    /// (the server over stdio); `None` in memory.
+    encoded: Option<EncodedAnswers>,
 }
 
 struct State {
@@ -87,7 +91,18 @@ impl Backend {
             document_changes: false,
             resolves_edits: false,
         };
-        Self { client, state: Arc::new(Mutex::new(state)), publish: Arc::new(tokio::sync::Mutex::new(())) }
+        Self {
+            client,
+            state: Arc::new(Mutex::new(state)),
+            publish: Arc::new(tokio::sync::Mutex::new(())),
+            encoded: None,
+        }
+    }
+
+    /// A server whose outline, folding and whole-file token answers are written as JSON
+    /// directly into `answers`, which the transport reads (see `encoded`).
+    pub(super) fn with_encoded_answers(client: Client, answers: EncodedAnswers) -> Self {
+        Self { encoded: Some(answers), ..Self::new(client) }
     }
 
     /// The server's current text of a document (for tests and diagnostics of the store).
@@ -228,6 +243,7 @@ impl Backend {
                 encoding: state.encoding,
                 environment: state.environment.clone(),
                 settings: FeatureSettings::from_editor(&state.editor_settings),
+                encoded: self.encoded.clone(),
             };
             (document.generation, context)
         };
@@ -256,6 +272,7 @@ struct FeatureContext {
     encoding: PositionEncoding,
     environment: Environment,
     settings: FeatureSettings,
+    encoded: Option<EncodedAnswers>,
 }
 
 /// The analysis of `uri` at `generation`, computed once and cached; `None` when the
@@ -613,10 +630,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let symbols = self
             .feature(&uri, "document symbols failed; answered none", |analysis, context| {
-                features::document_symbols(analysis, context.encoding)
+                features::document_symbol_response(analysis, context.encoding, context.encoded.as_ref())
             })
             .await;
-        Ok(symbols.map(DocumentSymbolResponse::Nested))
+        Ok(symbols)
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
@@ -637,14 +654,17 @@ impl LanguageServer for Backend {
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let uri = params.text_document.uri;
-        Ok(self.feature(&uri, "folding failed; answered none", |analysis, _| features::folding_ranges(analysis)).await)
+        let folding = self.feature(&uri, "folding failed; answered none", |analysis, context| {
+            features::folding_response(analysis, context.encoded.as_ref())
+        });
+        Ok(folding.await)
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
         let uri = params.text_document.uri;
         let tokens = self
             .feature(&uri, "semantic tokens failed; answered none", |analysis, context| {
-                features::semantic_tokens(analysis, None, context.encoding)
+                features::semantic_tokens_response(analysis, context.encoding, context.encoded.as_ref())
             })
             .await;
         Ok(tokens.map(SemanticTokensResult::Tokens))

@@ -23,6 +23,7 @@ use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_lsp_server::ls_types::{MessageType, ShowMessageParams};
 use tower_lsp_server::{ClientSocket, ExitedError};
 
+use super::encoded::EncodedAnswers;
 use super::framing::{FrameReader, Framed, Incoming, RejectionKind};
 
 /// How a session over the transport ended.
@@ -49,7 +50,17 @@ enum Outgoing {
 }
 
 /// Runs a session: reads `input` until `exit` or its end, writes to `output`.
-pub(super) async fn serve<S, I, O>(input: I, output: O, mut service: S, socket: ClientSocket, max_body: usize) -> Ending
+///
+/// With `answers`, a response whose result is a placeholder of an answer encoded ahead
+/// (see `encoded`) is written with that answer.
+pub(super) async fn serve<S, I, O>(
+    input: I,
+    output: O,
+    mut service: S,
+    socket: ClientSocket,
+    max_body: usize,
+    answers: Option<EncodedAnswers>,
+) -> Ending
 where
     S: Service<Request, Response = Option<Response>, Error = ExitedError>,
     S::Future: Send + Unpin + 'static,
@@ -86,7 +97,7 @@ where
                         }
                         Incoming::Request(request) => {
                             let method = Method::of(&request);
-                            if !dispatch(&mut service, request, method, &outgoing, &shut_down).await {
+                            if !dispatch(&mut service, request, method, &outgoing, &shut_down, &answers).await {
                                 break 'session;
                             }
                             if method == Method::Exit {
@@ -175,6 +186,7 @@ async fn dispatch<S>(
     method: Method,
     outgoing: &UnboundedSender<Outgoing>,
     shut_down: &Arc<AtomicBool>,
+    answers: &Option<EncodedAnswers>,
 ) -> bool
 where
     S: Service<Request, Response = Option<Response>, Error = ExitedError>,
@@ -187,6 +199,7 @@ where
     let mut handler = service.call(request);
     let outgoing = outgoing.clone();
     let shut_down = Arc::clone(shut_down);
+    let answers = answers.clone();
     let finish = move |result: Handled| {
         let response = match result {
             Handled::Answered(Ok(Some(response))) => response,
@@ -203,7 +216,14 @@ where
         if method == Method::Shutdown && response.is_ok() {
             shut_down.store(true, Ordering::SeqCst);
         }
-        send(&outgoing, &response);
+        match answers.as_ref().and_then(|answers| answers.body_for(&response)) {
+            Some(Ok(body)) => send_body(&outgoing, &body),
+            Some(Err(())) => {
+                tracing::error!("an encoded answer was gone; answered with an internal error");
+                send(&outgoing, &Response::from_error(response.id().clone(), Error::internal_error()));
+            }
+            None => send(&outgoing, &response),
+        }
     };
     if method == Method::Initialize {
         finish(run_to_end(handler).await);
@@ -272,14 +292,19 @@ fn json<T: Serialize>(value: &T) -> serde_json::Value {
 /// Queues a message for the writer as a whole frame.
 fn send<T: Serialize>(outgoing: &UnboundedSender<Outgoing>, message: &T) {
     match serde_json::to_vec(message) {
-        Ok(body) => {
-            let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-            frame.extend_from_slice(&body);
-            // The writer has stopped only when the session is over.
-            let _ = outgoing.send(Outgoing::Message(frame));
-        }
+        Ok(body) => send_body(outgoing, &body),
         Err(_) => tracing::error!("an outgoing message could not be serialised; not sent"),
     }
+}
+
+/// Queues a message body, already JSON, as a whole frame.
+fn send_body(outgoing: &UnboundedSender<Outgoing>, body: &[u8]) {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    let mut frame = Vec::with_capacity(header.len() + body.len());
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(body);
+    // The writer has stopped only when the session is over.
+    let _ = outgoing.send(Outgoing::Message(frame));
 }
 
 /// The one writer: frames go out whole, in the order they were queued.
@@ -336,7 +361,7 @@ mod tests {
         let (mut client, server_side) = tokio::io::duplex(1 << 16);
         let (_, socket) = LspService::new(super::super::Backend::new);
         let (output, mut from_server) = tokio::io::duplex(1 << 16);
-        let session = tokio::spawn(serve(server_side, output, tower::service_fn(service), socket, 1 << 20));
+        let session = tokio::spawn(serve(server_side, output, tower::service_fn(service), socket, 1 << 20, None));
         tokio::io::AsyncWriteExt::write_all(&mut client, &input).await.expect("written");
         let mut received = String::new();
         while ["\"id\":1", "\"id\":2", "\"id\":3"].iter().any(|id| !received.contains(id)) {

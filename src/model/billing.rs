@@ -212,6 +212,20 @@ pub struct DrugQuantity {
     pub quantity: Option<Span>,
     /// Its unit as an X12 code (`ME`, `GR`, `ML`, `UN`, `F2`), when known.
     pub unit: Option<&'static str>,
+    /// How the format writes the NDC, which decides what is a well-formed one.
+    pub ndc_form: NdcForm,
+}
+
+/// How a format writes an NDC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NdcForm {
+    /// 837 LIN03 with LIN02 `N4`: 11 digits, no hyphens (5-4-2).
+    ElevenDigits,
+    /// A charge file: 11 digits, or hyphenated in any of the NDC's 10- or 11-digit
+    /// layouts (4-4-2, 5-3-2, 5-4-1, 5-4-2) — what `csv::normalize_ndc` reads.
+    Normalizable,
+    /// An 837 LIN with another qualifier (UPC, HIBC …): not an NDC.
+    Other,
 }
 
 /// The X12 unit codes of CTP05-1 that the rules read, from a code or a charge file's

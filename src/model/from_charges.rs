@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::billing::{
-    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, CHARGE_TERMS,
+    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, CHARGE_TERMS,
 };
 use super::ChargeFile;
 use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, Row};
@@ -20,8 +20,10 @@ impl Billing {
         }
         let text = file.text.as_str();
         let table = &file.table;
+        // Each field's column, looked up once (not once per row and field).
+        let columns = FieldColumns::of(table);
         let value = |row: &Row, field: ChargeField| -> Option<Span> {
-            let cell = table.cell(row, field)?;
+            let cell = row.cell(columns.column(field)?)?;
             trimmed(text, cell.value_span())
         };
         // Claim keys in order of first appearance; each claim's rows in file order.
@@ -53,7 +55,7 @@ impl Billing {
                 .collect();
             let first = |field| rows.iter().find_map(|(row, _)| value(row, field));
             for (row, number) in &rows {
-                lines.push(billed_line(file, row, index, *number, names, &value));
+                lines.push(billed_line(file, &columns, row, index, *number, names, &value));
             }
             let rows: Vec<&Row> = rows.iter().map(|(row, _)| *row).collect();
             let anchor = rows.first().map_or(Span::default(), |row| first_cell(row));
@@ -75,6 +77,7 @@ impl Billing {
 
 fn billed_line(
     file: &ChargeFile,
+    columns: &FieldColumns,
     row: &Row,
     claim: usize,
     number: usize,
@@ -82,12 +85,11 @@ fn billed_line(
     value: &impl Fn(&Row, ChargeField) -> Option<Span>,
 ) -> BilledLine {
     let text = file.text.as_str();
-    let table = &file.table;
     let code = value(row, ChargeField::ProcedureCode);
     let units = value(row, ChargeField::Units);
-    let cell_span = |field| table.cell(row, field).map(|cell| cell.value_span());
+    let cell_span = |field| columns.column(field).and_then(|column| row.cell(column)).map(|cell| cell.value_span());
     let mut modifiers: SmallVec<[Modifier; 4]> = SmallVec::new();
-    if let Some(cell) = table.cell(row, ChargeField::Modifiers) {
+    if let Some(cell) = columns.column(ChargeField::Modifiers).and_then(|column| row.cell(column)) {
         let span = cell.value_span();
         for (place, (offset, modifier)) in split_modifiers(span.text(text)).enumerate() {
             let start = span.start + offset;
@@ -104,7 +106,7 @@ fn billed_line(
     let quantity = value(row, ChargeField::NdcQuantity);
     let drugs = if ndc.is_some() || quantity.is_some() {
         let unit = value(row, ChargeField::NdcUnit).and_then(|span| ndc_unit_code(span.text(text)));
-        SmallVec::from_iter([DrugQuantity { ndc, quantity, unit }])
+        SmallVec::from_iter([DrugQuantity { ndc, quantity, unit, ndc_form: NdcForm::Normalizable }])
     } else {
         SmallVec::new()
     };
@@ -127,6 +129,73 @@ fn billed_line(
         place_of_service: value(row, ChargeField::PlaceOfService),
         prior_authorization: value(row, ChargeField::PriorAuthorization),
         revenue_code: value(row, ChargeField::RevenueCode),
+    }
+}
+
+/// The column of each field the billing view reads, by field.
+struct FieldColumns {
+    by_field: [Option<usize>; FIELDS.len()],
+}
+
+/// The fields the billing view reads.
+const FIELDS: [ChargeField; 19] = [
+    ChargeField::Claim,
+    ChargeField::DateOfService,
+    ChargeField::ProcedureCode,
+    ChargeField::Modifier(1),
+    ChargeField::Modifier(2),
+    ChargeField::Modifier(3),
+    ChargeField::Modifier(4),
+    ChargeField::Modifiers,
+    ChargeField::Units,
+    ChargeField::Charge,
+    ChargeField::Ndc,
+    ChargeField::NdcQuantity,
+    ChargeField::NdcUnit,
+    ChargeField::RevenueCode,
+    ChargeField::PayerClass,
+    ChargeField::PayerId,
+    ChargeField::PlaceOfService,
+    ChargeField::Description,
+    ChargeField::PriorAuthorization,
+];
+
+#[cfg(test)]
+#[test]
+fn every_field_read_has_its_own_place() {
+    let columns = FieldColumns { by_field: std::array::from_fn(Some) };
+    for (index, field) in FIELDS.iter().enumerate() {
+        assert_eq!(columns.column(*field), Some(index), "{field:?}");
+    }
+}
+
+impl FieldColumns {
+    fn of(table: &crate::csv::ChargeTable) -> Self {
+        Self { by_field: FIELDS.map(|field| table.columns.column(field)) }
+    }
+
+    fn column(&self, field: ChargeField) -> Option<usize> {
+        // The field's place in FIELDS, without searching it.
+        let index = match field {
+            ChargeField::Claim => 0,
+            ChargeField::DateOfService => 1,
+            ChargeField::ProcedureCode => 2,
+            ChargeField::Modifier(place @ 1..=4) => 2 + usize::from(place),
+            ChargeField::Modifiers => 7,
+            ChargeField::Units => 8,
+            ChargeField::Charge => 9,
+            ChargeField::Ndc => 10,
+            ChargeField::NdcQuantity => 11,
+            ChargeField::NdcUnit => 12,
+            ChargeField::RevenueCode => 13,
+            ChargeField::PayerClass => 14,
+            ChargeField::PayerId => 15,
+            ChargeField::PlaceOfService => 16,
+            ChargeField::Description => 17,
+            ChargeField::PriorAuthorization => 18,
+            ChargeField::Modifier(_) | ChargeField::DateTo | ChargeField::RenderingNpi => return None,
+        };
+        self.by_field.get(index).copied().flatten()
     }
 }
 
@@ -159,7 +228,7 @@ impl<'t> LineCounter<'t> {
             *self = Self::new(self.text);
         }
         let between = self.text.get(self.offset..offset).unwrap_or("");
-        self.line += between.bytes().filter(|b| *b == b'\n').count();
+        self.line += memchr::memchr_iter(b'\n', between.as_bytes()).count();
         self.offset = offset;
         self.line
     }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use smallvec::SmallVec;
 
 use super::billing::{
-    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, X12_TERMS,
+    BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, X12_TERMS,
 };
 use super::{ClaimFile, ElementPosition, TransactionKind, X12Line};
 use crate::syntax::Span;
@@ -103,7 +103,8 @@ fn billed_line(file: &ClaimFile, at: &X12Line<'_>, claim: usize) -> BilledLine {
             let ctp = |position: usize| drug.ctp.and_then(|ctp| present(file.element_span(ctp, position)));
             // X12 writes the codes themselves, in capitals.
             let unit = drug.ctp.and_then(|ctp| X12_UNITS.into_iter().find(|code| *code == file.component(ctp, 5, 1)));
-            DrugQuantity { ndc: present(file.element_span(drug.lin, 3)), quantity: ctp(4), unit }
+            let ndc_form = if file.value(drug.lin, 2) == "N4" { NdcForm::ElevenDigits } else { NdcForm::Other };
+            DrugQuantity { ndc: present(file.element_span(drug.lin, 3)), quantity: ctp(4), unit, ndc_form }
         })
         .collect();
     let notes = at.line.notes.iter().any(|note| !file.value(*note, 2).trim().is_empty());

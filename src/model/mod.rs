@@ -15,7 +15,7 @@ mod x12_line;
 
 pub use billing::{
     unit_code, BilledClaim, BilledLine, Billing, DrugQuantity, Field, FieldName, FieldNames, LineNumber, Modifier,
-    Terms, CHARGE_TERMS, X12_TERMS,
+    NdcForm, Terms, CHARGE_TERMS, X12_TERMS,
 };
 pub use charges::ChargeFile;
 pub use claim::{Claim, HierarchicalLevel, LevelCode};

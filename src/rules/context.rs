@@ -126,14 +126,18 @@ impl<'a> RuleContext<'a> {
     fn all_policies(&self) -> &[Arc<PayerPolicy>] {
         let (billing, settings, source) = (self.billing, self.settings, self.source);
         self.policies.get_or_init(|| {
-            // A batch has few payers and many claims: one policy per (payer class, payer id).
-            let mut by_payer: HashMap<(Option<&str>, Option<&str>), Arc<PayerPolicy>> = HashMap::new();
+            // A batch has few payers and many claims: one policy per (payer class, payer
+            // id, type of bill).
+            type Key<'s> = (Option<&'s str>, Option<&'s str>, Option<&'s str>);
+            let mut by_payer: HashMap<Key<'_>, Arc<PayerPolicy>> = HashMap::new();
             billing
                 .claims
                 .iter()
                 .map(|claim| {
-                    let key = (claim.payer_class.map(|s| s.text(source)), claim.payer_id.map(|s| s.text(source)));
-                    Arc::clone(by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for(key.0, key.1))))
+                    let key = payer_key(claim, source);
+                    Arc::clone(
+                        by_payer.entry(key).or_insert_with(|| Arc::new(settings.policy_for_claim(key.0, key.1, key.2))),
+                    )
                 })
                 .collect()
         })
@@ -179,10 +183,10 @@ impl<'a> RuleContext<'a> {
     pub fn policy(&self, claim: &BilledClaim) -> Arc<PayerPolicy> {
         match self.all_policies().get(claim.index) {
             Some(policy) => Arc::clone(policy),
-            None => Arc::new(self.settings.policy_for(
-                claim.payer_class.map(|s| s.text(self.source)),
-                claim.payer_id.map(|s| s.text(self.source)),
-            )),
+            None => {
+                let key = payer_key(claim, self.source);
+                Arc::new(self.settings.policy_for_claim(key.0, key.1, key.2))
+            }
         }
     }
 
@@ -198,6 +202,12 @@ impl<'a> RuleContext<'a> {
     pub fn claim_of(&self, line: &BilledLine) -> Option<&'a BilledClaim> {
         self.billing.claims.get(line.claim)
     }
+}
+
+/// What decides a claim's policy: payer class, payer id and type of bill.
+fn payer_key<'s>(claim: &BilledClaim, source: &'s str) -> (Option<&'s str>, Option<&'s str>, Option<&'s str>) {
+    let text = |span: Option<Span>| span.map(|s| s.text(source));
+    (text(claim.payer_class), text(claim.payer_id), text(claim.type_of_bill))
 }
 
 /// Collects one rule's findings with its id and the severity [`super::severity`] gives.

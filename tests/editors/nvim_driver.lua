@@ -403,6 +403,36 @@ local ok, err = xpcall(function()
   check(vim.bo[elsewhere].filetype ~= 'x12-837', 'a .out outside inbound/ is not a claim',
     'filetype=' .. vim.bo[elsewhere].filetype)
 
+  -- Charge files: the client attaches to csv/tsv buffers (0.7 gets the filetype
+  -- from the plugin); the server decides which CSV is a charge file.
+  local repo = assert(os.getenv('CLAIM_LSP_REPO_FIXTURES'), 'CLAIM_LSP_REPO_FIXTURES not set')
+  local plain = open(repo .. '/charges/plain-inventory.csv')
+  check(vim.bo[plain].filetype == 'csv', 'a .csv opens with the csv filetype', 'filetype=' .. vim.bo[plain].filetype)
+  local drug_charges = open(fixtures .. '/drug-charges.csv')
+  check(vim.wait(WAIT_MS, function()
+    return #claim_lsp.clients(drug_charges) > 0
+  end, 50), 'the server attaches to a CSV buffer')
+  check(vim.wait(WAIT_MS, function()
+    return #diagnostics_with_code(drug_charges, 'missing-jw-jz') > 0
+  end, 50), 'a charge file found by its columns gets missing-jw-jz on its J2700 row',
+    'diagnostics: ' .. vim.inspect(codes(drug_charges)))
+  local jw = diagnostics_with_code(drug_charges, 'missing-jw-jz')[1]
+  check(jw ~= nil and jw.lnum == 2, 'the finding is on the J2700 row (line 3)', jw and ('lnum=' .. jw.lnum))
+  local named = open(repo .. '/charges/missing-units.charges.csv')
+  check(vim.wait(WAIT_MS, function()
+    return #diagnostics_with_code(named, 'csv-missing-column') > 0
+  end, 50), 'a *.charges.csv without a units column gets csv-missing-column',
+    'diagnostics: ' .. vim.inspect(codes(named)))
+  local tsv = open(repo .. '/charges/tab-separated.tsv')
+  check(vim.bo[tsv].filetype == 'tsv' and vim.wait(WAIT_MS, function()
+    return #claim_lsp.clients(tsv) > 0
+  end, 50), 'the server attaches to a .tsv buffer', 'filetype=' .. vim.bo[tsv].filetype)
+  -- The plain CSV was opened first: its check came before the charge files' ones.
+  check(#claim_lsp.clients(plain) > 0 and #vim.diagnostic.get(plain) == 0,
+    'a plain CSV (a supply list) gets no diagnostics', 'diagnostics: ' .. vim.inspect(codes(plain)))
+  local plain_hover = hover_text(plain, 1, 2)
+  check(plain_hover == nil or plain_hover == '', 'and no hover', vim.inspect(plain_hover))
+
   -- The workspace root is the nearest folder with .claim-lsp.json, else .git.
   vim.fn.mkdir(scratch .. '/repo/.git', 'p')
   vim.fn.mkdir(scratch .. '/repo/claims/2024', 'p')

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every editor test: the VS Code extension from a clean install (npm ci,
 # lint, compile and node tests: settings mapping, server discovery, content
-# detection, grammar, server smoke test), its packaging as a .vsix, and the
+# detection, grammar, server smoke test), its packaging as a .vsix, the packaged
+# extension in a real VS Code (code-server driven by chromium: vscode_e2e.sh), and the
 # headless Neovim tests (the plugin, and the editor features: outline, folding,
 # semantic tokens, inlay hints, omnifunc completion, formatting) on Debian's Neovim and, when .ci/install-editor-deps
 # --nvim-0.11 installed it, on Neovim 0.11; and the setup snippets of
 # editors/README.md, run as a new user's init.lua (Helix: TOML checked only).
-# Needs Node/npm and Neovim (.ci/install-editor-deps) and a built server
+# Needs Node/npm and Neovim (.ci/install-editor-deps; --vscode-e2e for code-server) and a built server
 # (CLAIM_LSP_BIN); without them the tests fail rather than skip.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +23,7 @@ run "vscode: npm ci" bash -c "cd '$root/editors/vscode' && npm ci --no-audit --n
 run "vscode: npm run lint" bash -c "cd '$root/editors/vscode' && npm run lint --silent"
 run "vscode: npm test" bash -c "cd '$root/editors/vscode' && npm test --silent"
 run "vscode: package .vsix" "$root/tests/editors/vsix_test.sh"
+run "vscode: end to end in code-server" "$root/tests/editors/vscode_e2e.sh"
 features="$root/tests/editors/nvim_features_driver.lua"
 run "nvim: $(nvim --version 2>/dev/null | head -n 1)" "$root/tests/editors/nvim_test.sh"
 run "nvim features: $(nvim --version 2>/dev/null | head -n 1)" env CLAIM_LSP_DRIVER="$features" "$root/tests/editors/nvim_test.sh"

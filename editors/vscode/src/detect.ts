@@ -36,3 +36,40 @@ export function shouldSwitchToClaimLanguage(document: {
   if (!DETECTED_SCHEMES.includes(document.scheme)) return false;
   return startsLikeX12(document.firstLine);
 }
+
+/** The language of charge files named `*.charges.csv` / `*.charges.tsv`. */
+export const CHARGES_LANGUAGE_ID = 'claim-charges';
+
+/**
+ * Languages whose documents go to the server: claims, charge files, and the
+ * `csv` / `tsv` ids that CSV extensions (Rainbow CSV and others) add. VS Code
+ * itself has no CSV language, so CSV and TSV files are also matched by name.
+ * The server decides per document: a plain CSV is read, found not to be a
+ * charge file, and gets nothing from it.
+ */
+export const SERVED_LANGUAGES: readonly string[] = ['x12-837', CHARGES_LANGUAGE_ID, 'csv', 'tsv'];
+export const SERVED_FILE_PATTERNS: readonly string[] = ['**/*.csv', '**/*.tsv'];
+
+/** A document filter, as vscode-languageclient takes it. */
+export interface DocumentFilterLike {
+  scheme: string;
+  language?: string;
+  pattern?: string;
+}
+
+/** The client's document selector: the languages above, and CSV/TSV files by name. */
+export function servedDocumentSelector(): DocumentFilterLike[] {
+  const selector: DocumentFilterLike[] = [];
+  for (const scheme of DETECTED_SCHEMES) {
+    for (const language of SERVED_LANGUAGES) selector.push({ scheme, language });
+  }
+  for (const pattern of SERVED_FILE_PATTERNS) selector.push({ scheme: 'file', pattern });
+  return selector;
+}
+
+/** Whether a document is one the server is given (the selector above, as a test). */
+export function isServedDocument(document: { languageId: string; scheme: string; path: string }): boolean {
+  if (!DETECTED_SCHEMES.includes(document.scheme)) return false;
+  if (SERVED_LANGUAGES.includes(document.languageId)) return true;
+  return document.scheme === 'file' && /\.(csv|tsv)$/i.test(document.path);
+}

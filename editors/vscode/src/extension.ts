@@ -13,7 +13,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { bundledServerPath, findServer, SERVER_PATH_SETTING } from './discovery';
-import { shouldSwitchToClaimLanguage } from './detect';
+import { isServedDocument, servedDocumentSelector, shouldSwitchToClaimLanguage } from './detect';
 import { PathContext, toDidChangeConfigurationParams, toInitializationOptions, toSettings } from './settings';
 
 const LANGUAGE_ID = 'x12-837';
@@ -96,10 +96,9 @@ function createClient(command: string): LanguageClient {
     debug: { command, args: ['serve'], transport: TransportKind.stdio },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: LANGUAGE_ID },
-      { scheme: 'untitled', language: LANGUAGE_ID },
-    ],
+    // Claims, charge files, and every CSV/TSV: the server decides per document
+    // whether a CSV is a charge file, and leaves any other CSV alone.
+    documentSelector: servedDocumentSelector(),
     initializationOptions: toInitializationOptions(configuration(), pathContext()),
     // The server's stderr and the client's own messages share one channel,
     // which "claim-lsp: Show Server Log" opens. The server logs no claim text.
@@ -160,8 +159,12 @@ async function stopClient(): Promise<void> {
   if (running !== undefined) await running.stop();
 }
 
+function served(document: vscode.TextDocument): boolean {
+  return isServedDocument({ languageId: document.languageId, scheme: document.uri.scheme, path: document.uri.path });
+}
+
 function claimDocumentsOpen(): boolean {
-  return vscode.workspace.textDocuments.some((d) => d.languageId === LANGUAGE_ID);
+  return vscode.workspace.textDocuments.some(served);
 }
 
 async function restartServer(): Promise<void> {
@@ -192,9 +195,10 @@ function onDocument(document: vscode.TextDocument): void {
   if (document.languageId === LANGUAGE_ID) {
     decided.add(document.uri.toString());
     void startClient();
-  } else {
-    void detectByContent(document);
+    return;
   }
+  if (served(document)) void startClient();
+  void detectByContent(document);
 }
 
 export function activate(context: vscode.ExtensionContext): void {

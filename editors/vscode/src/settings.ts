@@ -28,7 +28,12 @@ export interface ClaimLspSettings {
   inlayHints?: { dose?: boolean; qualifiers?: boolean; segmentNames?: boolean };
   /** What formatting does: `segment-per-line` or `single-line`. */
   format?: { style: string };
+  /** Most diagnostics the server publishes per document. */
+  maxDiagnostics?: number;
 }
+
+/** The server's own `maxDiagnostics` default; not sent, so older servers never see the key. */
+export const DEFAULT_MAX_DIAGNOSTICS = 5000;
 
 /** The part of `vscode.WorkspaceConfiguration` the mapping needs. */
 export interface ConfigurationLike {
@@ -143,6 +148,15 @@ export function toSettings(config: ConfigurationLike, context: PathContext = {})
   if (Object.keys(hints).length > 0) settings.inlayHints = hints;
   const style = config.get<unknown>('format.style');
   if (style === 'segment-per-line' || style === 'single-line') settings.format = { style };
+  const maxDiagnostics = config.get<unknown>('maxDiagnostics');
+  if (
+    typeof maxDiagnostics === 'number' &&
+    Number.isInteger(maxDiagnostics) &&
+    maxDiagnostics > 0 &&
+    maxDiagnostics !== DEFAULT_MAX_DIAGNOSTICS
+  ) {
+    settings.maxDiagnostics = maxDiagnostics;
+  }
   return settings;
 }
 

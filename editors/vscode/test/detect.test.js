@@ -3,7 +3,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startsLikeX12, shouldSwitchToClaimLanguage } = require('../out/detect.js');
+const { startsLikeX12, shouldSwitchToClaimLanguage, isServedDocument, servedDocumentSelector } = require('../out/detect.js');
 
 test('ISA followed by a separator is a claim, whatever comes next', () => {
   for (const line of ['ISA*00*          *00*', 'ISA|00|', '\uFEFFISA*00*', '  ISA*00*', 'ISA~', 'ISA^00']) {
@@ -33,4 +33,29 @@ test('a user choice, a non-claim, or a diff or output view is left alone', () =>
   assert.equal(shouldSwitchToClaimLanguage(doc({ scheme: 'git' })), false);
   assert.equal(shouldSwitchToClaimLanguage(doc({ scheme: 'output' })), false);
   assert.equal(shouldSwitchToClaimLanguage(doc({ languageId: 'x12-837' })), false);
+});
+
+test('the server gets claims, charge files and every CSV/TSV; it decides which CSV is a charge file', () => {
+  const served = (languageId, path, scheme = 'file') => isServedDocument({ languageId, scheme, path });
+  assert.equal(served('x12-837', '/claims/batch.837'), true);
+  assert.equal(served('claim-charges', '/exports/march.charges.csv'), true);
+  // Without a CSV extension VS Code calls a CSV plaintext: the name decides.
+  assert.equal(served('plaintext', '/exports/march.csv'), true);
+  assert.equal(served('plaintext', '/exports/MARCH.TSV'), true);
+  // Rainbow CSV and others add these ids, also for names without .csv.
+  assert.equal(served('csv', '/exports/march.txt'), true);
+  assert.equal(served('tsv', '/exports/march.dat'), true);
+  assert.equal(served('plaintext', '/notes/readme.txt'), false);
+  assert.equal(served('json', '/exports/march.csv.json'), false);
+  assert.equal(served('csv', '/exports/march.csv', 'git'), false);
+});
+
+test('the document selector lists the same languages and the CSV/TSV name patterns', () => {
+  const selector = servedDocumentSelector();
+  for (const language of ['x12-837', 'claim-charges', 'csv', 'tsv']) {
+    assert.ok(selector.some((f) => f.language === language && f.scheme === 'file'), language);
+  }
+  assert.ok(selector.some((f) => f.pattern === '**/*.csv'));
+  assert.ok(selector.some((f) => f.pattern === '**/*.tsv'));
+  assert.ok(selector.every((f) => f.scheme === 'file' || f.scheme === 'untitled'));
 });

@@ -14,10 +14,23 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const settings = pkg.contributes.configuration.properties;
 
 test('the language covers .837, .x12 and .edi, and firstLine is the content rule', () => {
-  const [language] = pkg.contributes.languages;
+  const language = pkg.contributes.languages.find((l) => l.id === 'x12-837');
   for (const ext of ['.837', '.837p', '.837i', '.x12', '.edi']) assert.ok(language.extensions.includes(ext), ext);
   assert.equal(language.firstLine, FIRST_LINE_PATTERN.source);
   assert.equal(new RegExp(language.firstLine).test('ISAAC'), false);
+});
+
+test('charge files named *.charges.csv / *.charges.tsv get the claim-charges language, kept byte for byte', () => {
+  const language = pkg.contributes.languages.find((l) => l.id === 'claim-charges');
+  assert.ok(language, 'no claim-charges language');
+  assert.deepEqual(language.filenamePatterns, ['*.charges.csv', '*.charges.tsv']);
+  assert.equal(pkg.contributes.configurationDefaults['[claim-charges]']['files.insertFinalNewline'], false);
+});
+
+test('maxDiagnostics is a setting with the server default', () => {
+  const { DEFAULT_MAX_DIAGNOSTICS } = require('../out/settings.js');
+  assert.equal(settings['claimLsp.maxDiagnostics'].type, 'integer');
+  assert.equal(settings['claimLsp.maxDiagnostics'].default, DEFAULT_MAX_DIAGNOSTICS);
 });
 
 test('every rule in docs/rules/README.md can be set, and no other', () => {

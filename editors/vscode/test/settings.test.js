@@ -20,6 +20,7 @@ test('defaults give empty rules and no overrides', () => {
     codeTables: { hcpcsFile: '' },
     mueFile: '',
     configFile: '.claim-lsp.json',
+    maxDiagnostics: 5000,
     files: { detectByContent: true },
     trace: { server: 'off' },
   };
@@ -36,6 +37,13 @@ test('inlay hint kinds and the format style pass through; other values are dropp
   assert.deepEqual(settings.inlayHints, { dose: false, segmentNames: true });
   assert.deepEqual(settings.format, { style: 'single-line' });
   assert.equal(toInitializationOptions(fromObject({ format: { style: 'tabs' } })).format, undefined);
+});
+
+test('maxDiagnostics is sent when the user changes it; the default and nonsense are not', () => {
+  assert.equal(toInitializationOptions(fromObject({ maxDiagnostics: 200 })).maxDiagnostics, 200);
+  for (const value of [5000, 0, -3, 2.5, '200', null]) {
+    assert.equal(toInitializationOptions(fromObject({ maxDiagnostics: value })).maxDiagnostics, undefined, String(value));
+  }
 });
 
 test('rules keep valid severities and drop the rest', () => {

@@ -6,7 +6,10 @@ mod dose;
 pub mod drug_line_missing_ndc;
 pub mod drug_units_not_whole;
 pub mod jw_below_billing_unit;
+pub mod jw_units_mismatch;
+pub mod ndc_format;
 pub mod ndc_quantity_mismatch;
+mod ndc_units;
 pub mod noc_missing_description;
 pub mod prior_auth_missing;
 pub mod units_invalid;
@@ -20,11 +23,13 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &units_invalid::RULE,
     &drug_units_not_whole::RULE,
     &ndc_quantity_mismatch::RULE,
+    &ndc_format::RULE,
     &units_over_limit::RULE,
     &noc_missing_description::RULE,
     &drug_line_missing_ndc::RULE,
     &prior_auth_missing::RULE,
     &jw_below_billing_unit::RULE,
+    &jw_units_mismatch::RULE,
 ];
 
 use crate::decimal::Decimal;

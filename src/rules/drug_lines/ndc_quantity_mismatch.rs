@@ -11,7 +11,8 @@
 
 use super::{billed_lines, dose};
 use crate::decimal::Decimal;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Fix, FixContext};
 use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
@@ -19,7 +20,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "The 2410 CTP quantity converts to a different number of units than SV104/SV205",
     check,
-    fix: None,
+    fix: Some(fix),
     scope: RuleScope::Claim,
     reads: Reads::Billing,
     formats: Formats::Both,
@@ -51,4 +52,19 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy_of(line);
         report.add_for(&policy, line.units_field().span, message);
     }
+}
+
+/// "Set units from the NDC quantity": the units the NDC quantity converts to. A choice,
+/// never applied by fix-all: the NDC quantity may be the wrong one.
+fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
+    let source = context.source;
+    let Some(line) = context.billed_line_at(diagnostic.span.start).filter(|line| line.is_hcpcs) else { return };
+    let Some(units) = line.units.filter(|units| *units == diagnostic.span) else { return };
+    let Some(record) = context.codes().procedure(line.code_text(source)) else { return };
+    let Some(unit) = record.billing_unit() else { return };
+    let Some(mass) = dose::line_mass(source, &line.drugs) else { return };
+    let Some(expected) = unit.units_for_amount(mass) else { return };
+    let Some(edit) = context.replace_value(units, &expected.to_string()) else { return };
+    let title = format!("Set units from the NDC quantity ({mass}): {expected}");
+    fixes.extend(context.fix(title, vec![edit], false, false));
 }

@@ -6,6 +6,7 @@
 //! `SV202-3` … `SV202-6` on 837I) and names it by that position.
 
 pub mod duplicate_modifier;
+pub mod jw_jz_on_multi_dose;
 pub mod jw_jz_same_line;
 pub mod jw_without_administered_line;
 pub mod jz_with_wastage_line;
@@ -26,6 +27,7 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &jw_without_administered_line::RULE,
     &jz_with_wastage_line::RULE,
     &missing_jw_jz::RULE,
+    &jw_jz_on_multi_dose::RULE,
     &wastage_modifier_on_non_drug::RULE,
     &modifier_59_with_x::RULE,
     &modifier_rt_lt::RULE,

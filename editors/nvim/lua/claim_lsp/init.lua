@@ -12,6 +12,12 @@ M.name = 'claim_lsp'
 --- content starts with an ISA segment.
 M.default_extensions = { '837', '837p', '837i', 'x12', 'edi' }
 
+--- Filetypes of charge files (CSV/TSV charge lines). The client attaches to
+--- every buffer of these filetypes; the server decides per document whether it
+--- is a charge file (by its header and rows, or a `*.charges.csv` /
+--- `*.charges.tsv` name) and leaves any other CSV alone.
+M.charge_filetypes = { 'csv', 'tsv' }
+
 local defaults = {
   --- Command that starts the server over stdio.
   cmd = { 'claim-lsp', 'serve' },
@@ -27,6 +33,8 @@ local defaults = {
   patterns = {},
   --- Recognize any file whose content starts with ISA.
   detect_by_content = true,
+  --- Attach to CSV/TSV buffers too (charge files; the server ignores other CSVs).
+  charge_files = true,
   --- Passed through to the client.
   on_attach = nil,
   capabilities = nil,
@@ -104,10 +112,34 @@ function M.is_claim_file(bufnr)
   return M.config.detect_by_content ~= false and M.looks_like_x12(buffer_start(bufnr))
 end
 
+--- The filetypes the client attaches to.
+function M.filetypes()
+  local filetypes = { M.filetype }
+  if M.config.charge_files ~= false then
+    vim.list_extend(filetypes, M.charge_filetypes)
+  end
+  return filetypes
+end
+
+--- Neovim before 0.10 has no csv/tsv filetype: *.csv and *.tsv get one when
+--- nothing else named them (a CSV plugin's own filetype wins).
+local function csv_filetype_missing(ext)
+  if vim.filetype and vim.filetype.match then
+    local ok, found = pcall(vim.filetype.match, { filename = 'x.' .. ext })
+    return not ok or found == nil
+  end
+  return true
+end
+
 local function register_with_vim_filetype()
   local extension = {}
   for ext in pairs(extension_set()) do
     extension[ext] = M.filetype
+  end
+  for _, ext in ipairs(M.charge_filetypes) do
+    if csv_filetype_missing(ext) then
+      extension[ext] = ext
+    end
   end
   local pattern = {}
   for _, user_pattern in ipairs(M.config.patterns or {}) do
@@ -140,6 +172,18 @@ local function register_autocommands()
       end
     end,
   })
+  -- Neovim 0.7 knows no csv/tsv filetype.
+  for _, ext in ipairs(M.charge_filetypes) do
+    vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+      group = group,
+      pattern = { '*.' .. ext, '*.' .. ext:upper() },
+      callback = function(args)
+        if vim.api.nvim_buf_get_option(args.buf, 'filetype') == '' then
+          vim.api.nvim_buf_set_option(args.buf, 'filetype', ext)
+        end
+      end,
+    })
+  end
 end
 
 --- Teaches Neovim the `x12-837` filetype, with the user's extensions and
@@ -197,7 +241,7 @@ local function base_config()
   return {
     name = M.name,
     cmd = M.config.cmd,
-    filetypes = { M.filetype },
+    filetypes = M.filetypes(),
     init_options = settings,
     settings = { claimLsp = settings },
     capabilities = M.config.capabilities,
@@ -409,15 +453,19 @@ function M.setup(opts)
   if not M.config.autostart then
     return M
   end
+  local filetypes = M.filetypes()
   vim.api.nvim_create_autocmd('FileType', {
     group = autostart_group,
-    pattern = M.filetype,
+    pattern = filetypes,
     callback = function(args)
       M.start(args.buf)
     end,
   })
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_is_loaded(bufnr) and vim.api.nvim_buf_get_option(bufnr, 'filetype') == M.filetype then
+    if
+      vim.api.nvim_buf_is_loaded(bufnr)
+      and vim.tbl_contains(filetypes, vim.api.nvim_buf_get_option(bufnr, 'filetype'))
+    then
       M.start(bufnr)
     end
   end

@@ -1,0 +1,108 @@
+//! The units a line's NDC quantities call for, shared by the rules that check units and
+//! the fixes that set them (both read the neutral billing view, so the check and its fix
+//! agree).
+//!
+//! An administered line: its NDC mass in billing units, rounded up (CMS Pub. 100-04,
+//! chapter 17, section 10). A JW line: what the administered and the discarded amount
+//! together come to in billing units, less the units the administered lines bill — the
+//! container's billing units less what was billed as given (CMS Pub. 100-04, chapter 17,
+//! §40; the JW/JZ FAQ's infliximab example: 350 mg given from 400 mg of vials, 35 units
+//! and 5 units JW).
+
+use super::dose;
+use crate::codes::{BillingUnit, CodeTable, Quantity};
+use crate::decimal::Decimal;
+use crate::model::{BilledLine, Billing};
+
+use crate::codes::WASTAGE;
+
+/// What the NDC quantities of a JW line and its administered lines say about the JW
+/// units.
+#[derive(Debug)]
+pub(super) struct WastageUnits {
+    /// The JW line's units by the NDC quantities: 0 when the administered lines' rounding
+    /// already holds the discard (jw-below-billing-unit's finding).
+    pub expected: u64,
+    /// What the administered lines bill, in units.
+    pub administered_units: u64,
+    pub administered: Quantity,
+    pub discarded: Quantity,
+    /// Administered plus discarded, in billing units (rounded up).
+    pub total_units: u64,
+    /// The administered line, for messages (the first, when there are several).
+    pub administered_line: usize,
+}
+
+/// The unit count written on a line, when it is a number.
+pub(super) fn written_units(source: &str, line: &BilledLine) -> Option<Decimal> {
+    line.units.and_then(|units| Decimal::parse(units.text(source)))
+}
+
+/// The code's billing unit (drug codes whose descriptor states one).
+fn billing_unit<'c>(codes: &'c CodeTable, source: &str, line: &BilledLine) -> Option<&'c BillingUnit> {
+    if !line.is_hcpcs {
+        return None;
+    }
+    codes.procedure(line.code_text(source))?.billing_unit()
+}
+
+/// The units an administered line's single NDC mass calls for.
+fn administered_units(codes: &CodeTable, source: &str, line: &BilledLine) -> Option<u64> {
+    billing_unit(codes, source, line)?.units_for_amount(dose::line_mass(source, &line.drugs)?)
+}
+
+/// The units the line's NDC quantities call for: for a JW line the discarded units
+/// beyond the administered lines' rounding, for any other line its NDC mass in billing
+/// units. `None` when the quantities do not say (no NDC mass, no billing unit …).
+pub(super) fn units_from_ndc(billing: &Billing, source: &str, codes: &CodeTable, line: &BilledLine) -> Option<u64> {
+    if line.has_modifier(source, WASTAGE) {
+        return wastage_units(billing, source, codes, line).map(|wastage| wastage.expected);
+    }
+    administered_units(codes, source, line)
+}
+
+/// The JW arithmetic for a JW line, when it and every administered line of the same code
+/// and date in its claim carry one NDC mass, and every administered line bills the whole
+/// units its own NDC mass calls for (otherwise that line is wrong first, and
+/// ndc-quantity-mismatch says so).
+pub(super) fn wastage_units(
+    billing: &Billing,
+    source: &str,
+    codes: &CodeTable,
+    wastage_line: &BilledLine,
+) -> Option<WastageUnits> {
+    let code = wastage_line.code_text(source);
+    let unit = billing_unit(codes, source, wastage_line)?;
+    let discarded = dose::line_mass(source, &wastage_line.drugs)?;
+    let claim = billing.claim_of(wastage_line)?;
+    let mut administered_units_total = 0u64;
+    let mut masses = Vec::new();
+    let mut first = None;
+    for (index, line) in billing.claim_lines(claim).iter().enumerate() {
+        let same = !code.is_empty()
+            && line.code_text(source) == code
+            && line.date_of_service == wastage_line.date_of_service
+            && !line.has_modifier(source, WASTAGE);
+        if !same {
+            continue;
+        }
+        let billed = dose::whole_units(written_units(source, line)?)?;
+        if administered_units(codes, source, line)? != billed {
+            return None;
+        }
+        administered_units_total = administered_units_total.checked_add(billed)?;
+        masses.push(dose::line_mass(source, &line.drugs)?);
+        first.get_or_insert(claim.lines.start + index);
+    }
+    let administered_line = first?;
+    let administered = dose::total_mass(masses)?;
+    let total_units = unit.units_for_amount(dose::total_mass([administered, discarded])?)?;
+    Some(WastageUnits {
+        expected: total_units.saturating_sub(administered_units_total),
+        administered_units: administered_units_total,
+        administered,
+        discarded,
+        total_units,
+        administered_line,
+    })
+}
