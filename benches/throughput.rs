@@ -96,6 +96,24 @@ fn middle(text: &str, needle: &str, skip: usize) -> Place {
     place(text, at + skip)
 }
 
+/// The client side: notes each publishDiagnostics (version, arrival time), answers nothing.
+fn publications(
+    mut socket: tower_lsp_server::ClientSocket,
+) -> tokio::sync::mpsc::UnboundedReceiver<(Option<i64>, Instant)> {
+    let (published, arrivals) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(request) = socket.next().await {
+            if request.method() == "textDocument/publishDiagnostics" {
+                let version = request.params().and_then(|p| p.get("version")).and_then(Value::as_i64);
+                if published.send((version, Instant::now())).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    arrivals
+}
+
 fn main() {
     let claims = setting("CLAIMS", 10_000);
     let runs = setting("RUNS", 10);
@@ -263,19 +281,7 @@ async fn server_latencies(
     targets: &[(&'static str, Place); 3],
 ) -> ServerLatencies {
     let (mut service, socket) = LspService::new(Backend::new);
-    // The client side: note each publishDiagnostics (version, arrival time), answer nothing.
-    let (published, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Option<i64>, Instant)>();
-    tokio::spawn(async move {
-        let mut socket = socket;
-        while let Some(request) = socket.next().await {
-            if request.method() == "textDocument/publishDiagnostics" {
-                let version = request.params().and_then(|p| p.get("version")).and_then(Value::as_i64);
-                if published.send((version, Instant::now())).is_err() {
-                    break;
-                }
-            }
-        }
-    });
+    let mut arrivals = publications(socket);
     let mut next_id = 0i64;
     let mut call = |method: &'static str, params: Value, is_request: bool| {
         let mut builder = Request::build(method).params(params);
@@ -436,18 +442,7 @@ async fn code_action_rounds(text: &str, runs: usize, at: Place, resolving: bool)
 /// formatting < 300 ms.
 async fn feature_latencies(text: &str, runs: usize, modifier: Place) -> Vec<(&'static str, Summary)> {
     let (mut service, socket) = LspService::new(Backend::new);
-    let (published, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Option<i64>, Instant)>();
-    tokio::spawn(async move {
-        let mut socket = socket;
-        while let Some(request) = socket.next().await {
-            if request.method() == "textDocument/publishDiagnostics" {
-                let version = request.params().and_then(|p| p.get("version")).and_then(Value::as_i64);
-                if published.send((version, Instant::now())).is_err() {
-                    break;
-                }
-            }
-        }
-    });
+    let mut arrivals = publications(socket);
     let mut next_id = 0i64;
     let mut request = |method: &'static str, params: Value| {
         next_id += 1;

@@ -25,6 +25,9 @@ cargo build --release --locked
 echo "== cargo test"
 cargo test --locked
 
+echo "== incremental diagnostics equal a full analysis (property test, release mode)"
+INCREMENTAL_CASES=${INCREMENTAL_CASES:-512} cargo test --release --locked --test incremental
+
 echo "== fuzz: each target for 30 s (skipped, with a notice, where nightly is missing)"
 bash scripts/fuzz.sh 0.5
 

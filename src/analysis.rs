@@ -1,6 +1,8 @@
 //! One analysis of one text: the parsed file, every rule's findings, and a rope of the
 //! same text for position conversion. The CLI and the server both go through here.
 
+mod incremental;
+
 use std::sync::OnceLock;
 
 use ropey::Rope;
@@ -9,6 +11,8 @@ use crate::config::{self, Environment, LoadedSettings, SettingsSources};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Billing, ChargeFile, ClaimFile, Subject};
 use crate::rules::{self, Reads, Rule};
+
+pub use incremental::{IncrementalCheck, Text, TextChange, Update};
 
 pub struct Analysis {
     /// The 837 (empty for a charge file).

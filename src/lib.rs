@@ -14,12 +14,6 @@
 //! and the CLI go through; `ide` holds editor features as plain data; only `lsp` knows
 //! LSP types.
 
-/// Every binary linking the library (the server and CLI, the tests, the benchmarks)
-/// allocates through mimalloc: see the `mimalloc` entry in `Cargo.toml` for why.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 pub mod analysis;
 pub mod calendar;
 pub mod cli;

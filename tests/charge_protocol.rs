@@ -5,7 +5,7 @@
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
-use lsp_client::{utf16_position, TestClient};
+use lsp_client::{apply_edits as apply, utf16_position, TestClient};
 use serde_json::{json, Value};
 
 const URI: &str = "file:///batches/infusions.csv";
@@ -13,43 +13,6 @@ const URI: &str = "file:///batches/infusions.csv";
 fn fixture(path: &str) -> String {
     let bytes = std::fs::read(format!("{}/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
     String::from_utf8(bytes).expect("UTF-8 fixture")
-}
-
-/// Byte offset of an LSP position (UTF-16 units; lines end at `\r\n` or `\n`).
-fn offset_of(text: &str, position: &Value) -> usize {
-    let line = position["line"].as_u64().unwrap_or(0) as usize;
-    let character = position["character"].as_u64().unwrap_or(0) as usize;
-    let mut offset = 0;
-    for _ in 0..line {
-        offset += text[offset..].find('\n').map_or(text.len() - offset, |i| i + 1);
-    }
-    let mut units = 0;
-    for (i, c) in text[offset..].char_indices() {
-        if units >= character || c == '\n' || c == '\r' {
-            return offset + i;
-        }
-        units += c.len_utf16();
-    }
-    text.len()
-}
-
-fn apply(text: &str, edits: &[Value]) -> String {
-    let mut located: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset_of(text, &e["range"]["start"]),
-                offset_of(text, &e["range"]["end"]),
-                e["newText"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
-    located.sort_by_key(|(start, end, _)| std::cmp::Reverse((*start, *end)));
-    let mut out = text.to_string();
-    for (start, end, new) in located {
-        out.replace_range(start..end, new);
-    }
-    out
 }
 
 async fn hover(client: &mut TestClient, uri: &str, text: &str, needle: &str) -> Value {

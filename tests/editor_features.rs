@@ -5,7 +5,7 @@
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 
-use lsp_client::TestClient;
+use lsp_client::{apply_edits as apply, TestClient};
 use serde_json::{json, Value};
 
 /// Every message the server sends for a short while, by method.
@@ -47,34 +47,6 @@ fn base_claim() -> String {
 
 fn without_breaks(text: &str) -> String {
     text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect()
-}
-
-/// Byte offset of an LSP position (the test texts are ASCII: characters are bytes).
-fn offset_of(text: &str, position: &Value) -> usize {
-    let line = position["line"].as_u64().unwrap_or(0) as usize;
-    let character = position["character"].as_u64().unwrap_or(0) as usize;
-    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    (line_start + character).min(text.len())
-}
-
-/// Applies LSP text edits as a client does.
-fn apply(text: &str, edits: &[Value]) -> String {
-    let mut located: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset_of(text, &e["range"]["start"]),
-                offset_of(text, &e["range"]["end"]),
-                e["newText"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
-    located.sort_by_key(|(start, end, _)| std::cmp::Reverse((*start, *end)));
-    let mut out = text.to_string();
-    for (start, end, new) in located {
-        out.replace_range(start..end, new);
-    }
-    out
 }
 
 async fn opened(text: &str, options: Value) -> TestClient {

@@ -33,7 +33,7 @@ const CASES: &[Case] = &[
         name: "j1170-after-termination",
         needle: "J1170",
         at: 3,
-        shows: &["discontinued", "2024-09-30", "J1171", "1 unit of J1170 = 40 units of J1171"],
+        shows: &["discontinued", "2024-09-30", "J1171", "1 unit of J1170 (up to 4 mg) = at most 40 units of J1171"],
     },
     Case { name: "modifier-jz", needle: "JZ*40", at: 1, shows: &["JZ", "Zero drug amount discarded"] },
     Case { name: "modifier-jw", needle: "JW*0", at: 0, shows: &["JW", "discarded"] },

@@ -295,3 +295,59 @@ async fn the_configured_policy_file_is_read_instead_of_the_default() {
     }
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+fn demo_mistakes() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/drug-line-mistakes.837"))
+        .expect("demo file")
+}
+
+/// `maxDiagnostics` caps what is published: errors before warnings, and one diagnostic
+/// on the first line counts what was left out. Without the setting all six are shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_diagnostics_publishes_errors_first_and_counts_the_rest() {
+    let text = demo_mistakes();
+    let mut client = TestClient::start(json!({}), json!({"maxDiagnostics": 3})).await;
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+    let diagnostics = published["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(diagnostics.len(), 4, "{published}");
+    assert!(diagnostics[..3].iter().all(|d| d["severity"] == 1), "errors first: {published}");
+    let summary = &diagnostics[3];
+    assert_eq!(summary["code"], "max-diagnostics");
+    assert_eq!(summary["range"]["start"], json!({"line": 0, "character": 0}));
+    let message = summary["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("3 more findings are not shown (2 errors, 1 warnings, 0 others)"), "{message}");
+    assert!(message.contains("maxDiagnostics"), "{message}");
+
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    client.open(URI, &text, 1).await;
+    let published = client.diagnostics(URI, Some(1)).await;
+    let all = published["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 6, "{published}");
+    assert!(all.iter().all(|d| d["code"] != "max-diagnostics"));
+}
+
+/// Edits inside a claim are checked incrementally; what is published then equals what a
+/// fresh open of the same text publishes, positions included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edited_claims_publish_what_a_fresh_open_publishes() {
+    let mut text = demo_mistakes();
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    client.open(URI, &text, 1).await;
+    client.diagnostics(URI, Some(1)).await;
+    // Fix CLM02, then break a units value and a date, one edit at a time.
+    let edits = [("CLM*PCN0200*200", "CLM*PCN0200*205"), ("*UN*4***", "*UN*7***"), ("D8*20260115", "D8*20261315")];
+    for (version, (from, to)) in (2..).zip(edits) {
+        let at = text.find(from).expect("edit target");
+        let range = json!({"start": utf16_position(&text, at), "end": utf16_position(&text, at + from.len())});
+        text.replace_range(at..at + from.len(), to);
+        let change =
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"range": range, "text": to}]});
+        client.notify("textDocument/didChange", change).await;
+        let edited = client.diagnostics(URI, Some(version.into())).await;
+        let fresh_uri = format!("file:///claims/fresh-{version}.837");
+        client.open(&fresh_uri, &text, 1).await;
+        let fresh = client.diagnostics(&fresh_uri, Some(1)).await;
+        assert_eq!(edited["diagnostics"], fresh["diagnostics"], "after edit {version}");
+    }
+}

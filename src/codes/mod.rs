@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 pub use anweb::{AnwebError, CodeRecord, RecordKind};
-pub use billing_unit::{BillingUnit, Decimal, Quantity, Unit};
+pub use billing_unit::{BillingUnit, Component, Decimal, NoUnit, Quantity, Unit};
 pub use successor::Successor;
 
 use crate::calendar::CalendarDate;
@@ -20,6 +20,7 @@ pub const WASTAGE: &str = "JW";
 pub const NO_WASTAGE: &str = "JZ";
 
 const BUILTIN_SOURCE: &str = "CMS HCPCS 2026 January (built in)";
+const BUILTIN_RELEASE: Release = Release { year: 2026, first_month: 1 };
 const BUILTIN_FILES: [&str; 3] = [
     include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_modifiers.txt"),
     include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_J.txt"),
@@ -48,7 +49,7 @@ fn status_of(record: &CodeRecord, date: CalendarDate) -> CodeStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HcpcsCode {
     pub record: CodeRecord,
-    billing_unit: Option<BillingUnit>,
+    billing_unit: Result<BillingUnit, NoUnit>,
     /// Decided once when the table loads: rules ask on every service line.
     drug: bool,
     noc: bool,
@@ -56,13 +57,10 @@ pub struct HcpcsCode {
 
 impl HcpcsCode {
     fn new(record: CodeRecord) -> Self {
-        let billing_unit = billing_unit::parse_descriptor(&record.long_description);
+        let billing_unit = billing_unit::read_descriptor(&record.long_description);
         let drug = record.pricing.iter().any(|p| p == "51")
             || matches!(record.betos.as_deref(), Some("O1D" | "O1E" | "O1G" | "D1G"));
-        let description = record.long_description.to_ascii_lowercase();
-        let noc = description.contains("not otherwise classified")
-            || description.contains("unclassified")
-            || description.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| word == "noc");
+        let noc = is_noc_descriptor(&record.long_description, billing_unit.is_ok());
         Self { record, billing_unit, drug, noc }
     }
 
@@ -87,16 +85,32 @@ impl HcpcsCode {
     }
 
     /// Not otherwise classified, as the descriptor says: "unclassified", "not otherwise
-    /// classified" or the word "NOC" (J3490, J3590, J9999, J7999 …). "Not otherwise
-    /// specified" codes (J2312) are not NOC: they have a billing unit.
+    /// classified" or the word "NOC" (J3490, J3590, J9999, J7999 …), and "not otherwise
+    /// specified" or "NOS" when the descriptor states no unit (J8999, J8597, Q4100).
+    /// "Not otherwise specified" codes with a unit (J2312, 0.1 mg) name their drug.
     pub fn is_noc(&self) -> bool {
         self.noc
     }
 
     /// The unit one billed unit stands for, read from the descriptor.
     pub fn billing_unit(&self) -> Option<&BillingUnit> {
-        self.billing_unit.as_ref()
+        self.billing_unit.as_ref().ok()
     }
+
+    /// Why the descriptor gives no billing unit; `None` when it gives one.
+    pub fn no_unit_reason(&self) -> Option<NoUnit> {
+        self.billing_unit.as_ref().err().copied()
+    }
+}
+
+fn is_noc_descriptor(descriptor: &str, has_unit: bool) -> bool {
+    let description = descriptor.to_ascii_lowercase();
+    let mut words = description.split(|c: char| !c.is_ascii_alphanumeric());
+    let classified = description.contains("not otherwise classified")
+        || description.contains("unclassified")
+        || words.clone().any(|word| word == "noc");
+    let specified = description.contains("not otherwise specified") || words.any(|word| word == "nos");
+    classified || (specified && !has_unit)
 }
 
 /// A Level II modifier (JW, JZ, TB, XE …).
@@ -119,6 +133,55 @@ impl HcpcsModifier {
     }
 }
 
+/// The quarter a HCPCS table was released for. CMS publishes the file quarterly
+/// (January, April, July, October); codes added later are not in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Release {
+    pub year: u16,
+    /// 1, 4, 7 or 10.
+    pub first_month: u8,
+}
+
+impl Release {
+    /// The quarter a date falls in.
+    pub fn of(date: CalendarDate) -> Self {
+        Self { year: date.year, first_month: (date.month.saturating_sub(1) / 3) * 3 + 1 }
+    }
+
+    /// Whether a date of service falls before the end of the release quarter: later
+    /// dates may use codes CMS added after this release.
+    pub fn covers(self, date: CalendarDate) -> bool {
+        let next = if self.first_month >= 10 {
+            (self.year.saturating_add(1), 1)
+        } else {
+            (self.year, self.first_month.saturating_add(3))
+        };
+        (date.year, date.month) < next
+    }
+
+    /// "January 2026".
+    pub fn name(self) -> String {
+        let month = match self.first_month {
+            1 => "January",
+            4 => "April",
+            7 => "July",
+            _ => "October",
+        };
+        format!("{month} {}", self.year)
+    }
+
+    /// The last day of the quarter, "2026-03-31".
+    pub fn last_day(self) -> String {
+        let (month, day) = match self.first_month {
+            1 => (3, 31),
+            4 => (6, 30),
+            7 => (9, 30),
+            _ => (12, 31),
+        };
+        format!("{:04}-{month:02}-{day:02}", self.year)
+    }
+}
+
 /// Every code and modifier of one ANWEB file, with successors.
 #[derive(Clone, Debug, Default)]
 pub struct CodeTable {
@@ -128,6 +191,7 @@ pub struct CodeTable {
     modifiers: HashMap<String, HcpcsModifier>,
     successors: HashMap<String, Successor>,
     source: String,
+    release: Option<Release>,
 }
 
 impl CodeTable {
@@ -137,7 +201,10 @@ impl CodeTable {
     }
 
     fn from_records(records: Vec<CodeRecord>, source: &str) -> Self {
-        let mut table = Self { source: source.to_string(), ..Self::default() };
+        // A user's file says its release only through its dates: the latest date a code
+        // was added or an action took effect is in the release quarter.
+        let latest = records.iter().flat_map(|record| [record.added, record.action_effective]).flatten().max();
+        let mut table = Self { source: source.to_string(), release: latest.map(Release::of), ..Self::default() };
         for record in records {
             match record.kind {
                 RecordKind::Procedure => {
@@ -228,6 +295,11 @@ impl CodeTable {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The quarter the table was released for (the built-in one: January 2026).
+    pub fn release(&self) -> Option<Release> {
+        self.release
+    }
 }
 
 /// The compiled-in CMS table, parsed on first use. The data is checked by tests; should it
@@ -242,7 +314,9 @@ pub fn builtin() -> &'static CodeTable {
                 Err(_) => return CodeTable { source: BUILTIN_SOURCE.to_string(), ..CodeTable::default() },
             }
         }
-        CodeTable::from_records(records, BUILTIN_SOURCE)
+        let mut table = CodeTable::from_records(records, BUILTIN_SOURCE);
+        table.release = Some(BUILTIN_RELEASE);
+        table
     })
 }
 

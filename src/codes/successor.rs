@@ -21,8 +21,9 @@ impl Successor {
         Self { old: old.to_string(), new: new.to_string(), source: source.to_string(), conversion }
     }
 
-    /// "1 unit of J1170 = 40 units of J1171", when both billing units are known, in the
-    /// same dimension, and one is a whole multiple of the other.
+    /// "1 unit of J2310 = 100 units of J2312", when both billing units are known, in the
+    /// same dimension, and one is a whole multiple of the other; from an "up to" unit the
+    /// count is a ceiling ("1 unit of J1170 (up to 4 mg) = at most 40 units of J1171").
     pub fn conversion_text(&self) -> Option<&str> {
         self.conversion.as_deref()
     }
@@ -38,6 +39,16 @@ fn units(count: u64) -> String {
 
 fn conversion(old: &str, old_unit: &BillingUnit, new: &str, new_unit: &BillingUnit) -> Option<String> {
     if let Some(count) = old_unit.whole_units_of(new_unit) {
+        // "Up to 4 mg" is a ceiling: one old unit covered any dose up to it, so the new
+        // count is the most it can be, not an equality.
+        if old_unit.up_to {
+            return Some(format!(
+                "1 unit of {old} ({}) = at most {} of {new} ({} each); convert by the dose given",
+                old_unit.per_unit_text(),
+                units(count),
+                new_unit.per_unit_text()
+            ));
+        }
         return Some(format!("1 unit of {old} = {} of {new}", units(count)));
     }
     let count = new_unit.whole_units_of(old_unit)?;

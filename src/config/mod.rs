@@ -16,6 +16,18 @@ pub use mue::{MueAdjudication, MueLimit, MueTable};
 pub use policy::{PayerPolicy, PolicyLayer};
 pub use workspace::{resolve, ConfigProblem, ResolvedSettings, CONFIG_FILE_NAME};
 
+/// How many findings the server publishes per document unless `maxDiagnostics` says.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 5_000;
+
+/// The editor's `maxDiagnostics` setting: the most findings the server publishes per
+/// document (a batch with 120,000 would freeze an editor); a non-number means the default.
+pub fn max_diagnostics(editor: &serde_json::Value) -> usize {
+    editor
+        .get("maxDiagnostics")
+        .and_then(serde_json::Value::as_u64)
+        .map_or(DEFAULT_MAX_DIAGNOSTICS, |max| usize::try_from(max).unwrap_or(usize::MAX))
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

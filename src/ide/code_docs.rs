@@ -34,7 +34,20 @@ pub fn procedure_doc(table: &CodeTable, code: &str, line: Option<&LineContext>) 
     let mut doc = format!("**{}** — {}\n", hcpcs.code(), hcpcs.description());
     let unit = hcpcs.billing_unit();
     if let Some(unit) = unit {
-        let _ = writeln!(doc, "\n- Billing unit: 1 unit = {}", with_substance(&unit.per_unit_text(), &unit.substance));
+        let _ = writeln!(doc, "\n- Billing unit: 1 unit = {}", unit.describe());
+        if unit.is_container() {
+            let _ = writeln!(
+                doc,
+                "- Counted whole: CMS bills this code per {}; the descriptor does not give its size, so NDC \
+                 quantities are not converted into units",
+                unit.unit_name()
+            );
+        } else if unit.is_combination() {
+            doc.push_str(
+                "- A combination: one unit holds each drug's amount; an NDC quantity may count one drug or the \
+                 whole, so it is not converted into units\n",
+            );
+        }
     } else if hcpcs.is_noc() {
         doc.push_str(
             "\n- Not otherwise classified: no billing unit. Payers expect the drug name (SV101-7 or NTE) and the NDC.\n",
@@ -50,13 +63,8 @@ pub fn procedure_doc(table: &CodeTable, code: &str, line: Option<&LineContext>) 
             }
             (Some(units), _) => {
                 let plural = if units == Decimal::ONE { "unit" } else { "units" };
-                if let Some(amount) = unit.amount_for_units(units) {
-                    let _ = writeln!(
-                        doc,
-                        "- This line: {} {plural} = {}",
-                        units.grouped(),
-                        with_substance(&amount, &unit.substance)
-                    );
+                if let Some(amount) = unit.describe_units(units) {
+                    let _ = writeln!(doc, "- This line: {} {plural} = {amount}", units.grouped());
                 }
             }
             (None, _) => {}
@@ -79,10 +87,18 @@ pub fn modifier_doc(table: &CodeTable, code: &str, date_of_service: Option<Calen
         let mut doc = format!("**{}** — {}\n\n", modifier.code(), modifier.description());
         let status = date_of_service.map(|date| (date, modifier.status_on(date)));
         status_lines(&mut doc, table, &modifier.record, status);
-        if let Some(coverage) = modifier.record.coverage {
+        let record = &modifier.record;
+        if !record.short_description.trim().is_empty() {
+            let _ = writeln!(doc, "- Short descriptor: {}", record.short_description.trim());
+        }
+        if let Some(coverage) = record.coverage {
             let _ =
                 writeln!(doc, "- Coverage: {coverage} — {}", anweb::coverage_words(coverage).unwrap_or("unknown code"));
         }
+        if !record.cross_references.is_empty() {
+            let _ = writeln!(doc, "- CMS cross-reference: {}", record.cross_references.join(", "));
+        }
+        history_line(&mut doc, record);
         if let Some(notes) = modifier_notes(modifier.code()) {
             doc.push('\n');
             doc.push_str(notes.trim_end());
@@ -97,14 +113,6 @@ pub fn modifier_doc(table: &CodeTable, code: &str, date_of_service: Option<Calen
             modifier.code, modifier.description
         )
     })
-}
-
-fn with_substance(amount: &str, substance: &str) -> String {
-    if substance.is_empty() {
-        amount.to_string()
-    } else {
-        format!("{amount} {substance}")
-    }
 }
 
 /// Status on the line's date when there is one; otherwise the termination, if any.
@@ -187,6 +195,11 @@ fn record_lines(doc: &mut String, record: &CodeRecord) {
         let meaning = if group == "YY" { "approved for ambulatory surgical centers" } else { "ASC payment group" };
         let _ = writeln!(doc, "- ASC: {group} — {meaning}{since}");
     }
+    history_line(doc, record);
+}
+
+/// When CMS added the code or modifier and what its last action was.
+fn history_line(doc: &mut String, record: &CodeRecord) {
     let mut history = Vec::new();
     if let Some(added) = record.added {
         history.push(format!("added {added}"));
@@ -304,7 +317,10 @@ mod tests {
     fn j1170_after_termination_points_to_j1171() {
         let doc = procedure_doc(builtin(), "J1170", Some(&line("1", "20250301"))).expect("doc");
         assert!(doc.contains("**discontinued** — last valid date of service 2024-09-30"), "{doc}");
-        assert!(doc.contains("replaced by **J1171** (1 unit of J1170 = 40 units of J1171)"), "{doc}");
+        assert!(
+            doc.contains("replaced by **J1171** (1 unit of J1170 (up to 4 mg) = at most 40 units of J1171"),
+            "{doc}"
+        );
         assert!(doc.contains("1 unit = up to 4 mg hydromorphone"), "{doc}");
         let not_yet = procedure_doc(builtin(), "J0013", Some(&line("1", "20251201"))).expect("doc");
         assert!(not_yet.contains("**not yet valid** — valid from 2026-01-01"), "{not_yet}");
@@ -315,6 +331,28 @@ mod tests {
         let doc = procedure_doc(builtin(), "J3490", Some(&line("3", "20250301"))).expect("doc");
         assert!(doc.contains("Unclassified drugs") && doc.contains("no billing unit") && doc.contains("NDC"), "{doc}");
         assert!(!doc.contains("3 units ="), "{doc}");
+    }
+
+    #[test]
+    fn a_per_vial_code_says_it_is_counted_whole_and_the_iron_code_names_iron() {
+        let doc = procedure_doc(builtin(), "J1162", Some(&line("2", "20260115"))).expect("doc");
+        assert!(doc.contains("1 unit = 1 vial of digoxin immune fab (ovine)"), "{doc}");
+        assert!(doc.contains("CMS bills this code per vial") && doc.contains("not converted"), "{doc}");
+        assert!(doc.contains("2 units = 2 vials of digoxin immune fab (ovine)"), "{doc}");
+        let iron = procedure_doc(builtin(), "J1444", None).expect("doc");
+        assert!(iron.contains("1 unit = 0.1 mg of iron (ferric pyrophosphate citrate powder)"), "{iron}");
+        let combination = procedure_doc(builtin(), "J0695", None).expect("doc");
+        assert!(combination.contains("1 unit = 50 mg ceftolozane and 25 mg tazobactam"), "{combination}");
+        assert!(combination.contains("A combination"), "{combination}");
+    }
+
+    #[test]
+    fn a_modifier_shows_its_dates_short_descriptor_and_cross_reference() {
+        let am = modifier_doc(builtin(), "AM", None).expect("AM");
+        assert!(am.contains("- Short descriptor: "), "{am}");
+        assert!(am.contains("- CMS cross-reference: QM"), "{am}");
+        assert!(am.contains("- History: added "), "{am}");
+        assert!(am.contains("effective "), "{am}");
     }
 
     #[test]

@@ -172,14 +172,7 @@ fn procedure_codes(codes: &CodeTable, prefix: &str, date: Option<CalendarDate>, 
             incomplete = true;
             break;
         }
-        let unit = code.billing_unit().map(|unit| {
-            let per_unit = unit.per_unit_text();
-            if unit.substance.is_empty() {
-                format!("1 unit = {per_unit}")
-            } else {
-                format!("1 unit = {per_unit} {}", unit.substance)
-            }
-        });
+        let unit = code.billing_unit().map(|unit| format!("1 unit = {}", unit.describe()));
         items.push(CompletionItem {
             label: code.code().to_string(),
             detail: Some(match &unit {

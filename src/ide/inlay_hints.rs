@@ -180,9 +180,7 @@ fn dose_hint(file: &ClaimFile, codes: &CodeTable, procedure: &crate::model::Proc
     let code = codes.procedure(procedure.code_text(file))?;
     let unit = code.billing_unit()?;
     let units = Decimal::parse(quantity.text(&file.text).trim()).filter(|units| !units.is_negative())?;
-    let amount = unit.amount_for_units(units)?;
-    let label =
-        if unit.substance.is_empty() { format!("= {amount}") } else { format!("= {amount} {}", unit.substance) };
+    let label = format!("= {}", unit.describe_units(units)?);
     Some(InlayHint { offset: quantity.end, label, kind: HintKind::Dose })
 }
 

@@ -139,6 +139,45 @@ pub(super) fn diagnostic(rope: &Rope, diagnostic: &Diagnostic, encoding: Positio
     }
 }
 
+/// What the server publishes of a document's findings: all of them when they are at
+/// most `max`, else `max` of them — errors first, then warnings, then the rest, each in
+/// the order of the text — and one more diagnostic on the first line that counts what
+/// was left out. Positions are computed only for what is published.
+pub(super) fn published(
+    rope: &Rope,
+    diagnostics: &[Diagnostic],
+    encoding: PositionEncoding,
+    max: usize,
+) -> Vec<lsp::Diagnostic> {
+    if diagnostics.len() <= max {
+        return diagnostics.iter().map(|d| diagnostic(rope, d, encoding)).collect();
+    }
+    let mut chosen: Vec<usize> = (0..diagnostics.len()).collect();
+    // Stable: within a severity, the text's order stays.
+    chosen.sort_by_key(|&at| diagnostics.get(at).map(|d| d.severity));
+    let left_out = chosen.split_off(max);
+    chosen.sort_unstable();
+    let count = |severity: Severity| left_out.iter().filter(|&&at| diagnostics[at].severity == severity).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let others = left_out.len() - errors - warnings;
+    let mut published: Vec<lsp::Diagnostic> =
+        chosen.iter().filter_map(|&at| diagnostics.get(at)).map(|d| diagnostic(rope, d, encoding)).collect();
+    published.push(lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+        code: Some(NumberOrString::String("max-diagnostics".into())),
+        source: Some("claim-lsp".to_string()),
+        message: format!(
+            "{} more findings are not shown ({errors} errors, {warnings} warnings, {others} others): \
+             this file has {} and the maxDiagnostics setting shows {max}; `claim-lsp check` lists them all",
+            left_out.len(),
+            diagnostics.len()
+        ),
+        ..lsp::Diagnostic::default()
+    });
+    published
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
-use crate::analysis::{Analysis, DocumentKind};
+use crate::analysis::{Analysis, DocumentKind, IncrementalCheck, TextChange};
 use crate::text::PositionEncoding;
 
 pub struct StoredDocument {
@@ -21,6 +21,15 @@ pub struct StoredDocument {
     pub analysis: Option<(u64, Arc<Analysis>)>,
     /// Whether a diagnostics check is running for this document.
     pub checking: bool,
+    /// The findings as of the text before `changes`; taken out while a check runs.
+    pub check: Option<IncrementalCheck>,
+    /// What changed since the text `check` was made from, as one byte range.
+    pub changes: TextChange,
+    /// Whether the next check must analyse the whole text (opened, replaced, new settings).
+    pub whole: bool,
+    /// The generation the document was opened at: a check taken out before a reopening
+    /// is not put back into the new document.
+    pub opened: u64,
 }
 
 /// Why a change was not applied.
@@ -47,8 +56,18 @@ impl DocumentStore {
         let generation = self.next_generation();
         let checking = self.documents.get(&uri).is_some_and(|d| d.checking);
         let kind = document_kind(&uri, text, language);
-        let document =
-            StoredDocument { rope: Rope::from_str(text), kind, version, generation, analysis: None, checking };
+        let document = StoredDocument {
+            rope: Rope::from_str(text),
+            kind,
+            version,
+            generation,
+            analysis: None,
+            checking,
+            check: None,
+            changes: TextChange::none(),
+            whole: true,
+            opened: generation,
+        };
         self.documents.insert(uri, document);
     }
 
@@ -83,7 +102,10 @@ impl DocumentStore {
         }
         for change in changes {
             match change.range {
-                None => document.rope = Rope::from_str(&change.text),
+                None => {
+                    document.rope = Rope::from_str(&change.text);
+                    document.whole = true;
+                }
                 Some(range) => {
                     let rope = &mut document.rope;
                     let start = convert::offset(rope, range.start, encoding);
@@ -92,6 +114,8 @@ impl DocumentStore {
                     let end_char = rope.byte_to_char(end);
                     rope.remove(start_char..end_char);
                     rope.insert(start_char, &change.text);
+                    let edit = TextChange { start, old_end: end, new_end: start + change.text.len() };
+                    document.changes = document.changes.then(edit);
                 }
             }
         }
@@ -108,6 +132,7 @@ impl DocumentStore {
         if let Some(document) = self.documents.get_mut(uri) {
             document.generation = generation;
             document.analysis = None;
+            document.whole = true;
         }
     }
 

@@ -37,7 +37,7 @@ use super::convert;
 use super::documents::{ChangeRejected, DocumentStore};
 use super::encoded::EncodedAnswers;
 use super::features::{self, FeatureSettings};
-use crate::analysis::{load_settings, Analysis};
+use crate::analysis::{load_settings, Analysis, IncrementalCheck, TextChange};
 use crate::config::{ConfigFileChoice, Environment, SettingsSources, CONFIG_FILE_NAME};
 use crate::text::PositionEncoding;
 
@@ -196,7 +196,7 @@ impl Backend {
         tokio::spawn(async move {
             loop {
                 let Some(generation) = lock(&state).documents.get(&uri).map(|d| d.generation) else { return };
-                if let Some(analysis) = analysis_for(&state, &uri, generation).await {
+                if let Some(diagnostics) = check_document(&state, &uri, generation).await {
                     let _guard = publish.lock().await;
                     let current = {
                         let state = lock(&state);
@@ -204,14 +204,9 @@ impl Backend {
                             .documents
                             .get(&uri)
                             .filter(|document| document.generation == generation)
-                            .map(|document| (document.version, state.encoding))
+                            .map(|document| document.version)
                     };
-                    if let Some((version, encoding)) = current {
-                        let diagnostics = analysis
-                            .diagnostics
-                            .iter()
-                            .map(|diagnostic| convert::diagnostic(analysis.rope(), diagnostic, encoding))
-                            .collect();
+                    if let Some(version) = current {
                         client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
                     }
                 }
@@ -273,6 +268,58 @@ struct FeatureContext {
     environment: Environment,
     settings: FeatureSettings,
     encoded: Option<EncodedAnswers>,
+}
+
+/// Brings the document's findings up to date with its text at `generation` — only the
+/// edited HL loops when it can (see [`IncrementalCheck`]) — and converts at most
+/// `maxDiagnostics` of them for publishing. `None` when the check failed.
+async fn check_document(state: &Arc<Mutex<State>>, uri: &Uri, generation: u64) -> Option<Vec<Diagnostic>> {
+    let (rope, kind, check, changes, whole, opened, environment, encoding, max) = {
+        let mut state = lock(state);
+        let environment = state.environment.clone();
+        let encoding = state.encoding;
+        let max = crate::config::max_diagnostics(&state.editor_settings);
+        let document = state.documents.get_mut(uri)?;
+        let check = document.check.take();
+        let changes = std::mem::replace(&mut document.changes, TextChange::none());
+        let whole = std::mem::take(&mut document.whole);
+        let taken = (document.rope.clone(), document.kind.clone(), check, changes, whole, document.opened);
+        (taken.0, taken.1, taken.2, taken.3, taken.4, taken.5, environment, encoding, max)
+    };
+    let computed = tokio::task::spawn_blocking(move || {
+        let (check, analysis) = match check {
+            Some(mut check) if !whole => {
+                check.update(&rope, changes, &environment);
+                (check, None)
+            }
+            _ => {
+                let (check, analysis) = IncrementalCheck::full(rope.to_string(), &kind, &environment);
+                (check, Some(analysis))
+            }
+        };
+        let published = convert::published(&rope, check.diagnostics(), encoding, max);
+        (check, analysis, published)
+    })
+    .await
+    .map_err(|_| tracing::error!("diagnostics check failed; no diagnostics for this change"))
+    .ok()?;
+    let (check, analysis, published) = computed;
+    let replaced = {
+        let mut state = lock(state);
+        let document = state.documents.get_mut(uri).filter(|d| d.opened == opened)?;
+        document.check = Some(check);
+        // A whole analysis of the current text also serves the editor features.
+        match analysis {
+            Some(analysis) if document.generation == generation && document.analysis.is_none() => {
+                document.analysis = Some((generation, Arc::new(analysis)));
+                None
+            }
+            other => other,
+        }
+    };
+    // Freeing a large analysis takes milliseconds: not under the lock.
+    drop(replaced);
+    Some(published)
 }
 
 /// The analysis of `uri` at `generation`, computed once and cached; `None` when the
@@ -503,11 +550,16 @@ impl LanguageServer for Backend {
         // Applied before any await: the order of arrival is the order of application.
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let result = {
+        let (result, stale) = {
             let mut state = lock(&self.state);
             let encoding = state.encoding;
-            state.documents.change(&uri, version, &params.content_changes, encoding)
+            let result = state.documents.change(&uri, version, &params.content_changes, encoding);
+            // The analysis of the text before is of no use now; features make a new one
+            // when asked. Kept, a 45 MB batch's analysis would hold hundreds of MB.
+            let stale = result.is_ok().then(|| state.documents.get_mut(&uri).and_then(|d| d.analysis.take()));
+            (result, stale)
         };
+        drop(stale);
         match result {
             Ok(_) => self.schedule_check(uri),
             Err(ChangeRejected::StaleVersion { held, received }) => {

@@ -84,7 +84,10 @@ impl<'a> LineFacts<'a> {
 
     /// The first modifier written as `code`.
     pub fn modifier(&self, code: &str) -> Option<LineModifier<'a>> {
-        self.modifiers().find(|m| m.text == code)
+        // Compares the text before naming the place: most lines lack the modifier asked for.
+        let modifier = self.line.modifiers.iter().find(|m| m.span.text(self.source) == code)?;
+        let field = self.line.modifier_field(modifier);
+        Some(LineModifier { text: field.text(self.source), span: field.span, element: field.name })
     }
 
     pub fn has(&self, code: &str) -> bool {
@@ -179,28 +182,47 @@ impl<'a> RuleContext<'a> {
         self.billing.claims.iter()
     }
 
-    /// The payer policy for a claim, from its payer class and payer id.
-    pub fn policy(&self, claim: &BilledClaim) -> Arc<PayerPolicy> {
+    /// The payer policy for a claim, from its payer class and payer id. Borrowed from the
+    /// table every claim shares: both rule threads read the same few policies, and a
+    /// reference count touched per claim and rule bounces its cache line between cores.
+    pub fn policy(&self, claim: &BilledClaim) -> PolicyRef<'_> {
         match self.all_policies().get(claim.index) {
-            Some(policy) => Arc::clone(policy),
+            Some(policy) => PolicyRef::Shared(policy),
             None => {
                 let key = payer_key(claim, self.source);
-                Arc::new(self.settings.policy_for_claim(key.0, key.1, key.2))
+                PolicyRef::Own(Arc::new(self.settings.policy_for_claim(key.0, key.1, key.2)))
             }
         }
     }
 
     /// The payer policy of the claim a line belongs to.
-    pub fn policy_of(&self, line: &BilledLine) -> Arc<PayerPolicy> {
+    pub fn policy_of(&self, line: &BilledLine) -> PolicyRef<'_> {
         match self.claim_of(line) {
             Some(claim) => self.policy(claim),
-            None => Arc::new(self.settings.policy_for(None, None)),
+            None => PolicyRef::Own(Arc::new(self.settings.policy_for(None, None))),
         }
     }
 
     /// The claim a line belongs to.
     pub fn claim_of(&self, line: &BilledLine) -> Option<&'a BilledClaim> {
         self.billing.claims.get(line.claim)
+    }
+}
+
+/// A claim's payer policy as [`RuleContext::policy`] gives it: reads as a [`PayerPolicy`].
+pub enum PolicyRef<'a> {
+    Shared(&'a Arc<PayerPolicy>),
+    Own(Arc<PayerPolicy>),
+}
+
+impl std::ops::Deref for PolicyRef<'_> {
+    type Target = PayerPolicy;
+
+    fn deref(&self) -> &PayerPolicy {
+        match self {
+            PolicyRef::Shared(policy) => policy,
+            PolicyRef::Own(policy) => policy,
+        }
     }
 }
 
@@ -235,6 +257,14 @@ impl<'a> Report<'a> {
     pub fn add_for(&mut self, policy: &PayerPolicy, span: Span, message: impl Into<String>) {
         if let Some(severity) = super::severity(self.rule, self.settings, Some(policy)) {
             self.push(severity, span, message.into());
+        }
+    }
+
+    /// Reports a finding on a claim at no more than `ceiling` (a rule's finding that is
+    /// only a caution in this case); a lower configured severity stays.
+    pub fn add_for_at_most(&mut self, policy: &PayerPolicy, ceiling: Severity, span: Span, message: impl Into<String>) {
+        if let Some(severity) = super::severity(self.rule, self.settings, Some(policy)) {
+            self.push(severity.max(ceiling), span, message.into());
         }
     }
 

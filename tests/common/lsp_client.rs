@@ -100,3 +100,43 @@ pub fn utf16_position(text: &str, offset: usize) -> Value {
     let character: usize = text[line_start..offset].chars().map(char::len_utf16).sum();
     json!({"line": line, "character": character})
 }
+
+/// Byte offset of an LSP position counted in UTF-16 code units, written independently
+/// of the server's conversion.
+pub fn utf16_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap_or(0) as usize;
+    let character = position["character"].as_u64().unwrap_or(0) as usize;
+    let mut offset = 0;
+    for _ in 0..line {
+        let rest = &text[offset..];
+        let next =
+            rest.find(['\n', '\r']).map_or(rest.len(), |i| if rest[i..].starts_with("\r\n") { i + 2 } else { i + 1 });
+        offset += next;
+    }
+    let mut units = 0;
+    for (i, c) in text[offset..].char_indices() {
+        if units >= character || c == '\n' || c == '\r' {
+            return offset + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// Applies LSP text edits (non-overlapping, all on the original text) as a client does.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut located: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| {
+            let start = utf16_offset(text, &edit["range"]["start"]);
+            let end = utf16_offset(text, &edit["range"]["end"]);
+            (start, end, edit["newText"].as_str().unwrap_or(""))
+        })
+        .collect();
+    located.sort_by_key(|(start, end, _)| std::cmp::Reverse((*start, *end)));
+    let mut out = text.to_string();
+    for (start, end, new) in located {
+        out.replace_range(start..end, new);
+    }
+    out
+}

@@ -16,7 +16,7 @@ expectations (read them before committing).
 import os
 
 NDC = {"J2700": "00781315695", "J9035": "50242006001", "J3490": "00781315695", "J1170": "00409131230",
-       "J1171": "00409131230"}
+       "J1171": "00409131230", "J1745": "57894003001"}
 
 DIALECTS = {
     "comma": dict(sep=",", ext="csv", bom=False, eol="\n",
@@ -144,6 +144,13 @@ CASES = {
                                                                                charge="10.00")],
                         "comma", [drug("J2700", [], "3", qty="750"), drug("J2700", ["JW"], "1", qty="250",
                                                                            charge="10.00")]),
+    "jw-units-mismatch": ("semicolon", [drug("J1745", [], "10", qty="95", charge="850.00"),
+                                        drug("J1745", ["JW"], "10", qty="50", charge="850.00")],
+                          "modifiers", [drug("J1745", [], "10", qty="95", charge="850.00"),
+                                        drug("J1745", ["JW"], "15", qty="155", charge="1275.00")]),
+    # fixtures/rules/jw-jz-on-multi-dose/settings.json lists J1642 in multiDoseCodes.
+    "jw-jz-on-multi-dose": ("tab", [ADMIN, row("J1642", ["JZ"], "5", charge="10.00")],
+                            "comma", [ADMIN, drug("J2700", ["JZ"], "4"), row("J1642", [], "5", charge="10.00")]),
     "jw-without-administered-line": ("comma", [ADMIN, drug("J2700", ["JW"], "1", qty="250", charge="10.00")],
                                      "tab", [drug("J2700", [], "3", qty="750"),
                                              drug("J2700", ["JW"], "1", qty="250", charge="10.00")]),

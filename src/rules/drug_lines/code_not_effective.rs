@@ -37,9 +37,10 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             }
             CodeStatus::Discontinued { terminated } => {
                 let replacement = match context.codes.successor(code) {
-                    Some(successor) => match successor.conversion_text() {
-                        Some(conversion) => format!("; use {} ({conversion})", successor.new),
-                        None => format!("; use {}", successor.new),
+                    Some(successor) => match (by_dose(context, line, &successor.new), successor.conversion_text()) {
+                        (Some(dose), _) => format!("; use {} ({dose})", successor.new),
+                        (None, Some(conversion)) => format!("; use {} ({conversion})", successor.new),
+                        (None, None) => format!("; use {}", successor.new),
                     },
                     None => String::new(),
                 };
@@ -49,6 +50,16 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy_of(line);
         report.add_for(&policy, span, message);
     }
+}
+
+/// The successor's units for the line's NDC quantity: "CTP04 is 2 mg, which is 20 units
+/// of J1171 at 0.1 mg each" — exact where a ceiling conversion ("up to 4 mg") is not.
+fn by_dose(context: &RuleContext<'_>, line: &crate::rules::LineFacts<'_>, new: &str) -> Option<String> {
+    let unit = context.codes.procedure(new)?.billing_unit()?;
+    let amount = super::dose::line_amount(context.source, &line.drugs)?;
+    let count = unit.units_for_amount(amount)?;
+    let plural = if count == 1 { "unit" } else { "units" };
+    Some(format!("CTP04 is {amount}, which is {count} {plural} of {new} at {} each", unit.per_unit_text()))
 }
 
 /// "Replace J1170 with J1171": the successor CMS names, with the units converted through
@@ -72,7 +83,14 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     let (Some(old_unit), Some(new_unit)) = (old_record.billing_unit(), new_record.billing_unit()) else { return };
     let Some(quantity) = line.units else { return };
     let Some(units) = Decimal::parse(quantity.text(context.source)) else { return };
-    let converted = if let Some(factor) = old_unit.whole_units_of(new_unit) {
+    // The NDC quantity gives the dose, so the units follow from it exactly.
+    let by_dose = super::dose::line_amount(context.source, &line.drugs)
+        .and_then(|amount| new_unit.units_for_amount(amount))
+        .and_then(|count| i64::try_from(count).ok())
+        .map(Decimal::from_int);
+    let converted = if let Some(count) = by_dose {
+        Some(count)
+    } else if let Some(factor) = old_unit.whole_units_of(new_unit) {
         units.checked_mul(Decimal::from_integer(factor))
     } else if let Some(divisor) = new_unit.whole_units_of(old_unit) {
         // Coarser successor: exact only when the units divide evenly.
@@ -85,5 +103,5 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     let Some(converted) = converted else { return };
     edits.push(Edit::replace(quantity, converted.to_string()));
     let title = format!("Replace {old} with {} ({units} → {converted} units)", successor.new);
-    fixes.extend(context.fix(title, edits, true, !old_unit.up_to));
+    fixes.extend(context.fix(title, edits, true, by_dose.is_some() || !old_unit.up_to));
 }

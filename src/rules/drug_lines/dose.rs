@@ -1,7 +1,9 @@
 //! Dose arithmetic shared by the drug-line rules: NDC quantities (2410 `CTP04` with
-//! `CTP05-1`) as masses, and how many billing units a dose needs. Only `ME` (mg) and
-//! `GR` (g) are masses; `ML`, `UN` and `F2` never convert into a code's billing unit, so
-//! they give `None` and the rules that ask stay silent.
+//! `CTP05-1`) as amounts, and how many billing units a dose needs. `ME` (mg) and `GR`
+//! (g) are masses, `ML` a volume (a descriptor's ml or cc), `F2` international units (a
+//! descriptor's IU). `UN` counts items — a vial, a tablet — never units of activity, so
+//! it is never compared with a descriptor's "units" (100 units of a toxin in `1 UN` is
+//! right); it gives `None` and the rules that ask stay silent.
 //!
 //! Rounding follows CMS Pub. 100-04, chapter 17, section 10: a dose that is not a
 //! multiple of the billing unit is billed as the next whole unit up.
@@ -21,6 +23,28 @@ pub(super) fn ndc_mass(source: &str, drug: &DrugQuantity) -> Option<Quantity> {
     // X12 allows no thousands commas and a mass is never negative.
     let amount = Decimal::parse(amount).filter(|amount| !amount.is_negative())?;
     (!amount.is_zero()).then_some(Quantity { amount, unit })
+}
+
+/// The NDC quantity of a drug in a unit that measures the drug: mass (`ME`, `GR`),
+/// volume (`ML`) or international units (`F2`); `None` for `UN` (each) and anything else.
+pub(super) fn ndc_amount(source: &str, drug: &DrugQuantity) -> Option<Quantity> {
+    let unit = match drug.unit? {
+        "ME" => Unit::Milligram,
+        "GR" => Unit::Gram,
+        "ML" => Unit::Millilitre,
+        "F2" => Unit::InternationalUnit,
+        _ => return None,
+    };
+    let amount = Decimal::parse(drug.quantity?.text(source)).filter(|amount| !amount.is_negative())?;
+    (!amount.is_zero()).then_some(Quantity { amount, unit })
+}
+
+/// The one measured NDC quantity of a line ([`ndc_amount`]); `None` for a compound.
+pub(super) fn line_amount(source: &str, drugs: &[DrugQuantity]) -> Option<Quantity> {
+    match drugs {
+        [drug] => ndc_amount(source, drug),
+        _ => None,
+    }
 }
 
 /// The one mass NDC quantity of a line; `None` for no NDC quantity, a non-mass unit, or
@@ -118,6 +142,19 @@ mod tests {
         assert_eq!(discard_within_rounding(&unit, 4, mass("1 g"), mass("250 mg")), Some(false));
         let per_unit = parse_descriptor("Injection, onabotulinumtoxina, 1 unit").expect("unit");
         assert_eq!(discard_within_rounding(&per_unit, 4, mass("900 mg"), mass("100 mg")), None);
+    }
+
+    #[test]
+    fn volumes_and_international_units_convert_in_their_own_dimension() {
+        let mannitol = parse_descriptor("Injection, mannitol, 25% in 50 ml").expect("unit");
+        assert_eq!(mannitol.units_for_amount(mass("100 ml")), Some(2));
+        assert_eq!(mannitol.units_for_amount(mass("12500 mg")), None, "ml and mg do not convert");
+        let saline = parse_descriptor("Infusion, normal saline solution , 1000 cc").expect("unit");
+        assert_eq!(saline.units_for_amount(mass("1500 ml")), Some(2));
+        let urokinase = parse_descriptor("Injection, urokinase, 5000 iu vial").expect("unit");
+        assert_eq!(urokinase.units_for_amount(mass("10000 iu")), Some(2));
+        let toxin = parse_descriptor("Injection, onabotulinumtoxina, 1 unit").expect("unit");
+        assert_eq!(toxin.units_for_amount(mass("100 iu")), None, "units of activity are not IU");
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! The 2410 loop reports the amount of the product given (CTP04, unit in CTP05-1); the
 //! line reports it again in the code's billing units (SV104/SV205). Converted with the
 //! descriptor's unit and rounded up to a whole unit (CMS Pub. 100-04, chapter 17,
-//! section 10; CMS RAC topic 0074), the two must agree, or one of them is wrong. Only
-//! mass quantities (`ME` mg, `GR` g) convert; `ML`, `UN`, `F2`, codes whose billing unit
-//! is unread or in another dimension, compounds (several 2410 loops) and JW wastage lines
-//! (checked by jw-below-billing-unit) are left alone. Source: 837P/837I guides, loop 2410
-//! LIN/CTP.
+//! section 10; CMS RAC topic 0074), the two must agree, or one of them is wrong. A
+//! quantity converts within its dimension: `ME` mg and `GR` g into a mass unit, `ML` into
+//! a ml/cc unit, `F2` into an IU unit. `UN` (each — a vial, a tablet) never converts, nor
+//! into a descriptor's "units" of activity; codes counted whole ("per vial"),
+//! combinations, codes whose billing unit is in another dimension, compounds (several
+//! 2410 loops) and JW wastage lines (checked by jw-below-billing-unit) are left alone.
+//! Source: 837P/837I guides, loop 2410 LIN/CTP.
 
 use super::{billed_lines, dose};
 use crate::decimal::Decimal;
@@ -35,8 +37,8 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         }
         let Some((code, _)) = line.hcpcs() else { continue };
         let Some(unit) = line.record.and_then(|record| record.billing_unit()) else { continue };
-        let Some(mass) = dose::line_mass(source, &line.drugs) else { continue };
-        let Some(expected) = unit.units_for_amount(mass) else { continue };
+        let Some(amount) = dose::line_amount(source, &line.drugs) else { continue };
+        let Some(expected) = unit.units_for_amount(amount) else { continue };
         // Fractions are drug-units-not-whole's finding.
         let Some(units) = line.unit_count().filter(|units| units.is_whole()) else { continue };
         let Ok(expected_value) = i64::try_from(expected) else { continue };
@@ -44,8 +46,9 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             continue;
         }
         let element = line.units_field().name;
+        let quantity = line.names.ndc_quantity;
         let message = format!(
-            "CTP04 is {mass}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
+            "{quantity} is {amount}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
             if expected == 1 { "unit" } else { "units" },
             unit.per_unit_text(),
         );

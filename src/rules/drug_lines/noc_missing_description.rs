@@ -2,7 +2,9 @@
 //! gives its NDC.
 //!
 //! NOC codes (J3490 unclassified drugs, J3590 unclassified biologics, J9999 NOC
-//! antineoplastics …) carry no drug and no billing unit, so payers cannot price them
+//! antineoplastics …, and the "not otherwise specified"/"NOS" drug codes without a unit:
+//! J8999 oral chemotherapy, J8597 oral antiemetic, Q4100 skin substitute …) carry no
+//! drug and no billing unit, so payers cannot price them
 //! without the drug's name — in SV101-7 (837P) or SV202-7 (837I), or a line NTE — and
 //! its NDC in loop 2410 (LIN/CTP). Source: 837P guide SV101-7 and 2400 NTE, 837I guide
 //! SV202-7, both guides' loop 2410; CMS HCPCS descriptors of the NOC codes.
@@ -27,7 +29,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let source = context.source;
     for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs() else { continue };
-        if !line.record.is_some_and(|record| record.is_noc()) {
+        if !line.record.is_some_and(|record| record.is_noc() && record.is_drug()) {
             continue;
         }
         let terms = &context.billing.terms;

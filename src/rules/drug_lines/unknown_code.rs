@@ -5,7 +5,11 @@
 //! with neither shape, or a Level II code absent from the CMS file, is denied as invalid.
 //! CPT codes are accepted without claims: their list is AMA-licensed and not shipped.
 //! Level II letters the loaded table holds no codes of (the built-in table has J and Q
-//! only) are not judged. Source: 837P guide SV101, 837I guide SV202; CMS HCPCS file.
+//! only) are not judged. A table is one quarter's release: for a date of service after
+//! that quarter CMS may have added the code since (new codes take effect each January,
+//! April, July and October), so the finding is a warning that names the release and how
+//! to load a newer file. Source: 837P guide SV101, 837I guide SV202; CMS HCPCS file and
+//! its quarterly updates.
 
 use std::collections::BTreeSet;
 
@@ -37,6 +41,23 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
                 let letter = code.chars().next().unwrap_or(' ');
                 if line.record.is_some() || !letters.contains(&letter) {
                     continue;
+                }
+                let release = context.codes.release();
+                if let (Some(release), Some(date)) = (release, line.date_of_service) {
+                    if !release.covers(date) {
+                        let message = format!(
+                            "{element} {code} is not in the HCPCS table ({}; the {} release), which covers \
+                             dates of service through {}; this line is dated {date}, and CMS may have added the \
+                             code since: load a newer HCPCS file with the setting codeTables.hcpcsFile (or \
+                             --hcpcs-file), or check the code",
+                            context.codes.source(),
+                            release.name(),
+                            release.last_day(),
+                        );
+                        let policy = context.policy_of(line);
+                        report.add_for_at_most(&policy, Severity::Warning, span, message);
+                        continue;
+                    }
                 }
                 format!("{element} {code} is not in the HCPCS table ({}); check the code", context.codes.source())
             }

@@ -51,7 +51,18 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         }
         let Some(segment) = file.tree.segment(index) else { continue };
         let id = segment.id(&file.text);
-        if id.is_empty() {
+        if id.is_empty() && segment.element_count() > 0 {
+            // Elements with no segment id before them: a segment whose id was lost.
+            let count = segment.element_count();
+            let plural = if count == 1 { "element" } else { "elements" };
+            report.add(
+                segment.span(),
+                format!(
+                    "segment without an identifier: it starts with an element separator, so its {count} {plural} \
+                     belong to no segment; put the segment id (DTP, REF …) back in front, or remove it"
+                ),
+            );
+        } else if id.is_empty() {
             report.add(segment.span(), "empty segment: two terminators in a row");
         } else if !crate::guide::is_known_segment(id) {
             // Only a plausible id is quoted: a long one may be pasted text holding patient data.

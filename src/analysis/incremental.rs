@@ -1,0 +1,440 @@
+//! Diagnostics kept current across edits without re-analysing the whole file.
+//!
+//! A full analysis splits an 837 into a *frame* — envelopes (ISA, GS, ST, SE, GE, IEA),
+//! the transaction header and every `HL` segment — and *loops*: the segments after
+//! each `HL` up to the next `HL` or `SE` (a subscriber's or patient's names, payer and
+//! claims). An edit that stays inside one loop, keeps its number of segments and
+//! creates no frame segment re-analyses only that loop and the loops under it
+//! (their claims read its subscriber and payer). Each is analysed by the same code as a
+//! whole file ([`Analysis::of_text`]), on a small text made of its interchange's ISA, its
+//! GS and ST, the HL loops above it and itself; its findings replace the old ones in its
+//! byte range, and every other finding is kept with its position shifted. Anything else
+//! — an edit to the ISA or any frame segment, across loops, adding or removing a
+//! segment, a charge file, a file with an unknown rule turned on — analyses the whole
+//! text again. `tests/incremental.rs` checks after thousands of random edits that the
+//! result equals a full analysis of the same text.
+
+use std::borrow::Cow;
+
+use ropey::Rope;
+
+use super::{Analysis, DocumentKind};
+use crate::config::Environment;
+use crate::diagnostic::Diagnostic;
+use crate::syntax::Span;
+
+/// The rules whose findings inside a loop depend only on that loop, the loops above it
+/// and its envelope headers, and whose findings outside loops depend on nothing an
+/// in-loop edit that keeps the segment count can change. A rule not listed here (one
+/// added later that reads a whole transaction in order) turns the shortcut off: every
+/// edit then re-analyses the whole file, which is always right.
+const LOOP_LOCAL_RULES: &[&str] = &[
+    // Frame rules: envelopes, control numbers, SE01 (segment counts are kept), HL numbering.
+    "isa-malformed",
+    "envelope-mismatch",
+    "segment-count",
+    "envelope-count",
+    "hl-structure",
+    // Per segment or per claim.
+    "lx-sequence",
+    "claim-total-mismatch",
+    "invalid-date",
+    "invalid-number",
+    "npi-check-digit",
+    "unexpected-segment",
+];
+
+/// Segments that open or close envelopes or loops: an edit that makes or breaks one
+/// changes the frame.
+const FRAME_SEGMENTS: &[&str] = &["ISA", "IEA", "GS", "GE", "ST", "SE", "HL"];
+
+/// Above this many loops to re-check (an edit to a billing provider's loop, which every
+/// claim below reads), a whole analysis is as quick and simpler.
+const MOST_LOOPS_PER_EDIT: usize = 64;
+
+/// A change since the analysed text: its bytes `start..old_end` are now `start..new_end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl TextChange {
+    /// No change at `offset`.
+    pub const fn none() -> Self {
+        Self { start: usize::MAX, old_end: 0, new_end: 0 }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.start == usize::MAX
+    }
+
+    /// This change followed by `next` (whose offsets are in the text after this one), as
+    /// one change covering both.
+    pub fn then(self, next: TextChange) -> TextChange {
+        if self.is_none() {
+            return next;
+        }
+        if next.is_none() {
+            return self;
+        }
+        // Where `next` ends, in the text before `self`: past `self`'s new bytes it maps
+        // back through them; inside or before them, `self`'s end covers it.
+        let next_old_end = match next.old_end.checked_sub(self.new_end) {
+            Some(after) => self.old_end + after,
+            None => self.old_end,
+        };
+        TextChange {
+            start: self.start.min(next.start),
+            old_end: self.old_end.max(next_old_end),
+            new_end: (self.new_end.max(next.old_end) + next.new_end).saturating_sub(next.old_end),
+        }
+    }
+}
+
+/// How the last update was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// The whole text was analysed.
+    Full,
+    /// This many loops were analysed; the rest was kept.
+    Loops(usize),
+}
+
+/// The text an update reads: the server's rope or a string.
+pub trait Text {
+    fn len_bytes(&self) -> usize;
+    /// The bytes of `span`, or `None` when it does not fit the text.
+    fn slice(&self, span: Span) -> Option<Cow<'_, str>>;
+    fn whole(&self) -> String;
+}
+
+impl Text for str {
+    fn len_bytes(&self) -> usize {
+        self.len()
+    }
+
+    fn slice(&self, span: Span) -> Option<Cow<'_, str>> {
+        self.get(span.start..span.end).map(Cow::Borrowed)
+    }
+
+    fn whole(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Text for Rope {
+    fn len_bytes(&self) -> usize {
+        Rope::len_bytes(self)
+    }
+
+    fn slice(&self, span: Span) -> Option<Cow<'_, str>> {
+        let slice = self.get_byte_slice(span.start..span.end)?;
+        Some(match slice.as_str() {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(slice.to_string()),
+        })
+    }
+
+    fn whole(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A document's findings, kept current edit by edit.
+pub struct IncrementalCheck {
+    kind: DocumentKind,
+    diagnostics: Vec<Diagnostic>,
+    /// Frame and loops of an 837 that can be updated loop by loop; `None` otherwise.
+    layout: Option<Layout>,
+    last: Update,
+}
+
+struct Layout {
+    /// Per transaction: the ISA, GS (when the ST is in a group) and ST segments.
+    headers: Vec<Vec<Span>>,
+    loops: Vec<Loop>,
+}
+
+/// The segments of one HL loop after its HL, up to the next HL or SE.
+struct Loop {
+    transaction: usize,
+    hl: Span,
+    /// Empty (at the HL's end) when the HL is followed at once by another.
+    span: Span,
+    segments: usize,
+    /// The loop of the level HL02 names.
+    parent: Option<usize>,
+}
+
+impl IncrementalCheck {
+    /// Analyses the whole text; the analysis is returned for the caller to keep.
+    pub fn full(text: String, kind: &DocumentKind, environment: &Environment) -> (Self, Analysis) {
+        let analysis = Analysis::of_document(text, kind, environment);
+        let layout = layout(&analysis, environment);
+        let check = Self { kind: kind.clone(), diagnostics: analysis.diagnostics.clone(), layout, last: Update::Full };
+        (check, analysis)
+    }
+
+    /// The findings, sorted by position as a full analysis sorts them.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Takes the findings out (the check is spent).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    /// How the last update was made.
+    pub fn last_update(&self) -> Update {
+        self.last
+    }
+
+    /// Brings the findings up to date with `text`, which is the analysed text with
+    /// `change` applied.
+    pub fn update(&mut self, text: &(impl Text + ?Sized), change: TextChange, environment: &Environment) {
+        if change.is_none() {
+            self.last = Update::Loops(0);
+            return;
+        }
+        if let Some(loops) = self.try_loops(text, change, environment) {
+            self.last = Update::Loops(loops);
+            return;
+        }
+        let (fresh, analysis) = Self::full(text.whole(), &self.kind, environment);
+        *self = fresh;
+        // A 45 MB analysis takes a while to free; the caller is off the async threads.
+        drop(analysis);
+    }
+
+    /// Re-checks the loop the change is in and the loops under it; `None` when the change
+    /// needs a whole analysis.
+    fn try_loops(
+        &mut self,
+        text: &(impl Text + ?Sized),
+        change: TextChange,
+        environment: &Environment,
+    ) -> Option<usize> {
+        let layout = self.layout.as_ref()?;
+        let delta = change.new_end as isize - change.old_end as isize;
+        let shift = |offset: usize| usize::try_from(offset as isize + delta).ok();
+        let shifted = |span: Span| Some(Span::new(shift(span.start)?, shift(span.end)?));
+        // The loop holding the whole change (an empty loop holds an insertion at its place).
+        let index = layout.loops.partition_point(|l| l.span.end < change.start);
+        let edited = layout.loops.get(index)?;
+        let edited_start = edited.span.start;
+        if !(edited.span.start <= change.start && change.old_end <= edited.span.end) {
+            return None;
+        }
+        // The loops under it, in order (the loops of one transaction are contiguous).
+        let mut affected = vec![index];
+        for (later, candidate) in layout.loops.iter().enumerate().skip(index + 1) {
+            if candidate.transaction != edited.transaction {
+                break;
+            }
+            if descends_from(&layout.loops, later, index) {
+                affected.push(later);
+                if affected.len() > MOST_LOOPS_PER_EDIT {
+                    return None;
+                }
+            }
+        }
+        // Where a loop's HL and segments are in the new text: the loops above the edited
+        // one are before the change, those below it after.
+        let moved = |at: usize, span: Span| -> Option<Span> {
+            match at.cmp(&index) {
+                std::cmp::Ordering::Less => Some(span),
+                std::cmp::Ordering::Equal => Some(Span::new(span.start, shift(span.end)?)),
+                std::cmp::Ordering::Greater => shifted(span),
+            }
+        };
+        let mut found = Vec::new();
+        for &at in &affected {
+            let target = layout.loops.get(at)?;
+            let mut chain = vec![at];
+            let mut next = target.parent;
+            while let Some(parent) = next {
+                if chain.len() > layout.loops.len() {
+                    return None;
+                }
+                chain.push(parent);
+                next = layout.loops.get(parent)?.parent;
+            }
+            chain.reverse();
+            // The headers come before every loop of their transaction: never moved here.
+            let mut mini = String::new();
+            for header in layout.headers.get(target.transaction)? {
+                mini.push_str(&text.slice(*header)?);
+            }
+            let mut piece = Span::default();
+            for &link in &chain {
+                let linked = layout.loops.get(link)?;
+                mini.push_str(&text.slice(moved(link, linked.hl)?)?);
+                let start = mini.len();
+                mini.push_str(&text.slice(moved(link, linked.span)?)?);
+                if link == at {
+                    piece = Span::new(start, mini.len());
+                }
+            }
+            let analysis = Analysis::of_text(mini, environment);
+            if whole_segments(&analysis, piece)? != target.segments {
+                return None;
+            }
+            let base = moved(at, target.span)?.start;
+            let to_text = |offset: usize| offset - piece.start + base;
+            found.extend(
+                analysis
+                    .diagnostics
+                    .iter()
+                    .filter(|d| piece.start <= d.span.start && d.span.start < piece.end && d.span.end <= piece.end)
+                    .map(|d| Diagnostic { span: Span::new(to_text(d.span.start), to_text(d.span.end)), ..d.clone() }),
+            );
+        }
+        // Everything checked: move the layout, drop the re-checked loops' old findings,
+        // shift the rest, and put the new ones in.
+        let old_spans: Vec<Span> = affected.iter().filter_map(|&at| layout.loops.get(at).map(|l| l.span)).collect();
+        let layout = self.layout.as_mut()?;
+        let transaction = layout.loops.get(index)?.transaction;
+        for (at, candidate) in layout.loops.iter_mut().enumerate().skip(index) {
+            if at == index {
+                candidate.span.end = shift(candidate.span.end)?;
+            } else {
+                candidate.hl = shifted(candidate.hl)?;
+                candidate.span = shifted(candidate.span)?;
+            }
+        }
+        // A later transaction's ST moves; its ISA and GS may be the ones before the change.
+        for header in layout.headers.iter_mut().skip(transaction + 1).flatten() {
+            if header.start >= change.old_end {
+                *header = shifted(*header)?;
+            }
+        }
+        // In place: a batch holds 120,000 findings, and a new vector per edit would leave
+        // the allocator a fresh hole of megabytes every time.
+        let mut shifted_all = true;
+        self.diagnostics.retain_mut(|diagnostic| {
+            let start = diagnostic.span.start;
+            let holder = old_spans.partition_point(|span| span.end <= start);
+            if old_spans.get(holder).is_some_and(|span| span.start <= start) {
+                return false;
+            }
+            if start >= change.old_end {
+                match shifted(diagnostic.span) {
+                    Some(span) => diagnostic.span = span,
+                    None => shifted_all = false,
+                }
+            }
+            true
+        });
+        if !shifted_all {
+            return None;
+        }
+        crate::rules::sort(&mut found);
+        let at = self.diagnostics.partition_point(|d| d.span.start < edited_start);
+        self.diagnostics.splice(at..at, found);
+        if affected.len() > 1 {
+            crate::rules::sort(&mut self.diagnostics);
+        }
+        Some(affected.len())
+    }
+}
+
+fn descends_from(loops: &[Loop], candidate: usize, ancestor: usize) -> bool {
+    let mut next = loops.get(candidate).and_then(|l| l.parent);
+    let mut steps = 0;
+    while let Some(at) = next {
+        if at == ancestor {
+            return true;
+        }
+        steps += 1;
+        if steps > loops.len() {
+            return false;
+        }
+        next = loops.get(at).and_then(|l| l.parent);
+    }
+    false
+}
+
+/// The number of segments in `piece` of the analysed text when they fill it exactly
+/// (a segment may not cross its ends and the last one ends with a terminator), none
+/// opens or closes a frame, and the text parsed without syntax errors there.
+fn whole_segments(analysis: &Analysis, piece: Span) -> Option<usize> {
+    let tree = &analysis.file.tree;
+    let text = &analysis.file.text;
+    let first = tree.segments.partition_point(|s| s.span().end <= piece.start);
+    let mut count = 0;
+    let mut last_end = piece.start;
+    for segment in tree.segments.get(first..)? {
+        let span = segment.span();
+        if span.start >= piece.end {
+            break;
+        }
+        if span.start < piece.start || span.end > piece.end || segment.terminator().is_none() {
+            return None;
+        }
+        if FRAME_SEGMENTS.contains(&segment.id(text)) {
+            return None;
+        }
+        last_end = span.end;
+        // Counted as SE01 counts (`~~` is no segment).
+        count += usize::from(!segment.id(text).is_empty());
+    }
+    if tree.errors.iter().any(|e| e.span.end > piece.start && e.span.start < piece.end) {
+        return None;
+    }
+    (last_end == piece.end || (count == 0 && piece.is_empty())).then_some(count)
+}
+
+/// The frame and loops of an analysed 837, when its findings can be kept loop by loop.
+fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
+    if analysis.charges.is_some() {
+        return None;
+    }
+    let unknown_rule_on = crate::rules::ALL.iter().any(|rule| {
+        rule.formats.includes_x12()
+            && rule.scope == crate::config::RuleScope::File
+            && !LOOP_LOCAL_RULES.contains(&rule.id)
+            && crate::rules::may_report(rule, &environment.settings)
+    });
+    if unknown_rule_on {
+        return None;
+    }
+    let file = &analysis.file;
+    let mut layout = Layout { headers: Vec::new(), loops: Vec::new() };
+    for interchange in &file.interchanges {
+        let Some(isa) = interchange.isa else { continue };
+        for group in &interchange.groups {
+            for transaction in &group.transactions {
+                let (Some(st), Some(se)) = (transaction.st, transaction.se) else { continue };
+                let mut headers = vec![file.segment_span(isa)];
+                headers.extend(group.gs.map(|gs| file.segment_span(gs)));
+                headers.push(file.segment_span(st));
+                if headers.iter().any(|span| span.is_empty()) {
+                    continue;
+                }
+                let number = layout.headers.len();
+                layout.headers.push(headers);
+                let first_loop = layout.loops.len();
+                for (at, level) in transaction.levels.iter().enumerate() {
+                    let end = transaction.levels.get(at + 1).map_or(se, |next| next.hl);
+                    let hl = file.segment_span(level.hl);
+                    let inside = level.hl + 1..end;
+                    let segments = inside.clone().filter(|&at| !file.segment_id(at).is_empty()).count();
+                    let span = if inside.is_empty() {
+                        Span::new(hl.end, hl.end)
+                    } else {
+                        Span::new(file.segment_span(level.hl + 1).start, file.segment_span(end - 1).end)
+                    };
+                    if file.tree.segment(end - 1).is_none_or(|s| s.terminator().is_none()) {
+                        return None;
+                    }
+                    let parent = level.parent.map(|p| first_loop + p);
+                    layout.loops.push(Loop { transaction: number, hl, span, segments, parent });
+                }
+            }
+        }
+    }
+    Some(layout)
+}

@@ -1,0 +1,271 @@
+//! The server's incremental diagnostics equal a full analysis, byte for byte, after every
+//! edit: random edits inside elements, across terminators, deleting and pasting whole
+//! claims, changing the ISA's separators, on generated batches and real files.
+//!
+//! Runs in CI in release mode (`cargo test --release --test incremental`);
+//! `INCREMENTAL_CASES` sets the number of edit sequences (default 256 of 24 edits).
+
+#[path = "common/gen837.rs"]
+mod gen837;
+
+use claim_lsp::analysis::{Analysis, DocumentKind, IncrementalCheck, TextChange, Update};
+use claim_lsp::config::Environment;
+use claim_lsp::diagnostic::Diagnostic;
+use gen837::{generate_837p, BatchOptions};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+
+fn documents() -> Vec<(&'static str, String)> {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let generated = |claims, per, line_breaks| {
+        generate_837p(&BatchOptions { claims, claims_per_transaction: per, line_breaks, seed: 7 })
+    };
+    vec![
+        ("generated, three transactions", generated(9, 3, true)),
+        ("generated, one line", generated(5, 5, false)),
+        ("drug-line mistakes", read("fixtures/demo/drug-line-mistakes.837")),
+        ("clean 837I", read("fixtures/claims/clean-837i.837i")),
+        (
+            "patient not subscriber (BOM, indentation)",
+            read("fixtures/corpus/oopfactory-x12parser/Spec_4.1.1_PatientIsNotSubscriber.txt"),
+        ),
+    ]
+}
+
+/// One random edit, read against the current text.
+#[derive(Clone, Debug)]
+enum EditKind {
+    /// Insert characters (letters, digits, separators, a line break, an accented letter).
+    Insert {
+        at: usize,
+        what: usize,
+    },
+    Delete {
+        at: usize,
+        len: usize,
+    },
+    /// Replace one letter or digit with another: the typing of a value.
+    Retype {
+        at: usize,
+        with: usize,
+    },
+    /// Delete from a CLM to the next HL, CLM or SE.
+    DeleteClaim {
+        which: usize,
+    },
+    /// Copy a claim (CLM to the next HL, CLM or SE) before a segment elsewhere.
+    PasteClaim {
+        which: usize,
+        to: usize,
+    },
+    /// Change one of the ISA's separator bytes.
+    IsaSeparator {
+        which: usize,
+        to: usize,
+    },
+}
+
+const PIECES: &[&str] = &[
+    "1",
+    "7",
+    "A",
+    "J",
+    "Z",
+    "*",
+    ":",
+    "^",
+    "~",
+    "\n",
+    "é",
+    "*JW",
+    "~LX*9~",
+    "HL*99*1*22*0~",
+    "SV1*HC:J9035*10*UN*3~",
+    "CLM*NEW*5***11:B:1*Y*A*Y*Y~",
+    "0",
+    ".",
+    " ",
+    "GE*1*1~",
+    "ST*837*0009~",
+];
+
+fn edit_strategy() -> impl Strategy<Value = EditKind> {
+    prop_oneof![
+        4 => (any::<usize>(), 0..PIECES.len()).prop_map(|(at, what)| EditKind::Insert { at, what }),
+        2 => (any::<usize>(), 1usize..12).prop_map(|(at, len)| EditKind::Delete { at, len }),
+        10 => (any::<usize>(), any::<usize>()).prop_map(|(at, with)| EditKind::Retype { at, with }),
+        1 => any::<usize>().prop_map(|which| EditKind::DeleteClaim { which }),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(which, to)| EditKind::PasteClaim { which, to }),
+        1 => (0usize..3, any::<usize>()).prop_map(|(which, to)| EditKind::IsaSeparator { which, to }),
+    ]
+}
+
+fn boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Segment starts of one id, by searching the text (good enough to aim edits).
+fn starts_of(text: &str, id: &str) -> Vec<usize> {
+    let needle = format!("{id}*");
+    text.match_indices(&needle)
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || matches!(text.as_bytes().get(at - 1), Some(b'~' | b'\n' | b' ' | b'\r')))
+        .collect()
+}
+
+fn claim_range(text: &str, which: usize) -> Option<(usize, usize)> {
+    let claims = starts_of(text, "CLM");
+    let start = *claims.get(which % claims.len().max(1))?;
+    let end = ["HL", "CLM", "SE"]
+        .iter()
+        .flat_map(|id| starts_of(text, id))
+        .filter(|&at| at > start)
+        .min()
+        .unwrap_or(text.len());
+    Some((start, end))
+}
+
+/// The edit as (start, end, replacement) in the current text.
+fn resolve(text: &str, edit: &EditKind) -> Option<(usize, usize, String)> {
+    let len = text.len().max(1);
+    match *edit {
+        EditKind::Insert { at, what } => {
+            let at = boundary(text, at % len);
+            Some((at, at, PIECES[what].to_string()))
+        }
+        EditKind::Delete { at, len: count } => {
+            let start = boundary(text, at % len);
+            Some((start, boundary(text, start + count), String::new()))
+        }
+        EditKind::Retype { at, with } => {
+            let bytes = text.as_bytes();
+            let from = at % len;
+            let at = (from..bytes.len()).chain(0..from).find(|&i| bytes[i].is_ascii_alphanumeric())?;
+            let alphabet = b"0123456789ABJWZ";
+            let with = alphabet[with % alphabet.len()] as char;
+            Some((at, at + 1, with.to_string()))
+        }
+        EditKind::DeleteClaim { which } => {
+            let (start, end) = claim_range(text, which)?;
+            Some((start, end, String::new()))
+        }
+        EditKind::PasteClaim { which, to } => {
+            let (start, end) = claim_range(text, which)?;
+            let claim = text[start..end].to_string();
+            let targets: Vec<usize> = ["CLM", "HL", "SE", "LX"].iter().flat_map(|id| starts_of(text, id)).collect();
+            let at = *targets.get(to % targets.len().max(1))?;
+            Some((at, at, claim))
+        }
+        EditKind::IsaSeparator { which, to } => {
+            let isa = text.find("ISA")?;
+            let offset = isa + [3, 104, 105][which];
+            let choices = ["*", "|", ":", ">", "~", "'", "\n", "^"];
+            let end = boundary(text, offset + 1);
+            (end <= text.len() && offset < end).then(|| (offset, end, choices[to % choices.len()].to_string()))
+        }
+    }
+}
+
+fn full(text: &str, environment: &Environment) -> Vec<Diagnostic> {
+    Analysis::of_document(text.to_string(), &DocumentKind::X12, environment).diagnostics
+}
+
+/// Applies the edits one by one (some two at a time, as one coalesced change), comparing
+/// after each; returns how many updates re-checked only loops.
+fn run(document: &str, edits: &[EditKind], pair_every: usize) -> usize {
+    let environment = Environment::default();
+    let mut text = document.to_string();
+    let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+    let mut pending = TextChange::none();
+    let mut incremental = 0;
+    for (number, edit) in edits.iter().enumerate() {
+        let Some((start, end, replacement)) = resolve(&text, edit) else { continue };
+        text.replace_range(start..end, &replacement);
+        pending = pending.then(TextChange { start, old_end: end, new_end: start + replacement.len() });
+        if pair_every > 0 && number % pair_every == 0 {
+            continue; // the next edit arrives before this one is checked
+        }
+        check.update(text.as_str(), pending, &environment);
+        pending = TextChange::none();
+        if matches!(check.last_update(), Update::Loops(_)) {
+            incremental += 1;
+        }
+        let expected = full(&text, &environment);
+        if check.diagnostics() != expected.as_slice() {
+            let only = |a: &[Diagnostic], b: &[Diagnostic]| -> Vec<String> {
+                a.iter().filter(|d| !b.contains(d)).map(|d| format!("{} {:?} {}", d.rule, d.span, d.message)).collect()
+            };
+            let near = text.get(start.saturating_sub(60)..(start + 60).min(text.len())).unwrap_or("");
+            panic!(
+                "after edit {number} {edit:?} ({:?}, {:?}) near {near:?}: only incremental {:#?}\nonly full {:#?}",
+                check.last_update(),
+                (start, end, &replacement),
+                only(check.diagnostics(), &expected),
+                only(&expected, check.diagnostics())
+            );
+        }
+    }
+    check.update(text.as_str(), pending, &environment);
+    assert_eq!(check.diagnostics(), full(&text, &environment).as_slice(), "after the last edits");
+    incremental
+}
+
+fn cases() -> u32 {
+    std::env::var("INCREMENTAL_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_diagnostics_equal_a_full_analysis(
+        document in 0usize..5,
+        edits in proptest::collection::vec(edit_strategy(), 24),
+        pair_every in 0usize..4,
+    ) {
+        let documents = documents();
+        let (_, text) = &documents[document % documents.len()];
+        run(text, &edits, pair_every);
+    }
+}
+
+/// Typing inside a claim's values re-checks only that claim's loop: the shortcut is taken,
+/// not just correct when it is.
+#[test]
+fn typing_in_a_claim_rechecks_only_its_loop() {
+    let environment = Environment::default();
+    let mut text = generate_837p(&BatchOptions { claims: 20, claims_per_transaction: 10, line_breaks: true, seed: 3 });
+    let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+    let units = text.rfind("*UN*").expect("a service line") + 4;
+    for (number, digit) in ["9", "8", "7"].iter().enumerate() {
+        text.replace_range(units..units + 1, digit);
+        check.update(text.as_str(), TextChange { start: units, old_end: units + 1, new_end: units + 1 }, &environment);
+        assert_eq!(check.last_update(), Update::Loops(1), "edit {number}");
+        assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
+    }
+    assert!(!check.diagnostics().is_empty(), "the new units are a finding");
+    // A new segment changes SE01's count: the whole file is analysed again.
+    text.insert_str(units, "1~NTE*ADD*X~");
+    check.update(text.as_str(), TextChange { start: units, old_end: units, new_end: units + 12 }, &environment);
+    assert_eq!(check.last_update(), Update::Full);
+    assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
+}
+
+/// A share of random edits goes the incremental way (else the property above proves little).
+#[test]
+fn most_random_edits_take_the_shortcut() {
+    let documents = documents();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = proptest::collection::vec(edit_strategy(), 40);
+    let (mut taken, mut edits) = (0, 0);
+    for (_, document) in &documents {
+        let sequence = strategy.new_tree(&mut runner).expect("a sequence").current();
+        taken += run(document, &sequence, 0);
+        edits += sequence.len();
+    }
+    assert!(taken * 5 >= edits, "only {taken} of {edits} edits were incremental");
+}
