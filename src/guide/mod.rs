@@ -15,7 +15,7 @@ mod tests;
 
 pub use loop_tracker::LoopTracker;
 pub use tables::DataType;
-pub use validate::{repair_for, validate, GuideCheck, GuideFinding, GuideRepair};
+pub use validate::{repair_for, validate, validate_tree, GuideCheck, GuideFinding, GuideRepair};
 
 use tables::{tables, ElementDef, SegmentDef};
 

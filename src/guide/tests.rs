@@ -348,3 +348,52 @@ fn repeated_segments_are_judged_alike() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].span.start > first);
 }
+
+/// Every `.837`-like file under `fixtures/`, for tests that must hold on all of them.
+fn fixture_texts() -> Vec<(std::path::PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut folders = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let text = crate::text::decode(&bytes);
+                if crate::text::looks_like_x12(&text) {
+                    found.push((path, text));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_guide_pass_finds_the_same_transactions_as_the_claim_model() {
+    let mut damaged = vec![
+        "ST*837*1*005010X222A1~BHT*0019~SE*2*1~".to_string(),
+        "SE*1*1~ST*837*2*005010X223A2~CLM*1~".to_string(),
+        "GS*HC*A*B*20260101*1200*1*X*005010X223A2~ST*837*1~BHT~GE*1*1~ST*837*2~BHT~SE*3*2~".to_string(),
+        "ISA*00~GS*HC*A*B*1*1*1*X*005010X222A1~ST*837*1~SE*2*1~ST*837*2~IEA*1~ST*837*3~".to_string(),
+    ];
+    let fixtures = fixture_texts();
+    assert!(fixtures.len() > 20, "fixtures found: {}", fixtures.len());
+    damaged.extend(fixtures.into_iter().map(|(_, text)| text));
+    for text in damaged {
+        let file = crate::model::ClaimFile::parse(text);
+        let expected: Vec<validate::TransactionBounds> = file
+            .transactions()
+            .map(|t| validate::TransactionBounds {
+                guide: match t.kind {
+                    crate::model::TransactionKind::Professional => Some(Guide::Professional),
+                    crate::model::TransactionKind::Institutional => Some(Guide::Institutional),
+                    crate::model::TransactionKind::Other => None,
+                },
+                body: t.segments.clone(),
+                se: t.se,
+            })
+            .collect();
+        assert_eq!(validate::transactions(&file.text, &file.tree), expected);
+    }
+}

@@ -13,7 +13,7 @@ use super::loop_tracker::LoopTracker;
 use super::tables::{tables, DataType, ElementDef, GuideTables, SegmentDef, SegmentTag, SyntaxNote};
 use super::{Guide, Usage};
 use crate::model::{ClaimFile, TransactionKind};
-use crate::syntax::{Element, Segment, SegmentIndex, Span};
+use crate::syntax::{Element, Segment, SegmentIndex, Span, SyntaxTree};
 
 /// Which of the guide's checks a finding comes from; one rule per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,26 +54,108 @@ pub struct GuideFinding {
 /// Every finding of every 837P/837I transaction in the file, in segment order.
 #[must_use]
 pub fn validate(file: &ClaimFile) -> Vec<GuideFinding> {
+    validate_tree(&file.text, &file.tree)
+}
+
+/// [`validate`] on the syntax tree alone: it finds the transactions itself, so it can run
+/// while the claim structure is still being built.
+#[must_use]
+pub fn validate_tree(text: &str, tree: &SyntaxTree) -> Vec<GuideFinding> {
     let mut out = Vec::new();
-    for transaction in file.transactions() {
-        let guide = match transaction.kind {
-            TransactionKind::Professional => Guide::Professional,
-            TransactionKind::Institutional => Guide::Institutional,
-            TransactionKind::Other => continue,
-        };
-        let mut pass = Pass::new(file, guide, &mut out);
+    for transaction in transactions(text, tree) {
+        let Some(guide) = transaction.guide else { continue };
+        let mut pass = Pass::new(text, tree, guide, &mut out);
         // The interchange and group are the envelope rules' to judge: open them unjudged.
         if let Some(group) = pass.tables.loops.iter().position(|node| node.id == "GS_LOOP") {
             pass.resume(group);
         }
-        // The model's segment range stops before SE.
-        for index in transaction.segments.clone().chain(transaction.se) {
+        // The body stops before SE.
+        for index in transaction.body.clone().chain(transaction.se) {
             pass.segment(index);
         }
-        let last = transaction.se.or(transaction.segments.end.checked_sub(1));
+        let last = transaction.se.or(transaction.body.end.checked_sub(1));
         pass.finish(last);
     }
     out
+}
+
+/// One transaction as the envelopes delimit it: the same bounds and guide as the claim
+/// model's [`crate::model::Transaction`] (a test holds them equal), found without
+/// building the claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TransactionBounds {
+    pub(crate) guide: Option<Guide>,
+    /// From ST up to (not including) SE.
+    pub(crate) body: std::ops::Range<SegmentIndex>,
+    pub(crate) se: Option<SegmentIndex>,
+}
+
+/// The transactions of a file, in order: ST opens one (ST03, else the group's GS08, names
+/// its guide); SE, or any envelope segment, closes it.
+pub(crate) fn transactions(text: &str, tree: &SyntaxTree) -> Vec<TransactionBounds> {
+    let mut found = Vec::new();
+    let mut open: Option<TransactionBounds> = None;
+    let mut in_group = false;
+    let mut gs: Option<&Segment> = None;
+    let value = |segment: &Segment, position: usize| {
+        tree.element(segment, position).map_or("", |element| element.span().text(text))
+    };
+    for (index, segment) in tree.segments.iter().enumerate() {
+        let id = segment.id(text).as_bytes();
+        // Every envelope segment starts with one of these letters; most segments are passed at once.
+        if !matches!(id.first(), Some(b'I' | b'G' | b'S')) {
+            if let Some(transaction) = open.as_mut() {
+                transaction.body.end = index + 1;
+            }
+            continue;
+        }
+        match id {
+            b"ISA" | b"IEA" | b"GE" => {
+                found.extend(open.take());
+                in_group = false;
+                gs = None;
+            }
+            b"GS" => {
+                found.extend(open.take());
+                in_group = true;
+                gs = Some(segment);
+            }
+            b"ST" => {
+                found.extend(open.take());
+                let version = value(segment, 3);
+                let group_version = gs.filter(|_| in_group).map_or("", |gs| value(gs, 8));
+                let kind = TransactionKind::from_version(if version.is_empty() { group_version } else { version });
+                let guide = match kind {
+                    TransactionKind::Professional => Some(Guide::Professional),
+                    TransactionKind::Institutional => Some(Guide::Institutional),
+                    TransactionKind::Other => None,
+                };
+                if !in_group {
+                    // A transaction without its GS is in a group of its own, with no GS08.
+                    in_group = true;
+                    gs = None;
+                }
+                open = Some(TransactionBounds { guide, body: index..index + 1, se: None });
+            }
+            b"SE" => {
+                let mut transaction =
+                    open.take().unwrap_or(TransactionBounds { guide: None, body: index..index + 1, se: None });
+                transaction.se = Some(index);
+                found.push(transaction);
+                if !in_group {
+                    in_group = true;
+                    gs = None;
+                }
+            }
+            _ => {
+                if let Some(transaction) = open.as_mut() {
+                    transaction.body.end = index + 1;
+                }
+            }
+        }
+    }
+    found.extend(open);
+    found
 }
 
 /// One open instance of a loop: where in its table the last segment or child loop
@@ -89,7 +171,8 @@ struct LoopState {
 }
 
 struct Pass<'f, 'o> {
-    file: &'f ClaimFile,
+    text: &'f str,
+    tree: &'f SyntaxTree,
     tables: &'static GuideTables,
     tracker: LoopTracker,
     /// Open loop instances, outermost first; slots above `depth` are kept for reuse.
@@ -130,9 +213,10 @@ impl<'f> CleanSegments<'f> {
 }
 
 impl<'f, 'o> Pass<'f, 'o> {
-    fn new(file: &'f ClaimFile, guide: Guide, out: &'o mut Vec<GuideFinding>) -> Self {
+    fn new(text: &'f str, tree: &'f SyntaxTree, guide: Guide, out: &'o mut Vec<GuideFinding>) -> Self {
         Pass {
-            file,
+            text,
+            tree,
             tables: tables().guide(guide),
             tracker: LoopTracker::new(guide),
             stack: Vec::new(),
@@ -144,16 +228,15 @@ impl<'f, 'o> Pass<'f, 'o> {
     }
 
     fn segment(&mut self, index: SegmentIndex) {
-        let file = self.file;
-        let text = file.text.as_str();
-        let Some(segment) = file.tree.segment(index) else { return };
+        let (text, tree) = (self.text, self.tree);
+        let Some(segment) = tree.segment(index) else { return };
         let id = segment.id(text);
         let Some(tag) = SegmentTag::new(id).filter(|tag| tables().known_tags.contains(tag)) else {
             // `unexpected-segment` reports it; the tracker keeps its place.
             self.lost = true;
             return;
         };
-        let elements = file.tree.elements(segment);
+        let elements = tree.elements(segment);
         let value = |n: usize| n.checked_sub(1).and_then(|i| elements.get(i)).map(|e| e.span().text(text));
         self.tracker.next_tag(tag, value);
         let Some(node_index) = self.tracker.current_node() else { return };
@@ -275,7 +358,7 @@ impl<'f, 'o> Pass<'f, 'o> {
     }
 
     fn finish(&mut self, last: Option<SegmentIndex>) {
-        let anchor = last.map_or_else(Span::default, |index| self.file.segment_id_span(index));
+        let anchor = last.and_then(|index| self.tree.segment(index)).map_or_else(Span::default, Segment::id_span);
         while self.depth > 0 {
             self.close_top(anchor);
         }
@@ -508,7 +591,7 @@ impl<'f, 'o> Pass<'f, 'o> {
         if self.lost {
             return;
         }
-        let text = self.file.text.as_str();
+        let text = self.text;
         // A loop-opening segment whose qualifier names no loop here is a wrong code.
         let mut codes: Vec<&'static str> = Vec::new();
         let mut position = None;
@@ -530,7 +613,7 @@ impl<'f, 'o> Pass<'f, 'o> {
             at = loop_node.parent;
         }
         if let Some(position) = position {
-            let span = self.file.tree.element(segment, position).map(|e| e.span()).filter(|s| !s.is_empty());
+            let span = self.tree.element(segment, position).map(|e| e.span()).filter(|s| !s.is_empty());
             let span = span.unwrap_or(anchor);
             let shown = quoted_code(span.text(text));
             self.push(
@@ -1139,12 +1222,9 @@ fn remove_extra_values(reading: &Reading<'_>, defined: usize) -> GuideRepair {
 #[must_use]
 pub fn repair_for(file: &ClaimFile, check: GuideCheck, span: Span, message: &str) -> Option<GuideRepair> {
     let index = file.tree.segment_at(span.start)?;
-    let transaction = file.transactions().find(|t| t.segments.contains(&index) || t.se == Some(index))?;
-    let guide = match transaction.kind {
-        TransactionKind::Professional => Guide::Professional,
-        TransactionKind::Institutional => Guide::Institutional,
-        TransactionKind::Other => return None,
-    };
+    let transactions = transactions(&file.text, &file.tree);
+    let transaction = transactions.iter().find(|t| t.body.contains(&index) || t.se == Some(index))?;
+    let guide = transaction.guide?;
     let segment = file.tree.segment(index)?;
     let text = file.text.as_str();
     let reading = Reading::new(segment, file.tree.elements(segment), text);
