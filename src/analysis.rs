@@ -134,25 +134,50 @@ impl Analysis {
             let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
             return Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() };
         }
-        // A large file: the rules that read only the syntax tree run on a second core
-        // while this one builds the claim structure; then both cores build half of the
-        // billing view each; then every other rule runs on both.
+        // A large file: the implementation-guide pass runs on a thread of its own from
+        // start to end (it reads only the syntax tree). Beside it, the rules that read only
+        // the tree run on a second core while this one builds the claim structure; then
+        // both cores build half of the billing view each; then every other rule runs on both.
+        let (guide_rules, rest): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            rules::ALL.iter().copied().partition(|rule| rule.reads == Reads::Guide);
         let (tree_rules, mut other_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            rules::ALL.iter().copied().partition(|rule| rule.reads == Reads::Tree);
+            rest.into_iter().partition(|rule| rule.reads == Reads::Tree);
         // The rules that need no line facts first: the second core starts on them while
         // this one reads the lines' codes.
         other_rules.sort_by_key(|rule| rule.reads != Reads::Model);
+        let guide_on = guide_rules.iter().any(|rule| rules::may_report(rule, &environment.settings));
         let mut file = ClaimFile::unstructured(text);
         let no_billing = Billing::default();
-        let (structure, mut diagnostics) = std::thread::scope(|scope| {
-            let early =
-                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
-            let structure = file.structure();
-            (structure, joined(early))
+        let (billing, mut diagnostics, guide_findings) = std::thread::scope(|scope| {
+            // Borrows only the text and tree, so the structure can be put in place meanwhile.
+            let (text, tree) = (&file.text, &file.tree);
+            let guide_pass = guide_on.then(|| scope.spawn(move || crate::guide::validate_tree(text, tree)));
+            let (structure, mut diagnostics) = std::thread::scope(|inner| {
+                let early = inner
+                    .spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
+                let structure = file.structure();
+                (structure, joined(early))
+            });
+            file.interchanges = structure.interchanges;
+            file.readings = structure.readings;
+            let billing = billing_on_two_threads(&file);
+            diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &other_rules));
+            let guide_findings = guide_pass.map(|pass| {
+                pass.join().unwrap_or_else(|_| {
+                    tracing::error!("the implementation-guide pass failed; its findings are missing from this check");
+                    Vec::new()
+                })
+            });
+            (billing, diagnostics, guide_findings)
         });
-        file.set_structure(structure);
-        let billing = billing_on_two_threads(&file);
-        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &other_rules));
+        if let Some(findings) = guide_findings {
+            diagnostics.extend(rules::check_with_guide_findings(
+                Subject::x12(&file, &billing),
+                environment,
+                &guide_rules,
+                findings,
+            ));
+        }
         rules::sort(&mut diagnostics);
         Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() }
     }

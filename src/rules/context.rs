@@ -116,6 +116,13 @@ impl<'a> RuleContext<'a> {
         }
     }
 
+    /// The context with the implementation-guide findings already found (on another thread).
+    #[must_use]
+    pub fn with_guide_findings(self, findings: Vec<GuideFinding>) -> Self {
+        let _ = self.guide_findings.set(findings);
+        self
+    }
+
     /// The text of a span of the file.
     pub fn text(&self, span: Span) -> &'a str {
         span.text(self.source)

@@ -52,6 +52,9 @@ pub enum Reads {
     Model,
     /// The format-neutral billing view (drug lines, modifiers).
     Billing,
+    /// The implementation-guide pass's findings ([`crate::guide::validate_tree`]): built from
+    /// the syntax tree alone, on a thread of its own beside everything else in a large file.
+    Guide,
 }
 
 /// Which files a rule checks.
@@ -126,6 +129,22 @@ pub fn check_some(subject: Subject<'_>, environment: &Environment, rules: &[&'st
         return run(&mut rules.iter());
     }
     check_on_two_threads(&context, rules, run)
+}
+
+/// Runs the given rules on this thread only, with the implementation-guide findings
+/// already found (unsorted findings).
+pub fn check_with_guide_findings(
+    subject: Subject<'_>,
+    environment: &Environment,
+    rules: &[&'static Rule],
+    guide_findings: Vec<crate::guide::GuideFinding>,
+) -> Vec<Diagnostic> {
+    let context = RuleContext::new(subject, environment).with_guide_findings(guide_findings);
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        run_rule(rule, &context, &mut diagnostics);
+    }
+    diagnostics
 }
 
 /// Runs the given rules on this thread only (unsorted findings).

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: None,
     scope: RuleScope::File,
-    reads: Reads::Model,
+    reads: Reads::Guide,
     formats: Formats::X12,
     default_for_policy: None,
 };

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     check,
     fix: Some(fix),
     scope: RuleScope::File,
-    reads: Reads::Model,
+    reads: Reads::Guide,
     formats: Formats::X12,
     default_for_policy: None,
 };
