@@ -11,8 +11,11 @@
 //! byte range, and every other finding is kept with its position shifted. Anything else
 //! — an edit to the ISA or any frame segment, across loops, adding or removing a
 //! segment, a charge file, a file with an unknown rule turned on — analyses the whole
-//! text again. `tests/incremental.rs` checks after thousands of random edits that the
-//! result equals a full analysis of the same text.
+//! text again. The implementation-guide rules (`ig-*`) follow a transaction's loops in
+//! order, so they are re-run for the whole edited transaction instead (on a text of its
+//! ISA, GS and ST through SE; nothing outside ST..SE changes their findings).
+//! `tests/incremental.rs` checks after thousands of random edits that the result equals a
+//! full analysis of the same text.
 
 use std::borrow::Cow;
 
@@ -154,6 +157,9 @@ pub struct IncrementalCheck {
 struct Layout {
     /// Per transaction: the ISA, GS (when the ST is in a group) and ST segments.
     headers: Vec<Vec<Span>>,
+    /// Per transaction: ST through SE, what the implementation-guide rules read, and the
+    /// delimiters its ST was read with.
+    bodies: Vec<(Span, crate::syntax::Delimiters)>,
     loops: Vec<Loop>,
 }
 
@@ -288,15 +294,50 @@ impl IncrementalCheck {
                 analysis
                     .diagnostics
                     .iter()
+                    .filter(|d| !is_guide_rule(d.rule))
                     .filter(|d| piece.start <= d.span.start && d.span.start < piece.end && d.span.end <= piece.end)
                     .map(|d| Diagnostic { span: Span::new(to_text(d.span.start), to_text(d.span.end)), ..d.clone() }),
             );
         }
-        // Everything checked: move the layout, drop the re-checked loops' old findings,
-        // shift the rest, and put the new ones in.
+        // The edited transaction's implementation-guide findings, from ST through SE.
+        let transaction = edited.transaction;
+        let (old_body, delimiters) = *layout.bodies.get(transaction)?;
+        let guide_rules: Vec<&'static crate::rules::Rule> =
+            crate::rules::ALL.iter().copied().filter(|rule| rule.reads == crate::rules::Reads::Guide).collect();
+        let guide_on = guide_rules.iter().any(|rule| crate::rules::may_report(rule, &environment.settings));
+        if guide_on {
+            let body = Span::new(old_body.start, shift(old_body.end)?);
+            let mut mini = String::new();
+            for header in layout.headers.get(transaction)?.iter().take_while(|header| header.start < body.start) {
+                mini.push_str(&text.slice(*header)?);
+            }
+            let start = mini.len();
+            mini.push_str(&text.slice(body)?);
+            let file = crate::model::ClaimFile::unstructured(mini);
+            // A damaged ISA's delimiters are guessed from what follows it: the body must be
+            // read as the whole text read it.
+            let st = file.tree.segments.iter().find(|segment| segment.span().start == start);
+            if st.is_none_or(|st| st.delimiters != delimiters) {
+                return None;
+            }
+            let findings = crate::guide::validate_tree(&file.text, &file.tree);
+            let billing = crate::model::Billing::default();
+            let subject = crate::model::Subject::x12(&file, &billing);
+            let diagnostics = crate::rules::check_with_guide_findings(subject, environment, &guide_rules, findings);
+            for diagnostic in diagnostics {
+                let span = diagnostic.span;
+                if span.start < start || span.end > file.text.len() {
+                    return None;
+                }
+                let moved = Span::new(span.start - start + body.start, span.end - start + body.start);
+                found.push(Diagnostic { span: moved, ..diagnostic });
+            }
+        }
+        // Everything checked: move the layout, drop the re-checked loops' old findings
+        // (and the transaction's old implementation-guide findings), shift the rest, and
+        // put the new ones in.
         let old_spans: Vec<Span> = affected.iter().filter_map(|&at| layout.loops.get(at).map(|l| l.span)).collect();
         let layout = self.layout.as_mut()?;
-        let transaction = layout.loops.get(index)?.transaction;
         for (at, candidate) in layout.loops.iter_mut().enumerate().skip(index) {
             if at == index {
                 candidate.span.end = shift(candidate.span.end)?;
@@ -311,11 +352,17 @@ impl IncrementalCheck {
                 *header = shifted(*header)?;
             }
         }
+        for (at, (body, _)) in layout.bodies.iter_mut().enumerate().skip(transaction) {
+            *body = if at == transaction { Span::new(body.start, shift(body.end)?) } else { shifted(*body)? };
+        }
         // In place: a batch holds 120,000 findings, and a new vector per edit would leave
         // the allocator a fresh hole of megabytes every time.
         let mut shifted_all = true;
         self.diagnostics.retain_mut(|diagnostic| {
             let start = diagnostic.span.start;
+            if guide_on && is_guide_rule(diagnostic.rule) && old_body.start <= start && start < old_body.end {
+                return false;
+            }
             let holder = old_spans.partition_point(|span| span.end <= start);
             if old_spans.get(holder).is_some_and(|span| span.start <= start) {
                 return false;
@@ -334,11 +381,16 @@ impl IncrementalCheck {
         crate::rules::sort(&mut found);
         let at = self.diagnostics.partition_point(|d| d.span.start < edited_start);
         self.diagnostics.splice(at..at, found);
-        if affected.len() > 1 {
+        if affected.len() > 1 || guide_on {
             crate::rules::sort(&mut self.diagnostics);
         }
         Some(affected.len())
     }
+}
+
+/// The implementation-guide rules, re-run per transaction rather than per loop.
+fn is_guide_rule(id: &str) -> bool {
+    crate::rules::by_id(id).is_some_and(|rule| rule.reads == crate::rules::Reads::Guide)
 }
 
 fn descends_from(loops: &[Loop], candidate: usize, ancestor: usize) -> bool {
@@ -396,13 +448,14 @@ fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
         rule.formats.includes_x12()
             && rule.scope == crate::config::RuleScope::File
             && !LOOP_LOCAL_RULES.contains(&rule.id)
+            && rule.reads != crate::rules::Reads::Guide
             && crate::rules::may_report(rule, &environment.settings)
     });
     if unknown_rule_on {
         return None;
     }
     let file = &analysis.file;
-    let mut layout = Layout { headers: Vec::new(), loops: Vec::new() };
+    let mut layout = Layout { headers: Vec::new(), bodies: Vec::new(), loops: Vec::new() };
     for interchange in &file.interchanges {
         let Some(isa) = interchange.isa else { continue };
         for group in &interchange.groups {
@@ -415,6 +468,9 @@ fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
                     continue;
                 }
                 let number = layout.headers.len();
+                let st_span = file.segment_span(st);
+                let delimiters = file.tree.segment(st)?.delimiters;
+                layout.bodies.push((Span::new(st_span.start, file.segment_span(se).end), delimiters));
                 layout.headers.push(headers);
                 let first_loop = layout.loops.len();
                 for (at, level) in transaction.levels.iter().enumerate() {
