@@ -42,6 +42,8 @@ fn mb_per_s(bytes: usize, time: Duration) -> f64 {
 }
 
 fn main() {
+    // As the binary does first thing (src/main.rs): the allocator keeps large blocks.
+    claim_lsp::analysis::memory::configure_allocator();
     let rows = setting("ROWS", 100_000);
     let runs = setting("RUNS", 9);
     let mistakes = setting("MISTAKES", 0) != 0;

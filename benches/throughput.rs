@@ -115,6 +115,8 @@ fn publications(
 }
 
 fn main() {
+    // As the binary does first thing (src/main.rs): the allocator keeps large blocks.
+    claim_lsp::analysis::memory::configure_allocator();
     let claims = setting("CLAIMS", 10_000);
     let runs = setting("RUNS", 10);
     let hovers = setting("HOVERS", 200);

@@ -2,6 +2,7 @@
 //! same text for position conversion. The CLI and the server both go through here.
 
 mod incremental;
+pub mod memory;
 
 use std::sync::OnceLock;
 

@@ -71,8 +71,9 @@ impl DocumentStore {
         self.documents.insert(uri, document);
     }
 
-    pub fn close(&mut self, uri: &Uri) {
-        self.documents.remove(uri);
+    /// Forgets the document; the caller drops what it held outside the lock.
+    pub fn close(&mut self, uri: &Uri) -> Option<StoredDocument> {
+        self.documents.remove(uri)
     }
 
     pub fn get(&self, uri: &Uri) -> Option<&StoredDocument> {

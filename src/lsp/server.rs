@@ -319,7 +319,17 @@ async fn check_document(state: &Arc<Mutex<State>>, uri: &Uri, generation: u64) -
     };
     // Freeing a large analysis takes milliseconds: not under the lock.
     drop(replaced);
+    release_unused_memory();
     Some(published)
+}
+
+/// Gives back the free pages a check or a dropped analysis left in the heap (see
+/// [`crate::analysis::memory`]), off the async threads. After every check: without it a
+/// 45 MB batch with 120,000 findings grew by about 1 MB an edit (freed pieces of the
+/// replaced findings, too scattered for glibc to return on its own); with it, it stays
+/// flat. It takes 4–9 ms of a blocking thread on that file, microseconds on a small one.
+fn release_unused_memory() {
+    drop(tokio::task::spawn_blocking(crate::analysis::memory::release_unused));
 }
 
 /// The analysis of `uri` at `generation`, computed once and cached; `None` when the
@@ -350,7 +360,10 @@ async fn analysis_for(state: &Arc<Mutex<State>>, uri: &Uri, generation: u64) -> 
             .flatten()
     };
     // The previous analysis of a large file takes milliseconds to free: not under the lock.
-    drop(replaced);
+    if replaced.is_some() {
+        drop(replaced);
+        release_unused_memory();
+    }
     Some(analysis)
 }
 
@@ -559,7 +572,10 @@ impl LanguageServer for Backend {
             let stale = result.is_ok().then(|| state.documents.get_mut(&uri).and_then(|d| d.analysis.take()));
             (result, stale)
         };
-        drop(stale);
+        if let Some(Some(analysis)) = stale {
+            drop(analysis);
+            release_unused_memory();
+        }
         match result {
             Ok(_) => self.schedule_check(uri),
             Err(ChangeRejected::StaleVersion { held, received }) => {
@@ -577,7 +593,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        lock(&self.state).documents.close(&uri);
+        let closed = lock(&self.state).documents.close(&uri);
+        if closed.is_some() {
+            drop(closed);
+            release_unused_memory();
+        }
         let _guard = self.publish.lock().await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }

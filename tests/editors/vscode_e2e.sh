@@ -16,6 +16,26 @@
 # target/release/claim-lsp). Missing pieces are a failure, not a skip.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+
+# code-server now and then starts its workbench without reading the user's
+# settings.json (seen once in CI: the extension found `claimLsp.server.path`
+# "not set" and nothing else from the file applied either). That is code-server
+# failing to load settings, not the extension; the whole test runs a second
+# time then, and only then, saying so. Any other failure fails at once.
+if [ -z "${CLAIM_LSP_E2E_ATTEMPT:-}" ]; then
+  first=$(mktemp)
+  CLAIM_LSP_E2E_ATTEMPT=1 bash "$0" "$@" >"$first" 2>&1
+  status=$?
+  if [ "$status" -ne 0 ] && grep -q 'claimLsp.server.path: not set' "$first"; then
+    sed 's/^FAIL: /first attempt: /' "$first"
+    rm -f "$first"
+    echo "vscode_e2e: code-server did not apply the user settings on this start; running the test once more"
+    CLAIM_LSP_E2E_ATTEMPT=2 exec bash "$0" "$@"
+  fi
+  cat "$first"
+  rm -f "$first"
+  exit "$status"
+fi
 root=$(cd "$here/../.." && pwd)
 ext=$root/editors/vscode
 cache=${CLAIM_LSP_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/claim-lsp/vscode-e2e}
@@ -49,10 +69,14 @@ keep_shots=${CLAIM_LSP_E2E_SHOTS:+yes}
 shots=${CLAIM_LSP_E2E_SHOTS:-$(mktemp -d "${TMPDIR:-/tmp}/claim-lsp-vscode-e2e-shots.XXXXXX")}
 mkdir -p "$shots"
 server_pid=
+# code-server runs in a session of its own (setsid), so its extension host, file
+# watcher and pty host go with it: killing only its pid left them running.
 cleanup() {
   if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null
+    kill -TERM -- "-$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
+    sleep 0.5
+    kill -KILL -- "-$server_pid" 2>/dev/null
   fi
   rm -rf "$scratch"
 }
@@ -68,7 +92,7 @@ fi
 
 # A workspace without .claim-lsp.json: the default configFile must stay silent.
 ws=$scratch/workspace
-mkdir -p "$ws" "$scratch/user/User" "$scratch/extensions"
+mkdir -p "$ws" "$scratch/user/User" "$scratch/user/Machine" "$scratch/extensions"
 cp "$here/fixtures/drug-line-mistakes.837p" "$here/fixtures/drug-charges.csv" "$ws/"
 cp "$root/fixtures/charges/plain-inventory.csv" "$root/fixtures/charges/missing-units.charges.csv" "$ws/"
 cp "$root/fixtures/rules/missing-jw-jz/fires-jw-fix-several-lines.837" "$ws/jw-fix.837"
@@ -95,6 +119,9 @@ cat >"$scratch/user/User/settings.json" <<EOF
   "window.restoreWindows": "none"
 }
 EOF
+# The same settings as the remote machine's too: code-server reads those on its
+# own side, so a start that misses the user file still has them.
+cp "$scratch/user/User/settings.json" "$scratch/user/Machine/settings.json"
 : >"$scratch/config.yaml"
 
 run_code_server() {
@@ -111,7 +138,8 @@ fi
 
 # Port 0: the system picks a free port, which code-server logs. No extension
 # gallery: the test must not reach the network (open-vsx.org).
-EXTENSIONS_GALLERY='{"serviceUrl": ""}' run_code_server --auth none --bind-addr 127.0.0.1:0 --disable-telemetry --disable-update-check \
+EXTENSIONS_GALLERY='{"serviceUrl": ""}' setsid "$node" "$code_server" --config "$scratch/config.yaml" \
+  --user-data-dir "$scratch/user" --extensions-dir "$scratch/extensions" --auth none --bind-addr 127.0.0.1:0 --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override >"$scratch/code-server.log" 2>&1 &
 server_pid=$!
 url=
