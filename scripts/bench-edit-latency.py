@@ -3,6 +3,10 @@
 publishDiagnostics for that version received, median of N edits, and the server's
 memory (VmRSS from /proc/<pid>/status) after opening and after every edit.
 
+An 837 has a units value (SV104/SV205) in the middle of the file retyped; a charge
+file (FILE ending in .csv or .tsv, e.g. from examples/gen_charges.rs) the units cell
+of a row in the middle.
+
     python3 scripts/bench-edit-latency.py target/release/claim-lsp FILE [EDITS] [MAX_DIAGNOSTICS]
 
 Prints no claim data: only counts, times and sizes."""
@@ -14,6 +18,22 @@ import sys
 import threading
 import time
 import queue
+
+
+def units_cell(text):
+    """The offset of the first character of the units cell of a row in the middle of a
+    charge file (the header's Units/Qty column; rows without quotes before it)."""
+    lines = text.splitlines(keepends=True)
+    delimiter = max(",\t;|", key=lines[0].count)
+    names = [name.strip().strip('"').lower().replace(" ", "") for name in lines[0].split(delimiter)]
+    column = next(i for i, name in enumerate(names) if name in ("units", "qty", "quantity", "serviceunits", "uos"))
+    offset = sum(len(line) for line in lines[: len(lines) // 2])
+    for line in lines[len(lines) // 2:]:
+        cells = line.split(delimiter)
+        if len(cells) > column and '"' not in delimiter.join(cells[: column + 1]) and cells[column].strip():
+            return offset + len(delimiter.join(cells[:column])) + 1
+        offset += len(line)
+    raise SystemExit("no units cell to edit")
 
 
 def main():
@@ -61,7 +81,9 @@ def main():
                 return int(line.split()[1]) / 1024
         return 0.0
 
-    uri = "file:///bench/batch.837"
+    charges = path.lower().endswith((".csv", ".tsv"))
+    uri = "file:///bench/batch.charges.csv" if charges else "file:///bench/batch.837"
+    language = ("tsv" if path.lower().endswith(".tsv") else "csv") if charges else "x12"
     send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
           "params": {"capabilities": {}, "initializationOptions": options}})
     wait(lambda m: m.get("id") == 1)
@@ -73,12 +95,15 @@ def main():
 
     started = time.perf_counter()
     send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": uri, "languageId": "x12", "version": 1, "text": text}}})
+        "uri": uri, "languageId": language, "version": 1, "text": text}}})
     at, message = wait(published(1))
     print(f"file {len(text) / 1e6:.1f} MB; open -> diagnostics {1000 * (at - started):.0f} ms; "
           f"{len(message['params']['diagnostics'])} published; RSS {rss_mb():.0f} MB")
-    # A units value in the middle of the file: "*UN*<digit>".
-    offset = text.find("*UN*", len(text) // 2) + 4
+    if charges:
+        offset = units_cell(text)
+    else:
+        # A units value in the middle of the file: "*UN*<digit>".
+        offset = text.find("*UN*", len(text) // 2) + 4
     line = text.count("\n", 0, offset)
     character = offset - (text.rfind("\n", 0, offset) + 1)
     times, sizes = [], []

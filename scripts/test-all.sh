@@ -28,6 +28,9 @@ cargo test --locked
 echo "== incremental diagnostics equal a full analysis (property test, release mode)"
 INCREMENTAL_CASES=${INCREMENTAL_CASES:-512} cargo test --release --locked --test incremental
 
+echo "== charge-file incremental diagnostics equal a full analysis (property test, release mode)"
+INCREMENTAL_CASES=${INCREMENTAL_CASES:-512} cargo test --release --locked --test charge_incremental
+
 echo "== fuzz: each target for 30 s (skipped, with a notice, where nightly is missing)"
 bash scripts/fuzz.sh 0.5
 

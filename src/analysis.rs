@@ -1,6 +1,7 @@
 //! One analysis of one text: the parsed file, every rule's findings, and a rope of the
 //! same text for position conversion. The CLI and the server both go through here.
 
+mod charge_incremental;
 mod incremental;
 pub mod memory;
 

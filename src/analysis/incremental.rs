@@ -10,17 +10,19 @@
 //! GS and ST, the HL loops above it and itself; its findings replace the old ones in its
 //! byte range, and every other finding is kept with its position shifted. Anything else
 //! — an edit to the ISA or any frame segment, across loops, adding or removing a
-//! segment, a charge file, a file with an unknown rule turned on — analyses the whole
-//! text again. The implementation-guide rules (`ig-*`) follow a transaction's loops in
-//! order, so they are re-run for the whole edited transaction instead (on a text of its
-//! ISA, GS and ST through SE; nothing outside ST..SE changes their findings).
-//! `tests/incremental.rs` checks after thousands of random edits that the result equals a
-//! full analysis of the same text.
+//! segment, a file with an unknown rule turned on — analyses the whole text again. A
+//! charge file is kept current claim by claim instead (`charge_incremental`). The
+//! implementation-guide rules (`ig-*`) follow a transaction's loops in order, so they are
+//! re-run for the whole edited transaction instead (on a text of its ISA, GS and ST
+//! through SE; nothing outside ST..SE changes their findings). `tests/incremental.rs`
+//! checks after thousands of random edits that the result equals a full analysis of the
+//! same text.
 
 use std::borrow::Cow;
 
 use ropey::Rope;
 
+use super::charge_incremental::ChargeLayout;
 use super::{Analysis, DocumentKind};
 use crate::config::Environment;
 use crate::diagnostic::Diagnostic;
@@ -103,6 +105,8 @@ pub enum Update {
     Full,
     /// This many loops were analysed; the rest was kept.
     Loops(usize),
+    /// This many claims (row groups) of a charge file were checked; the rest was kept.
+    Claims(usize),
 }
 
 /// The text an update reads: the server's rope or a string.
@@ -111,6 +115,11 @@ pub trait Text {
     /// The bytes of `span`, or `None` when it does not fit the text.
     fn slice(&self, span: Span) -> Option<Cow<'_, str>>;
     fn whole(&self) -> String;
+    /// The whole text in `buffer` (emptied first), reusing its memory.
+    fn whole_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.push_str(&self.whole());
+    }
 }
 
 impl Text for str {
@@ -124,6 +133,11 @@ impl Text for str {
 
     fn whole(&self) -> String {
         self.to_string()
+    }
+
+    fn whole_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.push_str(self);
     }
 }
 
@@ -143,6 +157,14 @@ impl Text for Rope {
     fn whole(&self) -> String {
         self.to_string()
     }
+
+    fn whole_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.reserve(self.len_bytes());
+        for chunk in self.chunks() {
+            buffer.push_str(chunk);
+        }
+    }
 }
 
 /// A document's findings, kept current edit by edit.
@@ -151,6 +173,8 @@ pub struct IncrementalCheck {
     diagnostics: Vec<Diagnostic>,
     /// Frame and loops of an 837 that can be updated loop by loop; `None` otherwise.
     layout: Option<Layout>,
+    /// The rows and claims of a charge file that can be updated claim by claim.
+    charges: Option<ChargeLayout>,
     last: Update,
 }
 
@@ -179,7 +203,9 @@ impl IncrementalCheck {
     pub fn full(text: String, kind: &DocumentKind, environment: &Environment) -> (Self, Analysis) {
         let analysis = Analysis::of_document(text, kind, environment);
         let layout = layout(&analysis, environment);
-        let check = Self { kind: kind.clone(), diagnostics: analysis.diagnostics.clone(), layout, last: Update::Full };
+        let charges = ChargeLayout::of(&analysis, environment);
+        let diagnostics = analysis.diagnostics.clone();
+        let check = Self { kind: kind.clone(), diagnostics, layout, charges, last: Update::Full };
         (check, analysis)
     }
 
@@ -208,6 +234,12 @@ impl IncrementalCheck {
         if let Some(loops) = self.try_loops(text, change, environment) {
             self.last = Update::Loops(loops);
             return;
+        }
+        if let Some(charges) = self.charges.as_mut() {
+            if let Some(claims) = charges.update(&mut self.diagnostics, text, change, environment) {
+                self.last = Update::Claims(claims);
+                return;
+            }
         }
         let (fresh, analysis) = Self::full(text.whole(), &self.kind, environment);
         *self = fresh;

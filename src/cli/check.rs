@@ -47,15 +47,9 @@ pub(super) fn run(options: &CheckOptions) -> i32 {
     for message in &loaded.messages {
         say!("claim-lsp: {message}");
     }
+    // No thread to warm the built-in HCPCS table up: it is indexed in a fraction of a
+    // millisecond and parses only the records a file asks for.
     let environment = loaded.environment;
-    if environment.code_file.is_none() {
-        // The built-in HCPCS table takes most of a small file's run to parse (~7 ms);
-        // parse it on another core while this one reads and parses the claim files.
-        // The rules that need it wait for it (a `OnceLock`).
-        std::thread::spawn(|| {
-            crate::codes::builtin();
-        });
-    }
     let mut walk = Walk::default();
     for path in &options.paths {
         if let Err(error) = walk.add(path) {

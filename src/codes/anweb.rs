@@ -6,6 +6,7 @@
 //! naming the 1-based line.
 
 use std::fmt;
+use std::ops::Range;
 
 use crate::calendar::CalendarDate;
 
@@ -58,17 +59,68 @@ impl fmt::Display for AnwebError {
 
 impl std::error::Error for AnwebError {}
 
+/// The lines of an ANWEB file that are not blank: 1-based number, byte range in `text`
+/// (without the line end) and the line. A BOM is skipped.
+fn lines(text: &str) -> impl Iterator<Item = (usize, Range<usize>, &str)> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let body = text.get(bom..).unwrap_or("");
+    // As `split('\n')`, with the memchr crate's SIMD search: the built-in table is 1 MB.
+    let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain(std::iter::once(body.len()));
+    let mut start = 0;
+    ends.enumerate().filter_map(move |(index, end)| {
+        let raw = body.get(start..end).unwrap_or("");
+        let line_start = bom + start;
+        start = end + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        // `trim_start` alone answers "blank?" and stops at a record's first character.
+        (!line.trim_start().is_empty()).then(|| (index + 1, line_start..line_start + line.len(), line))
+    })
+}
+
+/// Where one record's lines are: its first line and any continuation lines after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RecordLines<'a> {
+    pub(crate) code: &'a str,
+    pub(crate) kind: RecordKind,
+    pub(crate) lines: Range<usize>,
+}
+
+/// Finds each record's lines by the code and record id columns alone, reading no other
+/// field: a table indexes the built-in file with this and parses a record (with
+/// [`parse`], on its lines) only when it is asked for. Lines are grouped as [`parse`]
+/// groups them; a line `parse` would refuse for its code or record id is left out, and
+/// one inside a record's lines makes that record fail to parse, never half-read.
+pub(crate) fn record_lines(text: &str) -> Vec<RecordLines<'_>> {
+    let mut records: Vec<RecordLines<'_>> = Vec::with_capacity(text.len() / (RECORD_WIDTH + 2) + 1);
+    for (_, range, line) in lines(text) {
+        let line = Columns(line);
+        let (kind, first, width) = match line.field(11, 11) {
+            "3" => (RecordKind::Procedure, true, 5),
+            "4" => (RecordKind::Procedure, false, 5),
+            "7" => (RecordKind::Modifier, true, 2),
+            "8" => (RecordKind::Modifier, false, 2),
+            _ => continue,
+        };
+        let code = line.field(1, 5).trim_start();
+        if code.len() != width || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        match records.last_mut() {
+            Some(previous) if !first && previous.code == code && previous.kind == kind => {
+                previous.lines.end = range.end;
+            }
+            _ if first => records.push(RecordLines { code, kind, lines: range }),
+            _ => {}
+        }
+    }
+    records
+}
+
 /// Parses every record of an ANWEB file (CRLF or LF, trailing spaces optional; blank
 /// lines are skipped). Fails on the first malformed line.
 pub fn parse(text: &str) -> Result<Vec<CodeRecord>, AnwebError> {
     let mut records: Vec<CodeRecord> = Vec::new();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (index, raw) in text.split('\n').enumerate() {
-        let line_number = index + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim().is_empty() {
-            continue;
-        }
+    for (line_number, _, line) in lines(text) {
         let fail = |problem: String| AnwebError { line: line_number, problem };
         if !line.is_ascii() {
             return Err(fail("contains a non-ASCII character; ANWEB records are plain ASCII".into()));
@@ -189,8 +241,8 @@ fn first_line(line: &Columns<'_>, code: String, kind: RecordKind, description: &
 /// of a trimmed line read as blanks.
 struct Columns<'a>(&'a str);
 
-impl Columns<'_> {
-    fn field(&self, first: usize, last: usize) -> &str {
+impl<'a> Columns<'a> {
+    fn field(&self, first: usize, last: usize) -> &'a str {
         let start = first.saturating_sub(1).min(self.0.len());
         let end = last.min(self.0.len());
         self.0.get(start..end).unwrap_or("")
@@ -367,6 +419,36 @@ mod tests {
     }
 
     #[test]
+    fn record_lines_group_a_record_with_its_continuations_as_parse_does() {
+        let first =
+            record("J0129", "00100", '3', "Injection, abatacept, 10 mg (code may be used for medicare when drug");
+        let second = record("J0129", "00200", '4', "administered under the direct supervision of a physician");
+        let modifier = record("   JW", "00100", '7', "Drug amount discarded/not administered to any patient");
+        let text = format!("\u{feff}{first}\r\n\r\n{second}\r\n{}\n", modifier.trim_end());
+        let located = record_lines(&text);
+        let spans: Vec<(&str, RecordKind, &str)> =
+            located.iter().map(|r| (r.code, r.kind, text.get(r.lines.clone()).unwrap_or(""))).collect();
+        let first_two = format!("{first}\r\n\r\n{second}");
+        assert_eq!(
+            spans,
+            vec![
+                ("J0129", RecordKind::Procedure, first_two.as_str()),
+                ("JW", RecordKind::Modifier, modifier.trim_end())
+            ]
+        );
+        // Each record's lines parse to the record a parse of the whole file gives.
+        let whole = parse(&text).expect("valid records");
+        let one_by_one: Vec<CodeRecord> =
+            located.iter().flat_map(|r| parse(text.get(r.lines.clone()).unwrap_or("")).expect("valid lines")).collect();
+        assert_eq!(whole, one_by_one);
+        // A continuation of another code is not read into a record.
+        let orphan = record("J0130", "00200", '4', "more");
+        let text = format!("{first}\n{orphan}\n");
+        let located = record_lines(&text);
+        assert_eq!(located.iter().map(|r| r.lines.clone()).collect::<Vec<_>>(), vec![0..first.len()]);
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let good = record("J2700", "00100", '3', "Injection, oxacillin sodium, up to 250 mg");
         let bad_ric = format!("{}\r\n{}\r\n", good, record("J2410", "00100", '5', "x"));
@@ -396,10 +478,19 @@ mod tests {
                 let pick = usize::try_from(seed % alphabet.len() as u64).unwrap_or(0);
                 text.push(alphabet.get(pick).copied().unwrap_or(' '));
             }
-            let _ = parse(&text);
             let cut = round % (good.len() + 1);
-            let _ = parse(good.get(..cut).unwrap_or(""));
-            let _ = parse(&format!("{}{}", good.get(..cut).unwrap_or(""), text));
+            for text in [
+                text.clone(),
+                good.get(..cut).unwrap_or("").to_string(),
+                format!("{}{text}", good.get(..cut).unwrap_or("")),
+            ] {
+                let located = record_lines(&text);
+                if let Ok(records) = parse(&text) {
+                    let codes: Vec<(&str, RecordKind)> = records.iter().map(|r| (r.code.as_str(), r.kind)).collect();
+                    let found: Vec<(&str, RecordKind)> = located.iter().map(|r| (r.code, r.kind)).collect();
+                    assert_eq!(codes, found, "{text:?}");
+                }
+            }
         }
     }
 }

@@ -6,6 +6,8 @@ pub mod billing_unit;
 pub mod successor;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 pub use anweb::{AnwebError, CodeRecord, RecordKind};
@@ -21,11 +23,12 @@ pub const NO_WASTAGE: &str = "JZ";
 
 const BUILTIN_SOURCE: &str = "CMS HCPCS 2026 January (built in)";
 const BUILTIN_RELEASE: Release = Release { year: 2026, first_month: 1 };
-const BUILTIN_FILES: [&str; 3] = [
+/// The three extracts, one after another (each ends with a line break).
+const BUILTIN_TEXT: &str = concat!(
     include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_modifiers.txt"),
     include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_J.txt"),
     include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_Q.txt"),
-];
+);
 
 /// Whether a code may be used on a date of service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,95 +186,178 @@ impl Release {
 }
 
 /// Every code and modifier of one ANWEB file, with successors.
+///
+/// Loading indexes the file's lines by code; a record is parsed, and its billing unit
+/// read, the first time it is asked for, and kept. A check of a small file asks for a
+/// handful of the 2,202 built-in records, and parsing them all took most of its run.
 #[derive(Clone, Debug, Default)]
 pub struct CodeTable {
-    procedures: HashMap<String, HcpcsCode>,
-    /// Procedure codes in file order, for listings such as the billing-unit snapshot.
-    order: Vec<String>,
-    modifiers: HashMap<String, HcpcsModifier>,
-    successors: HashMap<String, Successor>,
+    text: Cow<'static, str>,
+    /// Procedure codes in file order (a code repeated in the file keeps its first place
+    /// and its last record), for listings such as completion and the billing-unit snapshot.
+    procedures: Vec<Entry<HcpcsCode>>,
+    procedure_index: HashMap<[u8; 5], usize>,
+    modifiers: Vec<Entry<HcpcsModifier>>,
+    modifier_index: HashMap<[u8; 2], usize>,
+    /// The first characters of the procedure codes, one bit per ASCII character.
+    procedure_letters: u128,
     source: String,
     release: Option<Release>,
 }
 
-impl CodeTable {
-    /// Loads a user's ANWEB file (as CMS publishes it, CRLF or LF).
-    pub fn from_anweb(text: &str) -> Result<Self, AnwebError> {
-        Ok(Self::from_records(anweb::parse(text)?, "file"))
-    }
+/// One record's lines in the table's text, parsed on first use.
+#[derive(Clone, Debug)]
+struct Entry<T> {
+    lines: Range<usize>,
+    parsed: OnceLock<Option<Box<T>>>,
+    successor: OnceLock<Option<Box<Successor>>>,
+}
 
-    fn from_records(records: Vec<CodeRecord>, source: &str) -> Self {
+impl<T> Entry<T> {
+    fn new(lines: Range<usize>) -> Self {
+        Self { lines, parsed: OnceLock::new(), successor: OnceLock::new() }
+    }
+}
+
+impl CodeTable {
+    /// Loads a user's ANWEB file (as CMS publishes it, CRLF or LF). The whole file is
+    /// checked here, so that a malformed line is reported when the file loads.
+    pub fn from_anweb(text: &str) -> Result<Self, AnwebError> {
+        let records = anweb::parse(text)?;
         // A user's file says its release only through its dates: the latest date a code
         // was added or an action took effect is in the release quarter.
         let latest = records.iter().flat_map(|record| [record.added, record.action_effective]).flatten().max();
-        let mut table = Self { source: source.to_string(), release: latest.map(Release::of), ..Self::default() };
+        Ok(Self::index(Cow::Owned(text.to_string()), "file", latest.map(Release::of)))
+    }
+
+    fn index(text: Cow<'static, str>, source: &str, release: Option<Release>) -> Self {
+        let records = anweb::record_lines(&text);
+        let mut table = Self {
+            source: source.to_string(),
+            release,
+            procedures: Vec::with_capacity(records.len()),
+            procedure_index: HashMap::with_capacity_and_hasher(records.len(), Default::default()),
+            ..Self::default()
+        };
         for record in records {
+            let code = record.code.as_bytes();
             match record.kind {
                 RecordKind::Procedure => {
-                    if !table.procedures.contains_key(&record.code) {
-                        table.order.push(record.code.clone());
+                    let Ok(key) = <[u8; 5]>::try_from(code) else { continue };
+                    let entry = Entry::new(record.lines);
+                    match table.procedure_index.get(&key).and_then(|&at| table.procedures.get_mut(at)) {
+                        Some(earlier) => *earlier = entry,
+                        None => {
+                            table.procedure_index.insert(key, table.procedures.len());
+                            table.procedures.push(entry);
+                            table.procedure_letters |= 1u128.checked_shl(u32::from(key[0])).unwrap_or(0);
+                        }
                     }
-                    table.procedures.insert(record.code.clone(), HcpcsCode::new(record));
                 }
                 RecordKind::Modifier => {
-                    table.modifiers.insert(record.code.clone(), HcpcsModifier { record });
+                    let Ok(key) = <[u8; 2]>::try_from(code) else { continue };
+                    let entry = Entry::new(record.lines);
+                    match table.modifier_index.get(&key).and_then(|&at| table.modifiers.get_mut(at)) {
+                        Some(earlier) => *earlier = entry,
+                        None => {
+                            table.modifier_index.insert(key, table.modifiers.len());
+                            table.modifiers.push(entry);
+                        }
+                    }
                 }
             }
         }
-        table.link_successors();
+        table.text = text;
         table
     }
 
-    /// Successors from `data/successors.tsv` whose old code is in this table, then the
-    /// cross-reference field of any other terminated record.
-    fn link_successors(&mut self) {
-        let mut rows: Vec<(String, String, String)> = successor::builtin_rows()
-            .filter(|(old, _, _)| self.procedures.contains_key(*old) || self.modifiers.contains_key(*old))
-            .map(|(old, new, source)| (old.to_string(), new.to_string(), source.to_string()))
-            .collect();
-        let records = self.procedures.values().map(|c| &c.record).chain(self.modifiers.values().map(|m| &m.record));
-        for record in records {
-            if record.terminated.is_none() || rows.iter().any(|(old, _, _)| *old == record.code) {
-                continue;
+    /// The record on some lines of the text; `None` when they do not parse (only
+    /// possible in the built-in data, which tests parse whole).
+    fn record(&self, lines: &Range<usize>, kind: RecordKind) -> Option<CodeRecord> {
+        let mut records = anweb::parse(self.text.get(lines.clone())?).ok()?;
+        let record = records.pop().filter(|record| record.kind == kind)?;
+        records.is_empty().then_some(record)
+    }
+
+    fn procedure_entry(&self, code: &str) -> Option<&Entry<HcpcsCode>> {
+        let key = <[u8; 5]>::try_from(code.trim().as_bytes()).ok()?;
+        self.procedures.get(*self.procedure_index.get(&key)?)
+    }
+
+    fn modifier_entry(&self, code: &str) -> Option<&Entry<HcpcsModifier>> {
+        let key = <[u8; 2]>::try_from(code.trim().as_bytes()).ok()?;
+        self.modifiers.get(*self.modifier_index.get(&key)?)
+    }
+
+    fn parsed_procedure<'t>(&self, entry: &'t Entry<HcpcsCode>) -> Option<&'t HcpcsCode> {
+        let parse = || self.record(&entry.lines, RecordKind::Procedure).map(|record| Box::new(HcpcsCode::new(record)));
+        entry.parsed.get_or_init(parse).as_deref()
+    }
+
+    fn parsed_modifier<'t>(&self, entry: &'t Entry<HcpcsModifier>) -> Option<&'t HcpcsModifier> {
+        let parse = || self.record(&entry.lines, RecordKind::Modifier).map(|record| Box::new(HcpcsModifier { record }));
+        entry.parsed.get_or_init(parse).as_deref()
+    }
+
+    /// The successor of a code in this table: its last row in `data/successors.tsv`, else
+    /// the first cross-reference of its record when the record is terminated.
+    fn find_successor(&self, old: &str) -> Option<Box<Successor>> {
+        let (new, source) = match successor::builtin_rows().filter(|(row_old, _, _)| *row_old == old).last() {
+            Some((_, new, source)) => (new.to_string(), source.to_string()),
+            None => {
+                let record = match self.procedure(old) {
+                    Some(code) => &code.record,
+                    None => &self.modifier(old)?.record,
+                };
+                record.terminated?;
+                (record.cross_references.first()?.clone(), format!("CMS cross-reference field of {}", record.code))
             }
-            if let Some(new) = record.cross_references.first() {
-                rows.push((record.code.clone(), new.clone(), format!("CMS cross-reference field of {}", record.code)));
-            }
-        }
-        for (old, new, source) in rows {
-            let units = (self.billing_unit_of(&old), self.billing_unit_of(&new));
-            self.successors.insert(old.clone(), Successor::new(&old, &new, &source, units));
-        }
+        };
+        let units = (self.billing_unit_of(old), self.billing_unit_of(&new));
+        Some(Box::new(Successor::new(old, &new, &source, units)))
     }
 
     fn billing_unit_of(&self, code: &str) -> Option<&BillingUnit> {
-        self.procedures.get(code)?.billing_unit()
+        self.procedure(code)?.billing_unit()
     }
 
     pub fn procedure(&self, code: &str) -> Option<&HcpcsCode> {
-        self.procedures.get(code.trim())
+        self.parsed_procedure(self.procedure_entry(code)?)
     }
 
     pub fn modifier(&self, code: &str) -> Option<&HcpcsModifier> {
-        self.modifiers.get(code.trim())
+        self.parsed_modifier(self.modifier_entry(code)?)
     }
 
     pub fn successor(&self, code: &str) -> Option<&Successor> {
-        self.successors.get(code.trim())
+        let code = code.trim();
+        let cell = match self.procedure_entry(code) {
+            Some(entry) => &entry.successor,
+            None => &self.modifier_entry(code)?.successor,
+        };
+        cell.get_or_init(|| self.find_successor(code)).as_deref()
     }
 
-    /// Procedure codes in file order.
+    /// Whether some procedure code in the table starts with this character (J, Q …),
+    /// without reading a record.
+    pub fn has_procedures_starting_with(&self, letter: char) -> bool {
+        u32::from(letter) < 128 && self.procedure_letters & (1u128 << u32::from(letter)) != 0
+    }
+
+    /// Procedure codes in file order. Reads every record: for listings, not for checks.
     pub fn procedures(&self) -> impl Iterator<Item = &HcpcsCode> {
-        self.order.iter().filter_map(|code| self.procedures.get(code))
+        self.procedures.iter().filter_map(|entry| self.parsed_procedure(entry))
     }
 
-    /// Level II modifiers, in no particular order.
+    /// Level II modifiers, in file order.
     pub fn modifiers(&self) -> impl Iterator<Item = &HcpcsModifier> {
-        self.modifiers.values()
+        self.modifiers.iter().filter_map(|entry| self.parsed_modifier(entry))
     }
 
+    /// Every successor: of procedure codes in file order, then of modifiers.
     pub fn successors(&self) -> impl Iterator<Item = &Successor> {
-        self.successors.values()
+        let procedures = self.procedures().map(HcpcsCode::code);
+        procedures.chain(self.modifiers().map(HcpcsModifier::code)).filter_map(|code| self.successor(code))
     }
 
     /// Number of procedure codes plus modifiers.
@@ -302,22 +388,12 @@ impl CodeTable {
     }
 }
 
-/// The compiled-in CMS table, parsed on first use. The data is checked by tests; should it
-/// ever fail to parse, the table is empty rather than the server crashing.
+/// The compiled-in CMS table, indexed on first use (a fraction of a millisecond; records
+/// are parsed as they are asked for). The data is checked by tests; a record that ever
+/// failed to parse would be missing from the table rather than crash the server.
 pub fn builtin() -> &'static CodeTable {
     static TABLE: OnceLock<CodeTable> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut records = Vec::new();
-        for file in BUILTIN_FILES {
-            match anweb::parse(file) {
-                Ok(parsed) => records.extend(parsed),
-                Err(_) => return CodeTable { source: BUILTIN_SOURCE.to_string(), ..CodeTable::default() },
-            }
-        }
-        let mut table = CodeTable::from_records(records, BUILTIN_SOURCE);
-        table.release = Some(BUILTIN_RELEASE);
-        table
-    })
+    TABLE.get_or_init(|| CodeTable::index(Cow::Borrowed(BUILTIN_TEXT), BUILTIN_SOURCE, Some(BUILTIN_RELEASE)))
 }
 
 /// The format of a code, claiming nothing about whether it exists.

@@ -10,12 +10,19 @@ fn code(code: &str) -> &'static HcpcsCode {
     builtin().procedure(code).expect("code in the CMS data")
 }
 
+const BUILTIN_FILES: [&str; 3] = [
+    include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_modifiers.txt"),
+    include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_J.txt"),
+    include_str!("../../data/hcpcs/HCPC2026_JAN_ANWEB_Q.txt"),
+];
+
 #[test]
 fn every_data_file_parses_with_the_documented_record_counts() {
     // Counts from /work/shared/data/README.md: 383 modifiers, 1,209 J, 610 Q records.
     let counts: Vec<usize> =
         BUILTIN_FILES.iter().map(|file| anweb::parse(file).expect("CMS file parses").len()).collect();
     assert_eq!(counts, vec![383, 1_209, 610]);
+    assert_eq!(BUILTIN_TEXT, BUILTIN_FILES.concat());
     let table = builtin();
     assert_eq!((table.modifier_count(), table.procedure_count()), (383, 1_819));
     assert_eq!(table.len(), 2_202);
@@ -307,4 +314,118 @@ fn the_built_in_table_is_the_january_2026_release_and_a_users_file_dates_itself(
     let october = Release::of(date("20251115"));
     assert_eq!(october.name(), "October 2025");
     assert!(october.covers(date("20251231")) && !october.covers(date("20260101")));
+}
+
+/// The table as it was built before records were parsed on demand: every record parsed
+/// up front, the last of a repeated code kept in the place of its first, successors from
+/// `data/successors.tsv` then the cross-reference field of terminated records.
+struct EagerTable {
+    procedures: Vec<HcpcsCode>,
+    modifiers: Vec<HcpcsModifier>,
+    successors: std::collections::HashMap<String, Successor>,
+}
+
+fn eager(text: &str) -> EagerTable {
+    let mut procedures: Vec<HcpcsCode> = Vec::new();
+    let mut modifiers: Vec<HcpcsModifier> = Vec::new();
+    for record in anweb::parse(text).expect("file parses") {
+        match record.kind {
+            RecordKind::Procedure => match procedures.iter_mut().find(|c| c.record.code == record.code) {
+                Some(earlier) => *earlier = HcpcsCode::new(record),
+                None => procedures.push(HcpcsCode::new(record)),
+            },
+            RecordKind::Modifier => match modifiers.iter_mut().find(|m| m.record.code == record.code) {
+                Some(earlier) => *earlier = HcpcsModifier { record },
+                None => modifiers.push(HcpcsModifier { record }),
+            },
+        }
+    }
+    let known = |code: &str| procedures.iter().any(|c| c.code() == code) || modifiers.iter().any(|m| m.code() == code);
+    let mut rows: Vec<(String, String, String)> = successor::builtin_rows()
+        .filter(|(old, _, _)| known(old))
+        .map(|(old, new, source)| (old.to_string(), new.to_string(), source.to_string()))
+        .collect();
+    for record in procedures.iter().map(|c| &c.record).chain(modifiers.iter().map(|m| &m.record)) {
+        if record.terminated.is_none() || rows.iter().any(|(old, _, _)| *old == record.code) {
+            continue;
+        }
+        if let Some(new) = record.cross_references.first() {
+            rows.push((record.code.clone(), new.clone(), format!("CMS cross-reference field of {}", record.code)));
+        }
+    }
+    let unit = |code: &str| procedures.iter().find(|c| c.code() == code).and_then(HcpcsCode::billing_unit);
+    let successors = rows
+        .into_iter()
+        .map(|(old, new, source)| {
+            let successor = Successor::new(&old, &new, &source, (unit(&old), unit(&new)));
+            (old, successor)
+        })
+        .collect();
+    EagerTable { procedures, modifiers, successors }
+}
+
+fn assert_same_as_eager(table: &CodeTable, text: &str) {
+    let expected = eager(text);
+    assert_eq!(
+        (table.procedure_count(), table.modifier_count()),
+        (expected.procedures.len(), expected.modifiers.len())
+    );
+    for code in &expected.procedures {
+        assert_eq!(table.procedure(code.code()), Some(code), "{}", code.code());
+        assert_eq!(table.successor(code.code()), expected.successors.get(code.code()), "{}", code.code());
+        let letter = code.code().chars().next().unwrap_or(' ');
+        assert!(table.has_procedures_starting_with(letter), "{}", code.code());
+    }
+    for modifier in &expected.modifiers {
+        assert_eq!(table.modifier(modifier.code()), Some(modifier), "{}", modifier.code());
+        assert_eq!(table.successor(modifier.code()), expected.successors.get(modifier.code()), "{}", modifier.code());
+    }
+    assert!(table.procedures().eq(expected.procedures.iter()), "procedures in file order");
+    assert!(table.modifiers().eq(expected.modifiers.iter()), "modifiers in file order");
+    assert_eq!(table.successors().count(), expected.successors.len());
+}
+
+/// Records parsed on demand are the records a parse of the whole file gives: every code,
+/// modifier, billing unit, flag and successor of the built-in data.
+#[test]
+fn the_built_in_table_read_on_demand_equals_the_whole_file_parsed() {
+    assert_same_as_eager(&CodeTable::index(Cow::Borrowed(BUILTIN_TEXT), "test", None), BUILTIN_TEXT);
+    assert_same_as_eager(builtin(), BUILTIN_TEXT);
+    let letters: Vec<char> = ('\0'..='\u{7f}').filter(|&c| builtin().has_procedures_starting_with(c)).collect();
+    assert_eq!(letters, vec!['J', 'Q']);
+    assert!(!builtin().has_procedures_starting_with('\u{1F48A}'));
+    assert!(builtin().procedure("J270").is_none() && builtin().procedure("J27000").is_none());
+    assert!(builtin().procedure(" J2700 ").is_some() && builtin().modifier("JW ").is_some());
+}
+
+/// A user's file in the shapes users save it in: LF, trimmed lines, a BOM, blank lines,
+/// a code listed twice (the later record wins, in the earlier place).
+#[test]
+fn a_users_file_read_on_demand_equals_the_whole_file_parsed() {
+    let lines: Vec<&str> = BUILTIN_TEXT.lines().collect();
+    let pick = |code: &str| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|line| line.trim_start().starts_with(code))
+            .map(|line| line.trim_end().to_string())
+            .collect()
+    };
+    let mut text = String::from("\u{feff}");
+    for code in ["J1170", "J1171", "JW", "J2310", "J2312", "Q9987", "JG", "TB", "J0129"] {
+        text.push_str(&pick(code).join("\n"));
+        text.push_str("\n\n");
+    }
+    // J2310 again, with another description of the same width.
+    let again = pick("J2310").join("\n").replacen("naloxone hydrochloride", "naloxone HYDROCHLORIDE", 1);
+    text.push_str(&again);
+    let table = CodeTable::from_anweb(&text).expect("the file loads");
+    assert_same_as_eager(&table, &text);
+    assert_eq!(
+        table.procedures().map(HcpcsCode::code).collect::<Vec<_>>(),
+        ["J1170", "J1171", "J2310", "J2312", "Q9987", "J0129"]
+    );
+    let naloxone = table.procedure("J2310").expect("J2310");
+    assert_eq!(naloxone.description(), "Injection, naloxone HYDROCHLORIDE, per 1 mg");
+    assert!(table.procedure("J0129").is_some_and(|code| code.description().contains("(code may be used for medicare")));
+    assert!(table.successor("J1170").and_then(Successor::conversion_text).is_some());
 }

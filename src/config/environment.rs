@@ -1,9 +1,9 @@
 //! What every analysis needs besides the text: the settings and the data files they name
-//! (a user's HCPCS table, a CMS MUE table), loaded once per settings change.
+//! (a user's HCPCS table, a CMS MUE table, CMS's NDC–HCPCS crosswalk), loaded once per settings change.
 
 use std::sync::Arc;
 
-use super::{MueTable, Settings};
+use super::{MueTable, NdcCrosswalk, Settings};
 use crate::codes::CodeTable;
 use crate::text::{read_capped, TABLE_LIMIT};
 
@@ -15,6 +15,8 @@ pub struct Environment {
     pub code_file: Option<Arc<CodeTable>>,
     /// A user's CMS MUE table; `None` means no MUE limits are known.
     pub mue: Option<Arc<MueTable>>,
+    /// A user's CMS ASP NDC–HCPCS crosswalk; `None` means NDCs are not matched to codes.
+    pub crosswalk: Option<Arc<NdcCrosswalk>>,
 }
 
 impl Environment {
@@ -49,7 +51,22 @@ impl Environment {
                 }
             }
         });
-        (Environment { settings, code_file, mue }, messages)
+        let crosswalk = settings.ndc_crosswalk_file.as_deref().and_then(|path| {
+            let name = file_name(path);
+            let table = read_capped(path, TABLE_LIMIT)
+                .map_err(|refused| refused.to_string())
+                .and_then(|bytes| NdcCrosswalk::from_csv(&crate::text::decode(&bytes)));
+            match table {
+                Ok(table) => Some(Arc::new(table)),
+                Err(error) => {
+                    messages.push(format!(
+                        "ndcCrosswalkFile {name}: {error}; NDCs are not checked against the CMS crosswalk"
+                    ));
+                    None
+                }
+            }
+        });
+        (Environment { settings, code_file, mue, crosswalk }, messages)
     }
 
     pub fn codes(&self) -> &CodeTable {
@@ -60,4 +77,32 @@ impl Environment {
 /// Only the file name goes into messages: full paths can name patients or clients.
 fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(|| "(file)".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_crosswalk_is_reported_by_file_name_only() {
+        let folder = std::env::temp_dir().join(format!("claim-lsp-patient-folder-{}", std::process::id()));
+        let settings = Settings { ndc_crosswalk_file: Some(folder.join("crosswalk.csv")), ..Settings::default() };
+        let (environment, messages) = Environment::load(settings);
+        assert!(environment.crosswalk.is_none());
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("ndcCrosswalkFile crosswalk.csv: "), "{}", messages[0]);
+        assert!(messages[0].ends_with("; NDCs are not checked against the CMS crosswalk"), "{}", messages[0]);
+        assert!(!messages[0].contains("patient-folder"), "no folder in the message: {}", messages[0]);
+    }
+
+    #[test]
+    fn a_crosswalk_file_loads_into_the_environment() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rules/ndc-not-for-code/cms/asp-ndc-hcpcs-crosswalk.csv");
+        let settings = Settings { ndc_crosswalk_file: Some(path), ..Settings::default() };
+        let (environment, messages) = Environment::load(settings);
+        assert!(messages.is_empty(), "{messages:?}");
+        let crosswalk = environment.crosswalk.expect("loaded");
+        assert_eq!(crosswalk.entry("99999006004", "J9035").map(|e| e.drug_name.as_str()), Some("EXAMPLIZUMAB"));
+    }
 }

@@ -4,12 +4,14 @@
 //! Reading never fails: anything unusable becomes a warning for the user and the rest
 //! still applies. Warnings quote setting names, never values from claim files.
 
+mod crosswalk;
 mod environment;
 mod load;
 mod mue;
 mod policy;
 mod workspace;
 
+pub use crosswalk::{CrosswalkEntry, NdcCrosswalk};
 pub use environment::Environment;
 pub use load::{load, ConfigFileChoice, LoadedSettings, SettingsSources};
 pub use mue::{MueAdjudication, MueLimit, MueTable};
@@ -82,6 +84,8 @@ pub struct Settings {
     pub hcpcs_file: Option<PathBuf>,
     /// A CMS practitioner MUE table (CSV as published).
     pub mue_file: Option<PathBuf>,
+    /// CMS's ASP NDC–HCPCS crosswalk (CSV as published).
+    pub ndc_crosswalk_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -112,6 +116,7 @@ impl Settings {
                     }
                 }
                 "mueFile" => settings.mue_file = reader.path("mueFile", value),
+                "ndcCrosswalkFile" => settings.ndc_crosswalk_file = reader.path("ndcCrosswalkFile", value),
                 // `configFile` is read by the server before these settings (it names
                 // their file); `inlayHints` and `format` are read by the server for the
                 // editor features; the rest are the editor's own.
@@ -399,12 +404,14 @@ mod tests {
                 "policy": {"priorAuthorization": ["j2700"], "unitLimits": {"J2700": 24}},
                 "payerClasses": {"CI": {"unitLimits": {"J2700": 12}, "wastageModifiersRequired": true}},
                 "payers": {"87726": {"priorAuthorization": [], "rules": {"drug-line-missing-ndc": "warning"}}},
-                "mueFile": "mue.csv"
+                "mueFile": "mue.csv",
+                "ndcCrosswalkFile": "cms/crosswalk.csv"
             }),
             Some(Path::new("/work")),
         );
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(settings.mue_file, Some(PathBuf::from("/work/mue.csv")));
+        assert_eq!(settings.ndc_crosswalk_file, Some(PathBuf::from("/work/cms/crosswalk.csv")));
         let commercial = settings.policy_for(Some("CI"), None);
         assert_eq!(commercial.unit_limits.get("J2700"), Some(&12));
         assert!(commercial.prior_authorization.contains("J2700"));

@@ -79,7 +79,7 @@ impl MueTable {
 }
 
 /// One CSV line into cells; quotes group commas and `""` is a literal quote.
-fn split_csv(line: &str) -> Vec<String> {
+pub(super) fn split_csv(line: &str) -> Vec<String> {
     let mut cells = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;

@@ -14,8 +14,8 @@ pub const REQUIRED: &[&[ChargeField]] = &[
     &[ChargeField::DateOfService, ChargeField::Charge, ChargeField::Ndc],
 ];
 
-/// How many data rows the code check reads.
-const SAMPLE_ROWS: usize = 20;
+/// How many data rows the code check reads: an edit below them cannot change detection.
+pub const SAMPLE_ROWS: usize = 20;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Detection {

@@ -11,7 +11,7 @@ mod reader;
 mod values;
 
 pub use columns::{ChargeField, ColumnMap};
-pub use detect::{describe_missing, detect, looks_like_hcpcs, Detection, REQUIRED};
+pub use detect::{describe_missing, detect, looks_like_hcpcs, Detection, REQUIRED, SAMPLE_ROWS};
 pub use ndc::{ndc_unit_code, normalize_ndc};
 pub use reader::{Cell, Row};
 pub use values::{parse_date, parse_money, split_modifiers};
@@ -39,6 +39,13 @@ pub fn parse(text: &str) -> ChargeTable {
     let records = reader::read(text);
     let columns = ColumnMap::from_header(&records.header, text);
     ChargeTable { delimiter: records.delimiter, header: records.header, rows: records.rows, columns }
+}
+
+/// Reads the rows of `text` from `from` (where a row starts) up to `to`, as [`parse`]
+/// reads them from the whole text with `table`'s delimiter; `None` unless the last one
+/// ends exactly at `to`. For re-reading only the rows an edit touched.
+pub fn read_rows(text: &str, from: usize, to: usize, table: &ChargeTable) -> Option<Vec<Row>> {
+    reader::read_between(text, from, to, table.delimiter, table.header.cells.len())
 }
 
 #[cfg(test)]

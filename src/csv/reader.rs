@@ -97,6 +97,31 @@ pub(super) fn read(text: &str) -> Records {
     Records { delimiter, header, rows }
 }
 
+/// Reads the records of `text` that start at `from` (the start of a record) up to `to`,
+/// as [`read`] reads them from the whole text — `None` unless they end exactly at `to`
+/// (a quoted field running past `to` would read differently). An edited file's changed
+/// rows are read this way without reading the rest; blank records are skipped.
+pub(super) fn read_between(text: &str, from: usize, to: usize, delimiter: u8, columns: usize) -> Option<Vec<Row>> {
+    // Reading stops at `to`: a record that would run on past it reads as ending there,
+    // without a line end, and is refused below.
+    let bytes = text.as_bytes().get(..to)?;
+    if from > to || !text.is_char_boundary(from) {
+        return None;
+    }
+    let mut reader = Reader { bytes, delimiter, position: from, columns };
+    let mut rows = Vec::new();
+    while reader.position < to {
+        let row = reader.record();
+        if to < text.len() && row.line_end.end == to && row.line_end.is_empty() {
+            return None;
+        }
+        if !is_blank(bytes, &row) {
+            rows.push(row);
+        }
+    }
+    Some(rows)
+}
+
 /// The delimiter the header line uses most outside quotes; a comma when it uses none.
 fn sniff_delimiter(bytes: &[u8], start: usize) -> u8 {
     let mut counts = [0usize; DELIMITERS.len()];

@@ -14,6 +14,17 @@ pub fn parse_date(text: &str) -> Option<CalendarDate> {
         }
         part.parse().ok()
     };
+    // `YYYY-MM-DD`, what most exports write, without splitting.
+    if let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = text.as_bytes() {
+        if [y1, y2, y3, y4, m1, m2, d1, d2].iter().all(u8::is_ascii_digit) {
+            let digit = |b: u8| b.wrapping_sub(b'0');
+            let year = u16::from(digit(y1)) * 1000
+                + u16::from(digit(y2)) * 100
+                + u16::from(digit(y3)) * 10
+                + u16::from(digit(y4));
+            return CalendarDate::new(year, digit(m1) * 10 + digit(m2), digit(d1) * 10 + digit(d2));
+        }
+    }
     if let Some(date) = CalendarDate::parse_ccyymmdd(text) {
         return Some(date);
     }
@@ -123,7 +134,20 @@ mod tests {
         for text in ["2024-03-07", "20240307", "03/07/2024", "3/7/2024", " 2024-03-07 "] {
             assert_eq!(parse_date(text).map(|d| d.to_string()).as_deref(), Some("2024-03-07"), "{text}");
         }
-        for text in ["2023-02-29", "13/01/2024", "2024-3-7", "07.03.2024", "03/07/24", "", "2024-03-07-01"] {
+        for text in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "2024-0a-01",
+            "2024/03/07",
+            "13/01/2024",
+            "2024-3-7",
+            "07.03.2024",
+            "03/07/24",
+            "",
+            "2024-03-07-01",
+        ] {
             assert_eq!(parse_date(text), None, "{text}");
         }
     }

@@ -11,6 +11,7 @@ pub mod formatting;
 pub mod hover;
 pub mod inlay_hints;
 pub mod navigation;
+pub mod ndc_hover;
 pub mod semantic_tokens;
 pub mod symbols;
 

@@ -624,7 +624,7 @@ impl LanguageServer for Backend {
         let offset = convert::offset(analysis.rope(), position, encoding);
         // A hover that fails answers nothing rather than taking the server down.
         let doc = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::ide::hover::hover(&analysis, codes.codes(), offset)
+            crate::ide::ndc_hover::hover_with_tables(&analysis, &codes, offset)
         }))
         .unwrap_or_else(|_| {
             tracing::error!("hover failed; answered nothing");

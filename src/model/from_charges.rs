@@ -10,7 +10,7 @@ use super::billing::{
     BilledClaim, BilledLine, Billing, DrugQuantity, FieldName, FieldNames, LineNumber, Modifier, NdcForm, CHARGE_TERMS,
 };
 use super::ChargeFile;
-use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, Row};
+use crate::csv::{ndc_unit_code, parse_date, split_modifiers, ChargeField, ChargeTable, Row};
 use crate::syntax::Span;
 
 impl Billing {
@@ -26,39 +26,59 @@ impl Billing {
             let cell = row.cell(columns.column(field)?)?;
             trimmed(text, cell.value_span())
         };
-        // Claim keys in order of first appearance; each claim's rows in file order.
+        // Each row's claim, numbered in order of first appearance, and each claim's size.
+        let key_column = key_column(table);
         let mut keys: HashMap<&str, usize> = HashMap::new();
-        let mut members: Vec<Vec<usize>> = Vec::new();
-        let has_claim_column = table.columns.column(ChargeField::Claim).is_some();
-        for (row_index, row) in table.rows.iter().enumerate() {
-            let key_field = if has_claim_column { ChargeField::Claim } else { ChargeField::DateOfService };
-            let key = value(row, key_field).map_or("", |span| span.text(text));
-            let index = *keys.entry(key).or_insert_with(|| {
-                members.push(Vec::new());
-                members.len() - 1
-            });
-            if let Some(rows) = members.get_mut(index) {
-                rows.push(row_index);
+        let mut claim_of_row: Vec<usize> = Vec::with_capacity(table.rows.len());
+        let mut sizes: Vec<usize> = Vec::new();
+        for row in &table.rows {
+            let next = sizes.len();
+            let claim = *keys.entry(row_key(text, row, key_column)).or_insert(next);
+            if claim == next {
+                sizes.push(0);
+            }
+            if let Some(size) = sizes.get_mut(claim) {
+                *size += 1;
+            }
+            claim_of_row.push(claim);
+        }
+        drop(keys);
+        // The rows claim by claim, in file order within each (a counting sort: no list
+        // per claim to allocate).
+        let mut starts: Vec<usize> = Vec::with_capacity(sizes.len() + 1);
+        let mut next_slot = Vec::with_capacity(sizes.len());
+        let mut total = 0;
+        for size in &sizes {
+            starts.push(total);
+            next_slot.push(total);
+            total += size;
+        }
+        starts.push(total);
+        let mut order = vec![0usize; table.rows.len()];
+        for (row_index, claim) in claim_of_row.iter().enumerate() {
+            if let Some(slot) = next_slot.get_mut(*claim) {
+                if let Some(place) = order.get_mut(*slot) {
+                    *place = row_index;
+                }
+                *slot += 1;
             }
         }
         let names = if table.columns.column(ChargeField::Modifiers).is_some() { &ONE_COLUMN } else { &COLUMNS };
         // Each row's line number, counted in one pass over the text.
         let mut counter = LineCounter::new(text);
         let numbers: Vec<usize> = table.rows.iter().map(|row| counter.line_of(row.span.start)).collect();
-        let mut claims = Vec::with_capacity(members.len());
+        let mut claims = Vec::with_capacity(sizes.len());
         let mut lines = Vec::with_capacity(table.rows.len());
-        for (index, members) in members.iter().enumerate() {
+        for (index, bounds) in starts.windows(2).enumerate() {
             let start = lines.len();
-            let rows: Vec<(&Row, usize)> = members
-                .iter()
-                .filter_map(|i| Some((table.rows.get(*i)?, numbers.get(*i).copied().unwrap_or(0))))
-                .collect();
-            let first = |field| rows.iter().find_map(|(row, _)| value(row, field));
-            for (row, number) in &rows {
-                lines.push(billed_line(file, &columns, row, index, *number, names, &value));
+            let members = bounds.first().zip(bounds.get(1)).and_then(|(&from, &to)| order.get(from..to)).unwrap_or(&[]);
+            let rows =
+                || members.iter().filter_map(|&i| Some((table.rows.get(i)?, numbers.get(i).copied().unwrap_or(0))));
+            let first = |field| rows().find_map(|(row, _)| value(row, field));
+            for (row, number) in rows() {
+                lines.push(billed_line(file, &columns, row, index, number, names, &value));
             }
-            let rows: Vec<&Row> = rows.iter().map(|(row, _)| *row).collect();
-            let anchor = rows.first().map_or(Span::default(), |row| first_cell(row));
+            let anchor = rows().next().map_or(Span::default(), |(row, _)| first_cell(row));
             claims.push(BilledClaim {
                 index,
                 id: first(ChargeField::Claim),
@@ -73,6 +93,29 @@ impl Billing {
         }
         Billing::new(claims, lines, CHARGE_TERMS)
     }
+}
+
+/// The value that groups a row into its claim: its claim cell (its date of service when
+/// the file has no claim column), trimmed; empty when it has none. Rows with the same
+/// key form one claim.
+pub fn claim_key<'t>(table: &ChargeTable, text: &'t str, row: &Row) -> &'t str {
+    row_key(text, row, key_column(table))
+}
+
+fn key_column(table: &ChargeTable) -> Option<usize> {
+    let claim = table.columns.column(ChargeField::Claim);
+    if claim.is_some() {
+        claim
+    } else {
+        table.columns.column(ChargeField::DateOfService)
+    }
+}
+
+fn row_key<'t>(text: &'t str, row: &Row, column: Option<usize>) -> &'t str {
+    column
+        .and_then(|column| row.cell(column))
+        .and_then(|cell| trimmed(text, cell.value_span()))
+        .map_or("", |span| span.text(text))
 }
 
 fn billed_line(

@@ -20,6 +20,7 @@ pub use billing::{
 pub use charges::ChargeFile;
 pub use claim::{Claim, HierarchicalLevel, LevelCode};
 pub use envelope::{FunctionalGroup, Interchange, Transaction, TransactionKind};
+pub use from_charges::claim_key;
 pub use from_x12::X12Part;
 pub use service_line::{DrugIdentification, ElementPosition, Modifiers, Procedure, ServiceLine};
 pub use subject::Subject;

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use super::Rule;
 use crate::codes::{CodeTable, HcpcsCode};
 use crate::config::Environment;
-use crate::config::{MueTable, PayerPolicy, Settings};
+use crate::config::{MueTable, NdcCrosswalk, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::guide::GuideFinding;
@@ -27,6 +27,8 @@ pub struct RuleContext<'a> {
     pub settings: &'a Settings,
     pub codes: &'a CodeTable,
     pub mue: Option<&'a MueTable>,
+    /// CMS's ASP NDC–HCPCS crosswalk, when the user loaded one.
+    pub crosswalk: Option<&'a NdcCrosswalk>,
     /// The policy of every claim, by claim index; computed once because every drug-line
     /// rule asks for it on every claim.
     policies: OnceLock<Vec<Arc<PayerPolicy>>>,
@@ -110,6 +112,7 @@ impl<'a> RuleContext<'a> {
             settings: &environment.settings,
             codes: environment.codes(),
             mue: environment.mue.as_deref(),
+            crosswalk: environment.crosswalk.as_deref(),
             policies: OnceLock::new(),
             lines: OnceLock::new(),
             guide_findings: OnceLock::new(),

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// The most a settings file (`.claim-lsp.json`, `--config`) may hold: 1 MB.
 pub const CONFIG_LIMIT: u64 = 1 << 20;
-/// The most a code table (`hcpcsFile`, `mueFile`) may hold: 64 MB.
+/// The most a code table (`hcpcsFile`, `mueFile`, `ndcCrosswalkFile`) may hold: 64 MB.
 pub const TABLE_LIMIT: u64 = 64 << 20;
 /// The most a claim file may hold unless the user says otherwise: 2 GB.
 pub const CLAIM_LIMIT: u64 = 2 << 30;

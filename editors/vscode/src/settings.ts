@@ -19,6 +19,7 @@ export interface ClaimLspSettings {
   rules: Record<string, Severity>;
   codeTables: { hcpcsFile?: string };
   mueFile?: string;
+  ndcCrosswalkFile?: string;
   policy?: PolicyLayer;
   payerClasses?: Record<string, PolicyLayer>;
   payers?: Record<string, PolicyLayer>;
@@ -129,6 +130,8 @@ export function toSettings(config: ConfigurationLike, context: PathContext = {})
   if (hcpcsFile !== undefined) settings.codeTables.hcpcsFile = hcpcsFile;
   const mueFile = dataFile(config, 'mueFile', context);
   if (mueFile !== undefined) settings.mueFile = mueFile;
+  const ndcCrosswalkFile = dataFile(config, 'ndcCrosswalkFile', context);
+  if (ndcCrosswalkFile !== undefined) settings.ndcCrosswalkFile = ndcCrosswalkFile;
 
   const policy = config.get<unknown>('policy');
   if (isPlainObject(policy) && Object.keys(policy).length > 0) settings.policy = policy;

@@ -19,6 +19,7 @@ test('defaults give empty rules and no overrides', () => {
     payers: {},
     codeTables: { hcpcsFile: '' },
     mueFile: '',
+    ndcCrosswalkFile: '',
     configFile: '.claim-lsp.json',
     maxDiagnostics: 5000,
     files: { detectByContent: true },
@@ -65,12 +66,14 @@ test('data files pass through trimmed; relative ones resolve against the workspa
   const section = {
     codeTables: { hcpcsFile: '  /data/ANWEB.txt ' },
     mueFile: 'cms/MCR_MUE_PractitionerServices.csv',
+    ndcCrosswalkFile: 'cms/asp-ndc-hcpcs-crosswalk.csv',
     configFile: 'claims/.claim-lsp.json',
   };
   assert.deepEqual(toInitializationOptions(fromObject(section), { workspaceFolder: '/ws' }), {
     rules: {},
     codeTables: { hcpcsFile: '/data/ANWEB.txt' },
     mueFile: '/ws/cms/MCR_MUE_PractitionerServices.csv',
+    ndcCrosswalkFile: '/ws/cms/asp-ndc-hcpcs-crosswalk.csv',
     configFile: 'claims/.claim-lsp.json',
   });
 });

@@ -8,9 +8,11 @@
 //! beyond the billed units (CMS discarded drugs policy, Pub. 100-04, chapter 17, §40).
 //! Computed from the 2410 CTP quantities in `ME` or `GR`: when
 //! the administered lines' units × unit size hold both the administered and the
-//! discarded amount, the JW line is wrong. Source: 837P/837I guides, loop 2410 CTP.
+//! discarded amount, the JW line is wrong. Where the descriptor gives no arithmetic
+//! ("per vial", `ML` against a mg code), CMS's NDC–HCPCS crosswalk converts when loaded
+//! (`ndcCrosswalkFile`; see `crosswalk`). Source: 837P/837I guides, loop 2410 CTP.
 
-use super::{billed_lines, dose};
+use super::{billed_lines, dose, ndc_units};
 use crate::codes::Quantity;
 use crate::diagnostic::Severity;
 use crate::rules::LineFacts;
@@ -44,8 +46,12 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     let source = context.source;
     for wastage_line in billed_lines(context).filter(|line| line.has_modifier(source, "JW")) {
         let Some((code, _)) = wastage_line.hcpcs() else { continue };
-        let Some(unit) = wastage_line.record.and_then(|record| record.billing_unit()) else { continue };
-        let Some(discarded) = dose::line_mass(source, &wastage_line.drugs) else { continue };
+        let unit = wastage_line.record.and_then(|record| record.billing_unit());
+        let mass = dose::line_mass(source, &wastage_line.drugs);
+        let (Some(unit), Some(discarded)) = (unit.filter(|unit| unit.converts()), mass) else {
+            by_crosswalk(context, report, wastage_line, code);
+            continue;
+        };
         let date = wastage_line.date_of_service;
         // Only the same claim's lines can be the administered ones.
         let Some(claim) = context.claim_of(wastage_line) else { continue };
@@ -77,4 +83,31 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let policy = context.policy_of(wastage_line);
         report.add_for(&policy, span, message);
     }
+}
+
+/// The same finding by the CMS crosswalk (`ndcCrosswalkFile`), where the descriptor gives
+/// no arithmetic: the JW line's discard adds no billing unit to what the administered
+/// lines bill.
+fn by_crosswalk(context: &RuleContext<'_>, report: &mut Report<'_>, wastage_line: &LineFacts<'_>, code: &str) {
+    let source = context.source;
+    let Some(wastage) = ndc_units::wastage_units_by_crosswalk(context.billing, source, context.crosswalk, wastage_line)
+    else {
+        return;
+    };
+    if wastage.expected != 0 {
+        return;
+    }
+    let Some(jw) = wastage_line.modifier("JW") else { return };
+    let billed = wastage.administered_units;
+    let message = format!(
+        "this JW line discards {} of {code}, but the administered {billed} {} already hold the {} given and the {} \
+         discarded ({}, rounded up); waste inside the last billed unit is not billed with JW — remove this line",
+        wastage.discarded,
+        if billed == 1 { "unit" } else { "units" },
+        wastage.administered,
+        wastage.discarded,
+        wastage.basis,
+    );
+    let policy = context.policy_of(wastage_line);
+    report.add_for(&policy, jw.span, message);
 }

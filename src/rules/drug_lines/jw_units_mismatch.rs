@@ -45,14 +45,15 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
     for line in billed_lines(context).filter(|line| line.has(WASTAGE)) {
         // Fractions are drug-units-not-whole's finding (its fix sets these same units).
         let Some(units) = line.units.filter(|units| units.is_whole()) else { continue };
-        let Some(wastage) = ndc_units::wastage_units(context.billing, source, context.codes, line) else {
+        let Some(wastage) = ndc_units::wastage_units(context.billing, source, context.codes, line)
+            .or_else(|| ndc_units::wastage_units_by_crosswalk(context.billing, source, context.crosswalk, line))
+        else {
             continue;
         };
         let expected = wastage.expected;
         if expected == 0 || units == crate::decimal::Decimal::from_integer(expected) {
             continue;
         }
-        let Some(unit) = line.record.and_then(|record| record.billing_unit()) else { continue };
         let administered_label = context
             .billing
             .lines
@@ -60,7 +61,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             .map_or_else(|| "the administered line".to_string(), |l| l.label(source, &context.billing.terms));
         let field = line.units_field();
         let message = format!(
-            "{} is {units}, but the NDC quantities give {} given and {} discarded: {} {} of {} ({} per unit, \
+            "{} is {units}, but the NDC quantities give {} given and {} discarded: {} {} of {} ({}, \
              rounded up), less the {} billed on {administered_label}, leaves {expected} {} to bill with JW; \
              expected {expected}",
             field.name,
@@ -69,7 +70,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             wastage.total_units,
             plural(wastage.total_units),
             line.code,
-            unit.per_unit_text(),
+            wastage.basis,
             wastage.administered_units,
             plural(expected),
         );
@@ -83,7 +84,10 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
 fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) {
     let Some(line) = context.billed_line_at(diagnostic.span.start) else { return };
     let Some(units) = line.units.filter(|units| *units == diagnostic.span) else { return };
-    let Some(wastage) = ndc_units::wastage_units(context.billing, context.source, context.codes(), line) else {
+    let (billing, source) = (context.billing, context.source);
+    let Some(wastage) = ndc_units::wastage_units(billing, source, context.codes(), line).or_else(|| {
+        ndc_units::wastage_units_by_crosswalk(billing, source, context.environment.crosswalk.as_deref(), line)
+    }) else {
         return;
     };
     if wastage.expected == 0 {

@@ -2,12 +2,14 @@
 //! billed lines — 837P `SV1` and 837I `SV2` service lines and charge-file rows alike.
 
 pub mod code_not_effective;
+mod crosswalk;
 mod dose;
 pub mod drug_line_missing_ndc;
 pub mod drug_units_not_whole;
 pub mod jw_below_billing_unit;
 pub mod jw_units_mismatch;
 pub mod ndc_format;
+pub mod ndc_not_for_code;
 pub mod ndc_quantity_mismatch;
 mod ndc_units;
 pub mod noc_missing_description;
@@ -24,6 +26,7 @@ pub static RULES: &[&crate::rules::Rule] = &[
     &drug_units_not_whole::RULE,
     &ndc_quantity_mismatch::RULE,
     &ndc_format::RULE,
+    &ndc_not_for_code::RULE,
     &units_over_limit::RULE,
     &noc_missing_description::RULE,
     &drug_line_missing_ndc::RULE,

@@ -11,10 +11,13 @@
 //! 2410 loops) and JW wastage lines (checked by jw-below-billing-unit) are left alone.
 //! Source: 837P/837I guides, loop 2410 LIN/CTP.
 
-use super::{billed_lines, dose};
+use super::{billed_lines, crosswalk, dose};
+use crate::codes::{BillingUnit, Quantity};
+use crate::config::NdcCrosswalk;
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Fix, FixContext};
+use crate::model::BilledLine;
 use crate::rules::{Formats, Reads, Report, Rule, RuleContext, RuleScope};
 
 pub static RULE: Rule = Rule {
@@ -36,11 +39,13 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             continue;
         }
         let Some((code, _)) = line.hcpcs() else { continue };
-        let Some(unit) = line.record.and_then(|record| record.billing_unit()) else { continue };
-        let Some(amount) = dose::line_amount(source, &line.drugs) else { continue };
-        let Some(expected) = unit.units_for_amount(amount) else { continue };
         // Fractions are drug-units-not-whole's finding.
         let Some(units) = line.unit_count().filter(|units| units.is_whole()) else { continue };
+        let Some((expected, amount, basis)) =
+            expected_units(source, context.crosswalk, line.record.and_then(|r| r.billing_unit()), line)
+        else {
+            continue;
+        };
         let Ok(expected_value) = i64::try_from(expected) else { continue };
         if units == Decimal::from_int(expected_value) {
             continue;
@@ -48,13 +53,47 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
         let element = line.units_field().name;
         let quantity = line.names.ndc_quantity;
         let message = format!(
-            "{quantity} is {amount}, which is {expected} {} of {code} ({} per unit, rounded up), but {element} is {units}; expected {expected}",
+            "{quantity} is {amount}, which is {expected} {} of {code} ({}, rounded up), but {element} is {units}; expected {expected}",
             if expected == 1 { "unit" } else { "units" },
-            unit.per_unit_text(),
+            basis.text(),
         );
         let policy = context.policy_of(line);
         report.add_for(&policy, line.units_field().span, message);
     }
+}
+
+/// How an NDC quantity converted: worded only for a finding (most lines agree).
+enum Basis<'a> {
+    Descriptor(&'a BillingUnit),
+    Crosswalk(crosswalk::CrosswalkUnits<'a>),
+}
+
+impl Basis<'_> {
+    fn text(&self) -> String {
+        match self {
+            Basis::Descriptor(unit) => format!("{} per unit", unit.per_unit_text()),
+            Basis::Crosswalk(converted) => converted.basis(),
+        }
+    }
+}
+
+/// The units the line's one NDC quantity calls for, the quantity, and how it converts:
+/// by the descriptor's billing unit, else (a "per vial" code, `UN` or `ML` against a mg
+/// code) by the CMS crosswalk row of the line's NDC and code, when one is loaded.
+fn expected_units<'a>(
+    source: &str,
+    crosswalk_table: Option<&'a NdcCrosswalk>,
+    unit: Option<&'a BillingUnit>,
+    line: &BilledLine,
+) -> Option<(u64, Quantity, Basis<'a>)> {
+    let by_descriptor = unit.and_then(|unit| {
+        let amount = dose::line_amount(source, &line.drugs)?;
+        Some((unit.units_for_amount(amount)?, amount, Basis::Descriptor(unit)))
+    });
+    by_descriptor.or_else(|| {
+        let converted = crosswalk::line_units(crosswalk_table, source, line)?;
+        Some((converted.expected, converted.amount, Basis::Crosswalk(converted)))
+    })
 }
 
 /// "Set units from the NDC quantity": the units the NDC quantity converts to. A choice,
@@ -63,11 +102,23 @@ fn fix(context: &FixContext<'_>, diagnostic: &Diagnostic, fixes: &mut Vec<Fix>) 
     let source = context.source;
     let Some(line) = context.billed_line_at(diagnostic.span.start).filter(|line| line.is_hcpcs) else { return };
     let Some(units) = line.units.filter(|units| *units == diagnostic.span) else { return };
-    let Some(record) = context.codes().procedure(line.code_text(source)) else { return };
-    let Some(unit) = record.billing_unit() else { return };
-    let Some(mass) = dose::line_mass(source, &line.drugs) else { return };
-    let Some(expected) = unit.units_for_amount(mass) else { return };
+    let unit = context.codes().procedure(line.code_text(source)).and_then(|record| record.billing_unit());
+    let by_mass = unit.and_then(|unit| {
+        let mass = dose::line_mass(source, &line.drugs)?;
+        Some((unit.units_for_amount(mass)?, mass))
+    });
+    let by_crosswalk = || {
+        // Only where the check itself read the crosswalk: the descriptor gave nothing.
+        if unit
+            .is_some_and(|unit| dose::line_amount(source, &line.drugs).and_then(|a| unit.units_for_amount(a)).is_some())
+        {
+            return None;
+        }
+        let converted = crosswalk::line_units(context.environment.crosswalk.as_deref(), source, line)?;
+        Some((converted.expected, converted.amount))
+    };
+    let Some((expected, amount)) = by_mass.or_else(by_crosswalk) else { return };
     let Some(edit) = context.replace_value(units, &expected.to_string()) else { return };
-    let title = format!("Set units from the NDC quantity ({mass}): {expected}");
+    let title = format!("Set units from the NDC quantity ({amount}): {expected}");
     fixes.extend(context.fix(title, vec![edit], false, false));
 }

@@ -9,8 +9,9 @@
 //! §40; the JW/JZ FAQ's infliximab example: 350 mg given from 400 mg of vials, 35 units
 //! and 5 units JW).
 
-use super::dose;
+use super::{crosswalk, dose};
 use crate::codes::{BillingUnit, CodeTable, Quantity};
+use crate::config::NdcCrosswalk;
 use crate::decimal::Decimal;
 use crate::model::{BilledLine, Billing};
 
@@ -31,6 +32,9 @@ pub(super) struct WastageUnits {
     pub total_units: u64,
     /// The administered line, for messages (the first, when there are several).
     pub administered_line: usize,
+    /// How amounts convert to units, for messages: "up to 10 mg per unit", or the CMS
+    /// crosswalk row's units per item.
+    pub basis: String,
 }
 
 /// The unit count written on a line, when it is a number.
@@ -104,5 +108,59 @@ pub(super) fn wastage_units(
         discarded,
         total_units,
         administered_line,
+        basis: format!("{} per unit", unit.per_unit_text()),
+    })
+}
+
+/// The JW arithmetic by the CMS crosswalk, for codes whose descriptor gives no
+/// arithmetic ("per vial") or NDC quantities in `UN`/`ML` against a mg code: the JW line
+/// and every administered line of the same code and date carry the same NDC, listed
+/// under that code, with quantities the crosswalk converts (see `crosswalk`), and each
+/// administered line bills what its own quantity holds.
+pub(super) fn wastage_units_by_crosswalk(
+    billing: &Billing,
+    source: &str,
+    table: Option<&NdcCrosswalk>,
+    wastage_line: &BilledLine,
+) -> Option<WastageUnits> {
+    let code = wastage_line.code_text(source);
+    let discarded = crosswalk::line_units(table, source, wastage_line)?;
+    let claim = billing.claim_of(wastage_line)?;
+    let mut administered_units_total = 0u64;
+    let mut amounts = Vec::new();
+    let mut first = None;
+    for (index, line) in billing.claim_lines(claim).iter().enumerate() {
+        let same = !code.is_empty()
+            && line.code_text(source) == code
+            && line.date_of_service == wastage_line.date_of_service
+            && !line.has_modifier(source, WASTAGE);
+        if !same {
+            continue;
+        }
+        let given = crosswalk::line_units(table, source, line)?;
+        if given.entry.ndc_text != discarded.entry.ndc_text || given.amount.unit != discarded.amount.unit {
+            return None;
+        }
+        let billed = dose::whole_units(written_units(source, line)?)?;
+        if given.expected != billed {
+            return None;
+        }
+        administered_units_total = administered_units_total.checked_add(billed)?;
+        amounts.push(given.amount);
+        first.get_or_insert(claim.lines.start + index);
+    }
+    let administered_line = first?;
+    let (_, administered) = crosswalk::total_units(discarded.entry, &amounts)?;
+    let mut all = amounts;
+    all.push(discarded.amount);
+    let (total_units, _) = crosswalk::total_units(discarded.entry, &all)?;
+    Some(WastageUnits {
+        expected: total_units.saturating_sub(administered_units_total),
+        administered_units: administered_units_total,
+        administered,
+        discarded: discarded.amount,
+        total_units,
+        administered_line,
+        basis: discarded.basis(),
     })
 }

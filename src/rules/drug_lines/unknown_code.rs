@@ -11,8 +11,6 @@
 //! to load a newer file. Source: 837P guide SV101, 837I guide SV202; CMS HCPCS file and
 //! its quarterly updates.
 
-use std::collections::BTreeSet;
-
 use super::billed_lines;
 use crate::codes::{self, CodeShape};
 use crate::diagnostic::Severity;
@@ -31,7 +29,6 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
-    let letters: BTreeSet<char> = context.codes.procedures().filter_map(|code| code.code().chars().next()).collect();
     for line in billed_lines(context) {
         let Some((code, span)) = line.hcpcs() else { continue };
         let element = line.names.code;
@@ -39,7 +36,7 @@ fn check(context: &RuleContext<'_>, report: &mut Report<'_>) {
             CodeShape::Cpt => continue,
             CodeShape::LevelII => {
                 let letter = code.chars().next().unwrap_or(' ');
-                if line.record.is_some() || !letters.contains(&letter) {
+                if line.record.is_some() || !context.codes.has_procedures_starting_with(letter) {
                     continue;
                 }
                 let release = context.codes.release();
