@@ -48,6 +48,11 @@ fn the_parallel_analysis_of_a_large_file_equals_checking_it_on_one_thread() {
 
     let distinct_rules: std::collections::BTreeSet<_> = serial.iter().map(|d| d.rule).collect();
     assert!(distinct_rules.len() >= 5, "the mistakes must reach several rules: {distinct_rules:?}");
+    // The implementation-guide pass runs on a thread of its own in the parallel path.
+    assert!(
+        distinct_rules.iter().any(|rule| rule.starts_with("ig-")),
+        "the mistakes must reach the ig-* rules: {distinct_rules:?}"
+    );
     assert_eq!(parallel.diagnostics.len(), serial.len());
     for (a, b) in parallel.diagnostics.iter().zip(&serial) {
         assert_eq!(a, b);
