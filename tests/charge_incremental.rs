@@ -7,12 +7,14 @@
 //! Runs in CI in release mode (`cargo test --release --test charge_incremental`);
 //! `INCREMENTAL_CASES` sets the number of edit sequences (default 256 of 24 edits).
 
+#[path = "common/edit_replay.rs"]
+mod edit_replay;
 #[path = "common/gen_charges.rs"]
 mod gen_charges;
 
-use claim_lsp::analysis::{Analysis, DocumentKind, IncrementalCheck, TextChange, Update};
+use claim_lsp::analysis::{DocumentKind, IncrementalCheck, TextChange, Update};
 use claim_lsp::config::Environment;
-use claim_lsp::diagnostic::Diagnostic;
+use edit_replay::{boundary, cases, delete, full, insert, replay, retype};
 use gen_charges::{generate_charges, ChargeOptions};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -136,14 +138,6 @@ fn edit_strategy() -> impl Strategy<Value = EditKind> {
     ]
 }
 
-fn boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
-
 /// The byte ranges of the text's lines, each with its line break.
 fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut lines = Vec::new();
@@ -160,26 +154,12 @@ fn lines(text: &str) -> Vec<(usize, usize)> {
 
 /// The edit as (start, end, replacement) in the current text.
 fn resolve(text: &str, edit: &EditKind) -> Option<(usize, usize, String)> {
-    let len = text.len().max(1);
     let lines = lines(text);
     let line = |which: usize| lines.get(which % lines.len().max(1)).copied();
     match *edit {
-        EditKind::Insert { at, what } => {
-            let at = boundary(text, at % len);
-            Some((at, at, PIECES[what].to_string()))
-        }
-        EditKind::Delete { at, len: count } => {
-            let start = boundary(text, at % len);
-            Some((start, boundary(text, start + count), String::new()))
-        }
-        EditKind::Retype { at, with } => {
-            let bytes = text.as_bytes();
-            let from = at % len;
-            let at = (from..bytes.len()).chain(0..from).find(|&i| bytes[i].is_ascii_alphanumeric())?;
-            let alphabet = b"0123456789ABJWZ";
-            let with = alphabet[with % alphabet.len()] as char;
-            Some((at, at + 1, with.to_string()))
-        }
+        EditKind::Insert { at, what } => Some(insert(text, at, PIECES[what])),
+        EditKind::Delete { at, len: count } => Some(delete(text, at, count)),
+        EditKind::Retype { at, with } => retype(text, at, with),
         EditKind::DeleteRow { which } => {
             let (start, end) = line(which)?;
             Some((start, end, String::new()))
@@ -205,51 +185,9 @@ fn resolve(text: &str, edit: &EditKind) -> Option<(usize, usize, String)> {
     }
 }
 
-fn full(text: &str, kind: &DocumentKind, environment: &Environment) -> Vec<Diagnostic> {
-    Analysis::of_document(text.to_string(), kind, environment).diagnostics
-}
-
-/// Applies the edits one by one (some two at a time, as one coalesced change), comparing
-/// after each; returns how many updates re-checked only claims.
+/// Replays the edits on a charge file; returns how many updates re-checked only claims.
 fn run(document: &str, kind: &DocumentKind, edits: &[EditKind], pair_every: usize) -> usize {
-    let environment = Environment::default();
-    let mut text = document.to_string();
-    let (mut check, _) = IncrementalCheck::full(text.clone(), kind, &environment);
-    let mut pending = TextChange::none();
-    let mut incremental = 0;
-    for (number, edit) in edits.iter().enumerate() {
-        let Some((start, end, replacement)) = resolve(&text, edit) else { continue };
-        text.replace_range(start..end, &replacement);
-        pending = pending.then(TextChange { start, old_end: end, new_end: start + replacement.len() });
-        if pair_every > 0 && number % pair_every == 0 {
-            continue; // the next edit arrives before this one is checked
-        }
-        check.update(text.as_str(), pending, &environment);
-        pending = TextChange::none();
-        if matches!(check.last_update(), Update::Claims(_)) {
-            incremental += 1;
-        }
-        let expected = full(&text, kind, &environment);
-        if check.diagnostics() != expected.as_slice() {
-            let only = |a: &[Diagnostic], b: &[Diagnostic]| -> Vec<String> {
-                a.iter().filter(|d| !b.contains(d)).map(|d| format!("{} {:?} {}", d.rule, d.span, d.message)).collect()
-            };
-            panic!(
-                "after edit {number} {edit:?} ({:?}, {:?}): only incremental {:#?}\nonly full {:#?}",
-                check.last_update(),
-                (start, end, &replacement),
-                only(check.diagnostics(), &expected),
-                only(&expected, check.diagnostics())
-            );
-        }
-    }
-    check.update(text.as_str(), pending, &environment);
-    assert_eq!(check.diagnostics(), full(&text, kind, &environment).as_slice(), "after the last edits");
-    incremental
-}
-
-fn cases() -> u32 {
-    std::env::var("INCREMENTAL_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    replay(document, kind, edits, pair_every, resolve, |update| matches!(update, Update::Claims(_)))
 }
 
 proptest! {

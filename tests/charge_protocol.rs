@@ -30,17 +30,7 @@ async fn actions(
     diagnostics: &Value,
     only: Option<&str>,
 ) -> Vec<Value> {
-    let at = text.find(needle).expect("needle in text") + 1;
-    let mut context = json!({ "diagnostics": diagnostics });
-    if let Some(only) = only {
-        context["only"] = json!([only]);
-    }
-    let params = json!({
-        "textDocument": {"uri": uri},
-        "range": {"start": utf16_position(text, at), "end": utf16_position(text, at)},
-        "context": context,
-    });
-    client.request("textDocument/codeAction", params).await.as_array().cloned().unwrap_or_default()
+    client.code_actions_at(uri, text, needle, diagnostics, only).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

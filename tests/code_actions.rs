@@ -24,17 +24,7 @@ async fn actions_at(
     diagnostics: &Value,
     only: Option<&str>,
 ) -> Vec<Value> {
-    let at = text.find(needle).expect("needle in text") + 1;
-    let mut context = json!({ "diagnostics": diagnostics });
-    if let Some(only) = only {
-        context["only"] = json!([only]);
-    }
-    let params = json!({
-        "textDocument": {"uri": URI},
-        "range": {"start": utf16_position(text, at), "end": utf16_position(text, at)},
-        "context": context,
-    });
-    client.request("textDocument/codeAction", params).await.as_array().cloned().unwrap_or_default()
+    client.code_actions_at(URI, text, needle, diagnostics, only).await
 }
 
 fn titled<'a>(actions: &'a [Value], prefix: &str) -> &'a Value {

@@ -6,8 +6,8 @@
 //! so every analysis faults its pages in again: 15,000–20,000 page faults for the
 //! 10,000-claim batch against 2,600 before the billing view existed, about 25 ms of a
 //! 75 ms analysis (`docs/performance.md`, "One-way layers"). A fixed 32 MiB threshold
-//! (glibc's largest) keeps those blocks in the heap, where the next analysis reuses
-//! them: ~1,600 faults.
+//! (glibc's largest) and a trim threshold above an analysis' size keep those blocks in
+//! the heap, where the next analysis reuses them: ~1,500 faults.
 //!
 //! The server runs a whole analysis on open and for the editor features after an
 //! edit, so it gains as much as `check`; but it lives long, so after every check it
@@ -22,10 +22,13 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MMAP_THRESHOLD: i32 = 32 << 20;
 
-/// How much free memory at the top of the heap glibc keeps before giving it back
-/// on its own: two analyses' worth of the largest blocks.
+/// How much free memory at the top of the heap glibc keeps before giving it back on its
+/// own: more than one analysis of a 7.5 MB batch (~100 MB) frees at once. At 64 MiB the
+/// benchmark's analyses (beside the analysis it keeps) were trimmed and faulted back in
+/// every time: 86-92 ms against 49-62 ms at this value, on a quiet machine. The server
+/// does not wait for it: it trims after every check.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-const TRIM_THRESHOLD: i32 = 64 << 20;
+const TRIM_THRESHOLD: i32 = 512 << 20;
 
 /// Sets the allocator up for repeated analyses; call once, first thing in `main` (the
 /// benchmarks call it too, so they measure what the binary does). `true` when glibc

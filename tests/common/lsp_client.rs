@@ -63,6 +63,29 @@ impl TestClient {
         self.notify("textDocument/didOpen", params).await;
     }
 
+    /// `textDocument/codeAction` at the character after the first `needle` in `text`,
+    /// with `diagnostics` as the context (and `only` kinds, when given).
+    pub async fn code_actions_at(
+        &mut self,
+        uri: &str,
+        text: &str,
+        needle: &str,
+        diagnostics: &Value,
+        only: Option<&str>,
+    ) -> Vec<Value> {
+        let at = text.find(needle).expect("needle in text") + 1;
+        let mut context = json!({ "diagnostics": diagnostics });
+        if let Some(only) = only {
+            context["only"] = json!([only]);
+        }
+        let params = json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": utf16_position(text, at), "end": utf16_position(text, at)},
+            "context": context,
+        });
+        self.request("textDocument/codeAction", params).await.as_array().cloned().unwrap_or_default()
+    }
+
     /// Waits for `publishDiagnostics` of `uri` with `version` (or any version when
     /// `None`); other messages are skipped. Bounded in time.
     pub async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Value {

@@ -65,6 +65,26 @@ pub(super) fn units_from_ndc(billing: &Billing, source: &str, codes: &CodeTable,
     administered_units(codes, source, line)
 }
 
+/// The administered lines a JW line's wastage belongs to: the same code and date in its
+/// claim, without JW, with their indexes in [`Billing::lines`]. `None` when the JW line
+/// has no claim.
+fn administered_lines<'a>(
+    billing: &'a Billing,
+    source: &'a str,
+    wastage_line: &'a BilledLine,
+) -> Option<impl Iterator<Item = (usize, &'a BilledLine)> + 'a> {
+    let code = wastage_line.code_text(source);
+    let claim = billing.claim_of(wastage_line)?;
+    let first = claim.lines.start;
+    let lines = billing.claim_lines(claim).iter().enumerate();
+    Some(lines.map(move |(index, line)| (first + index, line)).filter(move |(_, line)| {
+        !code.is_empty()
+            && line.code_text(source) == code
+            && line.date_of_service == wastage_line.date_of_service
+            && !line.has_modifier(source, WASTAGE)
+    }))
+}
+
 /// The JW arithmetic for a JW line, when it and every administered line of the same code
 /// and date in its claim carry one NDC mass, and every administered line bills the whole
 /// units its own NDC mass calls for (otherwise that line is wrong first, and
@@ -75,28 +95,19 @@ pub(super) fn wastage_units(
     codes: &CodeTable,
     wastage_line: &BilledLine,
 ) -> Option<WastageUnits> {
-    let code = wastage_line.code_text(source);
     let unit = billing_unit(codes, source, wastage_line)?;
     let discarded = dose::line_mass(source, &wastage_line.drugs)?;
-    let claim = billing.claim_of(wastage_line)?;
     let mut administered_units_total = 0u64;
     let mut masses = Vec::new();
     let mut first = None;
-    for (index, line) in billing.claim_lines(claim).iter().enumerate() {
-        let same = !code.is_empty()
-            && line.code_text(source) == code
-            && line.date_of_service == wastage_line.date_of_service
-            && !line.has_modifier(source, WASTAGE);
-        if !same {
-            continue;
-        }
+    for (index, line) in administered_lines(billing, source, wastage_line)? {
         let billed = dose::whole_units(written_units(source, line)?)?;
         if administered_units(codes, source, line)? != billed {
             return None;
         }
         administered_units_total = administered_units_total.checked_add(billed)?;
         masses.push(dose::line_mass(source, &line.drugs)?);
-        first.get_or_insert(claim.lines.start + index);
+        first.get_or_insert(index);
     }
     let administered_line = first?;
     let administered = dose::total_mass(masses)?;
@@ -123,20 +134,11 @@ pub(super) fn wastage_units_by_crosswalk(
     table: Option<&NdcCrosswalk>,
     wastage_line: &BilledLine,
 ) -> Option<WastageUnits> {
-    let code = wastage_line.code_text(source);
     let discarded = crosswalk::line_units(table, source, wastage_line)?;
-    let claim = billing.claim_of(wastage_line)?;
     let mut administered_units_total = 0u64;
     let mut amounts = Vec::new();
     let mut first = None;
-    for (index, line) in billing.claim_lines(claim).iter().enumerate() {
-        let same = !code.is_empty()
-            && line.code_text(source) == code
-            && line.date_of_service == wastage_line.date_of_service
-            && !line.has_modifier(source, WASTAGE);
-        if !same {
-            continue;
-        }
+    for (index, line) in administered_lines(billing, source, wastage_line)? {
         let given = crosswalk::line_units(table, source, line)?;
         if given.entry.ndc_text != discarded.entry.ndc_text || given.amount.unit != discarded.amount.unit {
             return None;
@@ -147,7 +149,7 @@ pub(super) fn wastage_units_by_crosswalk(
         }
         administered_units_total = administered_units_total.checked_add(billed)?;
         amounts.push(given.amount);
-        first.get_or_insert(claim.lines.start + index);
+        first.get_or_insert(index);
     }
     let administered_line = first?;
     let (_, administered) = crosswalk::total_units(discarded.entry, &amounts)?;
