@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Billing, ChargeFile, ClaimFile, Subject};
 use crate::rules::{self, Reads, Rule};
 
-pub use incremental::{IncrementalCheck, Text, TextChange, Update};
+pub use incremental::{GuideUpdate, IncrementalCheck, Text, TextChange, Update};
 
 pub struct Analysis {
     /// The 837 (empty for a charge file).
@@ -26,6 +26,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Built only when positions are needed: a clean 10 MB batch never pays for it.
     rope: OnceLock<Rope>,
+    /// The implementation-guide pass's state after each `HL` (by segment index), when the
+    /// pass ran on its own: where the incremental check re-runs it from after an edit.
+    guide_checkpoints: Vec<(crate::syntax::SegmentIndex, crate::guide::Checkpoint)>,
 }
 
 /// What kind of file a text is: a charge file by its name (`.csv`, `.tsv`) unless its
@@ -104,12 +107,26 @@ impl Analysis {
         let file = ClaimFile::default();
         if !charges.is_charges() {
             let billing = Billing::from_charges(&charges);
-            return Self { file, charges: Some(charges), billing, diagnostics: Vec::new(), rope: OnceLock::new() };
+            return Self {
+                file,
+                charges: Some(charges),
+                billing,
+                diagnostics: Vec::new(),
+                rope: OnceLock::new(),
+                guide_checkpoints: Vec::new(),
+            };
         }
         if charges.text.len() < rules::PARALLEL_FROM_BYTES {
             let billing = Billing::from_charges(&charges);
             let diagnostics = rules::check(Subject::charges(&charges, &billing, &file), environment);
-            return Self { file, charges: Some(charges), billing, diagnostics, rope: OnceLock::new() };
+            return Self {
+                file,
+                charges: Some(charges),
+                billing,
+                diagnostics,
+                rope: OnceLock::new(),
+                guide_checkpoints: Vec::new(),
+            };
         }
         // A large file: the cell rules (invalid-*, csv-*) read only the table; they run on
         // the second core while this one builds the billing view the other rules read.
@@ -125,7 +142,14 @@ impl Analysis {
         });
         diagnostics.extend(rules::check_some(Subject::charges(&charges, &billing, &file), environment, &billing_rules));
         rules::sort(&mut diagnostics);
-        Self { file, charges: Some(charges), billing, diagnostics, rope: OnceLock::new() }
+        Self {
+            file,
+            charges: Some(charges),
+            billing,
+            diagnostics,
+            rope: OnceLock::new(),
+            guide_checkpoints: Vec::new(),
+        }
     }
 
     /// Analyses an 837.
@@ -134,7 +158,14 @@ impl Analysis {
             let file = ClaimFile::parse(text);
             let billing = Billing::from_x12(&file);
             let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
-            return Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() };
+            return Self {
+                file,
+                charges: None,
+                billing,
+                diagnostics,
+                rope: OnceLock::new(),
+                guide_checkpoints: Vec::new(),
+            };
         }
         // A large file: the implementation-guide pass runs on a thread of its own from
         // start to end (it reads only the syntax tree). Beside it, the rules that read only
@@ -153,7 +184,8 @@ impl Analysis {
         let (billing, mut diagnostics, guide_findings) = std::thread::scope(|scope| {
             // Borrows only the text and tree, so the structure can be put in place meanwhile.
             let (text, tree) = (&file.text, &file.tree);
-            let guide_pass = guide_on.then(|| scope.spawn(move || crate::guide::validate_tree(text, tree)));
+            let guide_pass =
+                guide_on.then(|| scope.spawn(move || crate::guide::validate_tree_with_checkpoints(text, tree)));
             let (structure, mut diagnostics) = std::thread::scope(|inner| {
                 let early = inner
                     .spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
@@ -167,12 +199,14 @@ impl Analysis {
             let guide_findings = guide_pass.map(|pass| {
                 pass.join().unwrap_or_else(|_| {
                     tracing::error!("the implementation-guide pass failed; its findings are missing from this check");
-                    Vec::new()
+                    (Vec::new(), Vec::new())
                 })
             });
             (billing, diagnostics, guide_findings)
         });
-        if let Some(findings) = guide_findings {
+        let mut guide_checkpoints = Vec::new();
+        if let Some((findings, checkpoints)) = guide_findings {
+            guide_checkpoints = checkpoints;
             diagnostics.extend(rules::check_with_guide_findings(
                 Subject::x12(&file, &billing),
                 environment,
@@ -181,7 +215,7 @@ impl Analysis {
             ));
         }
         rules::sort(&mut diagnostics);
-        Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() }
+        Self { file, charges: None, billing, diagnostics, rope: OnceLock::new(), guide_checkpoints }
     }
 
     /// What rules and fixes read of this analysis.

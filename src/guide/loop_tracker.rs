@@ -60,6 +60,13 @@ impl LoopTracker {
         self.opened
     }
 
+    /// Puts the tracker back where [`LoopTracker::current_node`] and
+    /// [`LoopTracker::opened`] once read it (a node past the guide's loops is dropped).
+    pub(crate) fn restore(&mut self, current: Option<usize>, opened: bool) {
+        self.current = current.filter(|&index| index < self.tables.loops.len());
+        self.opened = opened;
+    }
+
     fn place<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> Option<(usize, bool)> {
         let loops = &self.tables.loops;
         let opened_child = |children: &[usize]| {

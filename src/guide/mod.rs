@@ -15,7 +15,10 @@ mod tests;
 
 pub use loop_tracker::LoopTracker;
 pub use tables::DataType;
-pub use validate::{repair_for, validate, validate_tree, GuideCheck, GuideFinding, GuideRepair};
+pub use validate::{
+    repair_for, resume_tree, validate, validate_tree, validate_tree_with_checkpoints, Checkpoint, GuideCheck,
+    GuideFinding, GuideRepair,
+};
 
 use tables::{tables, ElementDef, SegmentDef};
 

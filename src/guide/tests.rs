@@ -397,3 +397,45 @@ fn the_guide_pass_finds_the_same_transactions_as_the_claim_model() {
         assert_eq!(validate::transactions(&file.text, &file.tree), expected);
     }
 }
+
+/// Resuming the pass from the state it had after any HL, over the rest of the
+/// transaction, reports exactly what the whole pass reported after that HL: what the
+/// incremental check relies on to re-run it from the edited loop only.
+#[test]
+fn the_pass_resumed_after_any_hl_reports_what_the_whole_pass_did() {
+    let mut checked = 0;
+    for path in
+        ["fixtures/claims/clean-837p.837", "fixtures/claims/clean-837i.837i", "fixtures/demo/drug-line-mistakes.837"]
+    {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let file = crate::model::ClaimFile::parse(text);
+        let (tree, text) = (&file.tree, file.text.as_str());
+        let (all, checkpoints) = validate_tree_with_checkpoints(text, tree);
+        assert_eq!(all, validate_tree(text, tree), "{path}: the checkpoints change nothing");
+        for transaction in validate::transactions(text, tree) {
+            let Some(se) = transaction.se else { continue };
+            for (hl, checkpoint) in checkpoints.iter().filter(|(at, _)| transaction.body.contains(at)) {
+                let hl_end = tree.segment(*hl).map(|s| s.span().end).expect("the HL");
+                let (resumed, _) = resume_tree(text, tree, checkpoint, hl + 1..se + 1, true).expect("resumes");
+                let after: Vec<&GuideFinding> = all
+                    .iter()
+                    .filter(|f| f.span.start >= hl_end && tree.segment_at(f.span.start).is_some_and(|at| at <= se))
+                    .collect();
+                assert_eq!(resumed.iter().collect::<Vec<_>>(), after, "{path}: resumed after segment {hl}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 6, "only {checked} HLs");
+}
+
+/// An empty checkpoint (what a loop without one holds) is refused, not followed.
+#[test]
+fn a_malformed_checkpoint_is_refused() {
+    let file = crate::model::ClaimFile::parse(PROFESSIONAL.trim_start().to_string());
+    let count = file.tree.segments.len();
+    assert!(resume_tree(&file.text, &file.tree, &Checkpoint::default(), 0..count, true).is_none());
+    let (_, checkpoints) = validate_tree_with_checkpoints(&file.text, &file.tree);
+    let (_, good) = checkpoints.first().expect("an HL");
+    assert!(resume_tree(&file.text, &file.tree, good, 0..count, true).is_some());
+}

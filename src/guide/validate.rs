@@ -62,9 +62,68 @@ pub fn validate(file: &ClaimFile) -> Vec<GuideFinding> {
 #[must_use]
 pub fn validate_tree(text: &str, tree: &SyntaxTree) -> Vec<GuideFinding> {
     let mut out = Vec::new();
+    run_transactions(text, tree, &mut out, None);
+    out
+}
+
+/// The pass's state right after one `HL` segment, packed: where a re-check after an edit
+/// in the loop that follows can start, and what it must reach again at the next `HL` to
+/// stop there (what follows an equal state gives the same findings).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checkpoint(Box<[u32]>);
+
+/// [`validate_tree`], also keeping the pass's state after each `HL` segment, by the
+/// segment's index in `tree`.
+#[must_use]
+pub fn validate_tree_with_checkpoints(
+    text: &str,
+    tree: &SyntaxTree,
+) -> (Vec<GuideFinding>, Vec<(SegmentIndex, Checkpoint)>) {
+    let (mut out, mut checkpoints) = (Vec::new(), Vec::new());
+    run_transactions(text, tree, &mut out, Some(&mut checkpoints));
+    (out, checkpoints)
+}
+
+/// Runs the pass again from `from` (the state after an `HL`) over `segments` of `tree`,
+/// which come right after that `HL`; with `finish`, the last of them is the
+/// transaction's SE and the transaction is closed after it. The findings, and the state
+/// after the last segment; `None` when `from` is not a checkpoint of this guide's tables.
+#[must_use]
+pub fn resume_tree(
+    text: &str,
+    tree: &SyntaxTree,
+    from: &Checkpoint,
+    segments: std::ops::Range<SegmentIndex>,
+    finish: bool,
+) -> Option<(Vec<GuideFinding>, Checkpoint)> {
+    let guide = match from.0.first()? {
+        0 => Guide::Professional,
+        1 => Guide::Institutional,
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    let mut pass = Pass::new(text, tree, guide, &mut out);
+    pass.restore(from)?;
+    let last = segments.end.checked_sub(1);
+    for index in segments {
+        pass.segment(index);
+    }
+    let after = pass.checkpoint(guide);
+    if finish {
+        pass.finish(last);
+    }
+    Some((out, after))
+}
+
+fn run_transactions(
+    text: &str,
+    tree: &SyntaxTree,
+    out: &mut Vec<GuideFinding>,
+    mut checkpoints: Option<&mut Vec<(SegmentIndex, Checkpoint)>>,
+) {
     for transaction in transactions(text, tree) {
         let Some(guide) = transaction.guide else { continue };
-        let mut pass = Pass::new(text, tree, guide, &mut out);
+        let mut pass = Pass::new(text, tree, guide, out);
         // The interchange and group are the envelope rules' to judge: open them unjudged.
         if let Some(group) = pass.tables.loops.iter().position(|node| node.id == "GS_LOOP") {
             pass.resume(group);
@@ -72,11 +131,15 @@ pub fn validate_tree(text: &str, tree: &SyntaxTree) -> Vec<GuideFinding> {
         // The body stops before SE.
         for index in transaction.body.clone().chain(transaction.se) {
             pass.segment(index);
+            if let Some(checkpoints) = checkpoints.as_deref_mut() {
+                if tree.segment(index).is_some_and(|segment| segment.id(text) == "HL") {
+                    checkpoints.push((index, pass.checkpoint(guide)));
+                }
+            }
         }
         let last = transaction.se.or(transaction.body.end.checked_sub(1));
         pass.finish(last);
     }
-    out
 }
 
 /// One transaction as the envelopes delimit it: the same bounds and guide as the claim
@@ -225,6 +288,59 @@ impl<'f, 'o> Pass<'f, 'o> {
             clean: CleanSegments { seen: rustc_hash::FxHashSet::default() },
             out,
         }
+    }
+
+    /// The state that decides what the rest of the transaction reports (the clean
+    /// segments found so far only save work).
+    fn checkpoint(&self, guide: Guide) -> Checkpoint {
+        let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut packed = Vec::with_capacity(5 + self.depth * 32);
+        packed.push(match guide {
+            Guide::Professional => 0,
+            Guide::Institutional => 1,
+        });
+        packed.push(self.tracker.current_node().map_or(0, |node| number(node).saturating_add(1)));
+        packed.push(u32::from(self.tracker.opened()));
+        packed.push(u32::from(self.lost));
+        packed.push(number(self.depth));
+        for state in self.stack.iter().take(self.depth) {
+            packed.extend([number(state.node), state.pos, u32::from(state.resumed)]);
+            packed.push(number(state.segment_counts.len()));
+            packed.extend_from_slice(&state.segment_counts);
+            packed.push(number(state.child_counts.len()));
+            packed.extend_from_slice(&state.child_counts);
+        }
+        Checkpoint(packed.into_boxed_slice())
+    }
+
+    /// Puts the pass back in the state `checkpoint` holds.
+    fn restore(&mut self, checkpoint: &Checkpoint) -> Option<()> {
+        let mut packed = checkpoint.0.iter().map(|&n| n as usize);
+        let mut next = || packed.next();
+        let _guide = next()?;
+        let current = next()?.checked_sub(1);
+        let opened = next()? != 0;
+        self.lost = next()? != 0;
+        let depth = next()?;
+        self.depth = 0;
+        for _ in 0..depth {
+            let (node, pos, resumed) = (next()?, u32::try_from(next()?).ok()?, next()? != 0);
+            if node >= self.tables.loops.len() {
+                return None;
+            }
+            self.push_state(node, pos, resumed);
+            let state = self.top_mut()?;
+            state.segment_counts.clear();
+            for _ in 0..next()? {
+                state.segment_counts.push(u32::try_from(next()?).ok()?);
+            }
+            state.child_counts.clear();
+            for _ in 0..next()? {
+                state.child_counts.push(u32::try_from(next()?).ok()?);
+            }
+        }
+        self.tracker.restore(current, opened);
+        Some(())
     }
 
     fn segment(&mut self, index: SegmentIndex) {
