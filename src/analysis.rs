@@ -85,6 +85,33 @@ fn billing_on_two_threads(file: &ClaimFile) -> Billing {
     Billing::from_x12_parts(vec![first, second])
 }
 
+type GuideResult = (Vec<crate::guide::GuideFinding>, Vec<(crate::syntax::SegmentIndex, crate::guide::Checkpoint)>);
+
+/// The implementation-guide pass over a large file: a file of several transactions is
+/// cut in two runs, the second validated on a thread of its own, so the pass does not
+/// finish alone on one core after the other rules.
+fn guide_on_two_threads<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    text: &'scope str,
+    tree: &'scope crate::syntax::SyntaxTree,
+) -> GuideResult {
+    let mut runs = crate::guide::transaction_runs(text, tree, 2).into_iter();
+    let Some(first) = runs.next() else { return (Vec::new(), Vec::new()) };
+    let second = runs.next().map(|run| scope.spawn(move || crate::guide::validate_run(text, tree, &run)));
+    let (mut findings, mut checkpoints) = crate::guide::validate_run(text, tree, &first);
+    if let Some(second) = second {
+        let (more_findings, more_checkpoints) = second.join().unwrap_or_else(|_| {
+            tracing::error!(
+                "the implementation-guide pass failed on a second thread; its findings are missing from this check"
+            );
+            (Vec::new(), Vec::new())
+        });
+        findings.extend(more_findings);
+        checkpoints.extend(more_checkpoints);
+    }
+    (findings, checkpoints)
+}
+
 impl Analysis {
     /// Analyses text whose rope the caller already has (the server's document store).
     pub fn new(text: String, rope: Rope, kind: &DocumentKind, environment: &Environment) -> Self {
@@ -184,8 +211,7 @@ impl Analysis {
         let (billing, mut diagnostics, guide_findings) = std::thread::scope(|scope| {
             // Borrows only the text and tree, so the structure can be put in place meanwhile.
             let (text, tree) = (&file.text, &file.tree);
-            let guide_pass =
-                guide_on.then(|| scope.spawn(move || crate::guide::validate_tree_with_checkpoints(text, tree)));
+            let guide_pass = guide_on.then(|| scope.spawn(move || guide_on_two_threads(scope, text, tree)));
             let (structure, mut diagnostics) = std::thread::scope(|inner| {
                 let early = inner
                     .spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));

@@ -1,5 +1,8 @@
 //! Follows the loop structure of an 837 while its segments stream past.
 
+use std::cell::Cell;
+use std::sync::atomic::Ordering;
+
 use super::tables::{tables, GuideTables, SegmentTag};
 use super::Guide;
 
@@ -43,8 +46,42 @@ impl LoopTracker {
 
     /// [`LoopTracker::next`] for a segment whose id is already packed.
     pub(crate) fn next_tag<'a>(&mut self, tag: SegmentTag, element: impl Fn(usize) -> Option<&'a str>) {
+        match tables().known_tags.get(&tag) {
+            Some(&number) => self.next_known(tag, number, element),
+            None => self.moved_to(place(self.tables, self.current, tag, &element)),
+        }
+    }
+
+    /// [`LoopTracker::next_tag`] for a known segment id with its number: most placements
+    /// do not depend on the segment's values (only a loop opened by a qualifier does, as
+    /// `NM1*85` opens 2010AA), and those are read from the guide's table of transitions,
+    /// worked out the first time each (loop, segment id) pair is met.
+    pub(crate) fn next_known<'a>(&mut self, tag: SegmentTag, number: u16, element: impl Fn(usize) -> Option<&'a str>) {
+        let row = self.current.map_or(0, |index| index + 1);
+        let cell = self.tables.transitions.get(row * self.tables.tag_count + usize::from(number));
+        let known = cell.map_or(WALK, |cell| cell.load(Ordering::Relaxed));
+        let placed = match known {
+            UNKNOWN => {
+                let asked = Cell::new(false);
+                let placed = place(self.tables, self.current, tag, &|position| {
+                    asked.set(true);
+                    element(position)
+                });
+                if let Some(cell) = cell {
+                    cell.store(if asked.get() { WALK } else { encode(placed) }, Ordering::Relaxed);
+                }
+                placed
+            }
+            WALK => place(self.tables, self.current, tag, &element),
+            NOWHERE => None,
+            packed => Some((((packed - FIRST_PLACE) >> 1) as usize, (packed - FIRST_PLACE) & 1 == 1)),
+        };
+        self.moved_to(placed);
+    }
+
+    fn moved_to(&mut self, placed: Option<(usize, bool)>) {
         self.opened = false;
-        if let Some((index, opened)) = self.place(tag, &element) {
+        if let Some((index, opened)) = placed {
             self.current = Some(index);
             self.opened = opened;
         }
@@ -66,36 +103,62 @@ impl LoopTracker {
         self.current = current.filter(|&index| index < self.tables.loops.len());
         self.opened = opened;
     }
+}
 
-    fn place<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> Option<(usize, bool)> {
-        let loops = &self.tables.loops;
-        let opened_child = |children: &[usize]| {
-            children.iter().copied().find(|&child| loops.get(child).is_some_and(|node| node.is_opened_by(tag, element)))
-        };
-        // Innermost first: a segment belongs to the current loop, opens one of its
-        // children, or else closes loops until an ancestor accepts it.
-        let mut level = self.current;
-        while let Some(index) = level {
-            let node = loops.get(index)?;
-            if node.own_segments.contains(&tag) {
-                return Some((index, false));
-            }
-            if let Some(child) = opened_child(&node.children) {
-                return Some((child, true));
-            }
-            level = node.parent;
-        }
-        if let Some(root) = opened_child(&self.tables.roots) {
-            return Some((root, true));
-        }
-        // Tracking was lost (a fragment, a missing envelope, segments out of order):
-        // any loop this segment unmistakably opens is a place to resume from.
-        self.tables
-            .openers
-            .get(&tag)?
-            .iter()
-            .copied()
-            .find(|&index| loops.get(index).is_some_and(|node| node.is_opened_by(tag, element)))
-            .map(|index| (index, true))
+/// A transition not worked out yet.
+const UNKNOWN: u32 = 0;
+/// A transition that depends on the segment's values: walk the loops each time.
+const WALK: u32 = 1;
+/// The segment fits nowhere: the tracker keeps its loop.
+const NOWHERE: u32 = 2;
+/// Placed in loop `n`, opening it or not: `FIRST_PLACE + 2n + opened`.
+const FIRST_PLACE: u32 = 3;
+
+fn encode(placed: Option<(usize, bool)>) -> u32 {
+    match placed {
+        None => NOWHERE,
+        Some((index, opened)) => u32::try_from(index)
+            .ok()
+            .and_then(|index| index.checked_mul(2))
+            .and_then(|twice| twice.checked_add(FIRST_PLACE + u32::from(opened)))
+            .unwrap_or(WALK),
     }
+}
+
+/// Where a segment goes from loop `current`: the loop it continues or opens, and whether it opens it.
+fn place<'a>(
+    tables: &GuideTables,
+    current: Option<usize>,
+    tag: SegmentTag,
+    element: &impl Fn(usize) -> Option<&'a str>,
+) -> Option<(usize, bool)> {
+    let loops = &tables.loops;
+    let opened_child = |children: &[usize]| {
+        children.iter().copied().find(|&child| loops.get(child).is_some_and(|node| node.is_opened_by(tag, element)))
+    };
+    // Innermost first: a segment belongs to the current loop, opens one of its
+    // children, or else closes loops until an ancestor accepts it.
+    let mut level = current;
+    while let Some(index) = level {
+        let node = loops.get(index)?;
+        if node.own_segments.contains(&tag) {
+            return Some((index, false));
+        }
+        if let Some(child) = opened_child(&node.children) {
+            return Some((child, true));
+        }
+        level = node.parent;
+    }
+    if let Some(root) = opened_child(&tables.roots) {
+        return Some((root, true));
+    }
+    // Tracking was lost (a fragment, a missing envelope, segments out of order):
+    // any loop this segment unmistakably opens is a place to resume from.
+    tables
+        .openers
+        .get(&tag)?
+        .iter()
+        .copied()
+        .find(|&index| loops.get(index).is_some_and(|node| node.is_opened_by(tag, element)))
+        .map(|index| (index, true))
 }

@@ -243,6 +243,12 @@ pub(crate) struct GuideTables {
     first_segment_by_id: HashMap<&'static str, usize>,
     /// Rows the parser could not read; the tests require none.
     pub(crate) skipped_rows: usize,
+    /// Where the loop tracker places each known segment id from each loop (row 0: from
+    /// no loop, row `n + 1`: from loop `n`; column: the id's number in
+    /// [`AllTables::known_tags`]), filled in on first use: see [`super::loop_tracker`].
+    pub(crate) transitions: Vec<std::sync::atomic::AtomicU32>,
+    /// The number of known segment ids: the width of a `transitions` row.
+    pub(crate) tag_count: usize,
 }
 
 impl GuideTables {
@@ -461,8 +467,9 @@ pub(crate) struct AllTables {
     pub(crate) institutional: GuideTables,
     pub(crate) control: GuideTables,
     pub(crate) known_segments: HashSet<&'static str>,
-    /// The same, packed: what validation asks per segment.
-    pub(crate) known_tags: HashSet<SegmentTag>,
+    /// The same, packed, each with a number of its own (a column of
+    /// [`GuideTables::transitions`]): what validation asks per segment.
+    pub(crate) known_tags: HashMap<SegmentTag, u16>,
     /// The external code sets pyx12 ships (`states`, `country`, `currency`, `pos`,
     /// `remark_code`), by name.
     pub(crate) external: HashMap<&'static str, HashSet<&'static str>>,
@@ -495,16 +502,25 @@ fn build() -> AllTables {
         tables.compile_loops();
         tables
     };
-    let professional = guide(P_LOOPS, P_SEGMENTS, P_ELEMENTS);
-    let institutional = guide(I_LOOPS, I_SEGMENTS, I_ELEMENTS);
+    let mut professional = guide(P_LOOPS, P_SEGMENTS, P_ELEMENTS);
+    let mut institutional = guide(I_LOOPS, I_SEGMENTS, I_ELEMENTS);
     let known_segments = [&professional, &institutional, &control]
         .iter()
         .flat_map(|tables| tables.segments.iter().map(|segment| segment.id))
         .collect();
-    let known_tags = [&professional, &institutional, &control]
+    let mut known_tags: HashMap<SegmentTag, u16> = HashMap::default();
+    for tag in [&professional, &institutional, &control]
         .iter()
         .flat_map(|tables| tables.segments.iter().filter_map(|segment| segment.tag))
-        .collect();
+    {
+        let next = u16::try_from(known_tags.len()).unwrap_or(u16::MAX);
+        known_tags.entry(tag).or_insert(next);
+    }
+    for tables in [&mut professional, &mut institutional] {
+        tables.tag_count = known_tags.len();
+        let cells = (tables.loops.len() + 1) * tables.tag_count;
+        tables.transitions = (0..cells).map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
+    }
     let mut external: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
     for row in rows(EXTERNAL_CODES) {
         if let [set, code] = row[..] {

@@ -439,3 +439,27 @@ fn a_malformed_checkpoint_is_refused() {
     let (_, good) = checkpoints.first().expect("an HL");
     assert!(resume_tree(&file.text, &file.tree, good, 0..count, true).is_some());
 }
+
+/// The runs a large file's transactions are cut into for two threads give, one after the
+/// other, the whole pass's findings and checkpoints; one transaction is one run.
+#[test]
+fn transaction_runs_put_together_are_the_whole_pass() {
+    let one = PROFESSIONAL.trim_start();
+    let st = one.find("ST*").expect("ST");
+    let ge = one.find("GE*").expect("GE");
+    let (head, body, tail) = (&one[..st], &one[st..ge], &one[ge..]);
+    for copies in [1, 2, 3, 5] {
+        let text = format!("{head}{}{tail}", body.repeat(copies));
+        let file = crate::model::ClaimFile::parse(text);
+        let whole = validate_tree_with_checkpoints(&file.text, &file.tree);
+        let runs = transaction_runs(&file.text, &file.tree, 2);
+        assert_eq!(runs.len(), copies.min(2), "{copies} transactions");
+        let (mut findings, mut checkpoints) = (Vec::new(), Vec::new());
+        for run in &runs {
+            let (more_findings, more_checkpoints) = validate_run(&file.text, &file.tree, run);
+            findings.extend(more_findings);
+            checkpoints.extend(more_checkpoints);
+        }
+        assert_eq!((findings, checkpoints), whole, "{copies} transactions");
+    }
+}

@@ -115,13 +115,64 @@ pub fn resume_tree(
     Some((out, after))
 }
 
+/// A file's transactions cut into runs of about equal size, to validate each run on a
+/// thread of its own ([`validate_run`]); the findings and checkpoints of the runs, put
+/// one after the other in order, are [`validate_tree_with_checkpoints`]'s.
+pub struct TransactionRun(Vec<TransactionBounds>);
+
+/// The transactions of the file in at most `runs` runs of about as many segments each
+/// (a file of one transaction gives one run).
+#[must_use]
+pub fn transaction_runs(text: &str, tree: &SyntaxTree, runs: usize) -> Vec<TransactionRun> {
+    let all = transactions(text, tree);
+    let size = |t: &TransactionBounds| t.body.len() + 1;
+    let total: usize = all.iter().map(size).sum();
+    let per_run = total.div_ceil(runs.max(1)).max(1);
+    let mut cut: Vec<TransactionRun> = Vec::new();
+    let (mut current, mut filled) = (Vec::new(), 0);
+    for transaction in all {
+        if filled >= per_run && !current.is_empty() {
+            cut.push(TransactionRun(std::mem::take(&mut current)));
+            filled = 0;
+        }
+        filled += size(&transaction);
+        current.push(transaction);
+    }
+    if !current.is_empty() {
+        cut.push(TransactionRun(current));
+    }
+    cut
+}
+
+/// [`validate_tree_with_checkpoints`] for one run of transactions.
+#[must_use]
+pub fn validate_run(
+    text: &str,
+    tree: &SyntaxTree,
+    run: &TransactionRun,
+) -> (Vec<GuideFinding>, Vec<(SegmentIndex, Checkpoint)>) {
+    let (mut out, mut checkpoints) = (Vec::new(), Vec::new());
+    run_these(text, tree, &run.0, &mut out, Some(&mut checkpoints));
+    (out, checkpoints)
+}
+
 fn run_transactions(
     text: &str,
     tree: &SyntaxTree,
     out: &mut Vec<GuideFinding>,
+    checkpoints: Option<&mut Vec<(SegmentIndex, Checkpoint)>>,
+) {
+    run_these(text, tree, &transactions(text, tree), out, checkpoints);
+}
+
+fn run_these(
+    text: &str,
+    tree: &SyntaxTree,
+    transactions: &[TransactionBounds],
+    out: &mut Vec<GuideFinding>,
     mut checkpoints: Option<&mut Vec<(SegmentIndex, Checkpoint)>>,
 ) {
-    for transaction in transactions(text, tree) {
+    for transaction in transactions {
         let Some(guide) = transaction.guide else { continue };
         let mut pass = Pass::new(text, tree, guide, out);
         // The interchange and group are the envelope rules' to judge: open them unjudged.
@@ -347,14 +398,15 @@ impl<'f, 'o> Pass<'f, 'o> {
         let (text, tree) = (self.text, self.tree);
         let Some(segment) = tree.segment(index) else { return };
         let id = segment.id(text);
-        let Some(tag) = SegmentTag::new(id).filter(|tag| tables().known_tags.contains(tag)) else {
+        let Some((tag, number)) = SegmentTag::new(id).and_then(|tag| Some((tag, *tables().known_tags.get(&tag)?)))
+        else {
             // `unexpected-segment` reports it; the tracker keeps its place.
             self.lost = true;
             return;
         };
         let elements = tree.elements(segment);
         let value = |n: usize| n.checked_sub(1).and_then(|i| elements.get(i)).map(|e| e.span().text(text));
-        self.tracker.next_tag(tag, value);
+        self.tracker.next_known(tag, number, value);
         let Some(node_index) = self.tracker.current_node() else { return };
         let anchor = segment.id_span();
 
