@@ -10,6 +10,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A fresh clone gains nothing from incremental compilation, and its caches double the
+# debug target's size; a linker that runs out of disk dies of SIGBUS mid-link, so say
+# up front how much room there is.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+echo "== disk: $((free_kb / 1024 / 1024)) GB free here (a fresh clone's builds take about 4.5 GB)"
+if [ "${free_kb:-0}" -lt $((8 * 1024 * 1024)) ]; then
+  echo "warning: under 8 GB free: builds may fail with 'No space left on device' or a linker's bus error" >&2
+fi
+
 echo "== installing editor test dependencies"
 bash .ci/install-editor-deps --nvim-0.11 --vscode-e2e
 
