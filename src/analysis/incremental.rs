@@ -645,7 +645,7 @@ fn whole_segments(analysis: &Analysis, piece: Span) -> Option<usize> {
 fn layout(
     analysis: &Analysis,
     environment: &Environment,
-    mut checkpoints: Vec<(crate::syntax::SegmentIndex, Checkpoint)>,
+    checkpoints: Vec<(crate::syntax::SegmentIndex, Checkpoint)>,
 ) -> Option<Layout> {
     if analysis.charges.is_some() {
         return None;
@@ -697,8 +697,8 @@ fn layout(
                     let checkpoint = checkpoints
                         .binary_search_by_key(&level.hl, |(at, _)| *at)
                         .ok()
-                        .and_then(|found| checkpoints.get_mut(found))
-                        .map(|(_, checkpoint)| std::mem::take(checkpoint));
+                        .and_then(|found| checkpoints.get(found))
+                        .map(|(_, checkpoint)| checkpoint.clone());
                     layout.checkpoints.push(checkpoint);
                 }
             }
