@@ -1,5 +1,5 @@
 //! Throughput and latency on a generated 10,000-claim 837P (about 7.5 MB):
-//! parse, parse + every rule, `didChange` → `publishDiagnostics` through the real server
+//! parse, parse + every rule, the implementation-guide pass alone, `didChange` → `publishDiagnostics` through the real server
 //! in memory, hover (direct and through the server), code actions, and the editor
 //! features (outline, folding, semantic tokens, completion, inlay hints, formatting)
 //! through the server. Prints a table.
@@ -144,6 +144,8 @@ fn main() {
     let parse = time_runs(runs, || (), |()| claim_lsp::syntax::parse(black_box(&text)));
     let model = time_runs(runs, || text.clone(), claim_lsp::model::ClaimFile::parse);
     let analysis = time_runs(runs, || text.clone(), |t| Analysis::of_text(t, &environment));
+    // The implementation-guide pass alone (every ig-* rule's findings), on the parsed file.
+    let guide_pass = time_runs(runs, || (), |()| claim_lsp::guide::validate(black_box(&warm.file)));
 
     // Hover directly on a ready analysis.
     let jcode = middle(&text, "SV1*HC:J9035*", 9);
@@ -206,6 +208,7 @@ fn main() {
         ("parse (syntax tree)", &parse),
         ("parse + model", &model),
         ("parse + all rules (Analysis::of_text)", &analysis),
+        ("implementation-guide pass alone (ig-* rules, guide::validate)", &guide_pass),
     ] {
         println!(
             "| {name} | {} | {} | {} | {:.0} / {:.0} MB/s |",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting and clippy (-D warnings); Rust unit, fixture, fix, protocol, corpus and
-# CLI tests; 30 seconds of each fuzz target (scripts/fuzz.sh); pyx12 (an independent validator, from PyPI) on the fixed JW-line files;
+# CLI tests; 30 seconds of each fuzz target (scripts/fuzz.sh); pyx12 (an independent validator, from PyPI) on the fixed JW-line files
+# and against the ig-* rules (tests/pyx12/ig_agreement.py);
 # the README's CI examples, with SARIF validated against its schema (jsonschema, PyPI);
 # then the editor clients (VS Code extension tests, the extension end to end in a real
 # VS Code — code-server driven by chromium —, headless Neovim) against the
@@ -45,6 +46,13 @@ bash scripts/fuzz.sh 0.5
 
 echo "== pyx12 on the JW-line and JZ fixes"
 bash tests/pyx12/check_fixes.sh
+
+echo "== pyx12 against the ig-* rules (corpus and mutated claims)"
+venv=${CARGO_TARGET_DIR:-target}/pyx12-venv
+case $venv in /*) ;; *) venv=$PWD/$venv ;; esac
+bin=${CARGO_TARGET_DIR:-target}/release/claim-lsp
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+python3 tests/pyx12/ig_agreement.py "$bin" "$venv/bin/x12valid"
 
 # An absolute path: the editor tests run from their own folders.
 target_dir=${CARGO_TARGET_DIR:-target}

@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Billing, ChargeFile, ClaimFile, Subject};
 use crate::rules::{self, Reads, Rule};
 
-pub use incremental::{IncrementalCheck, Text, TextChange, Update};
+pub use incremental::{GuideUpdate, IncrementalCheck, Text, TextChange, Update};
 
 pub struct Analysis {
     /// The 837 (empty for a charge file).
@@ -26,6 +26,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Built only when positions are needed: a clean 10 MB batch never pays for it.
     rope: OnceLock<Rope>,
+    /// The implementation-guide pass's state after each `HL` (by segment index), when the
+    /// pass ran on its own: where the incremental check re-runs it from after an edit.
+    guide_checkpoints: Vec<(crate::syntax::SegmentIndex, crate::guide::Checkpoint)>,
 }
 
 /// What kind of file a text is: a charge file by its name (`.csv`, `.tsv`) unless its
@@ -82,6 +85,33 @@ fn billing_on_two_threads(file: &ClaimFile) -> Billing {
     Billing::from_x12_parts(vec![first, second])
 }
 
+type GuideResult = (Vec<crate::guide::GuideFinding>, Vec<(crate::syntax::SegmentIndex, crate::guide::Checkpoint)>);
+
+/// The implementation-guide pass over a large file: a file of several transactions is
+/// cut in two runs, the second validated on a thread of its own, so the pass does not
+/// finish alone on one core after the other rules.
+fn guide_on_two_threads<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    text: &'scope str,
+    tree: &'scope crate::syntax::SyntaxTree,
+) -> GuideResult {
+    let mut runs = crate::guide::transaction_runs(text, tree, 2).into_iter();
+    let Some(first) = runs.next() else { return (Vec::new(), Vec::new()) };
+    let second = runs.next().map(|run| scope.spawn(move || crate::guide::validate_run(text, tree, &run)));
+    let (mut findings, mut checkpoints) = crate::guide::validate_run(text, tree, &first);
+    if let Some(second) = second {
+        let (more_findings, more_checkpoints) = second.join().unwrap_or_else(|_| {
+            tracing::error!(
+                "the implementation-guide pass failed on a second thread; its findings are missing from this check"
+            );
+            (Vec::new(), Vec::new())
+        });
+        findings.extend(more_findings);
+        checkpoints.extend(more_checkpoints);
+    }
+    (findings, checkpoints)
+}
+
 impl Analysis {
     /// Analyses text whose rope the caller already has (the server's document store).
     pub fn new(text: String, rope: Rope, kind: &DocumentKind, environment: &Environment) -> Self {
@@ -104,12 +134,26 @@ impl Analysis {
         let file = ClaimFile::default();
         if !charges.is_charges() {
             let billing = Billing::from_charges(&charges);
-            return Self { file, charges: Some(charges), billing, diagnostics: Vec::new(), rope: OnceLock::new() };
+            return Self {
+                file,
+                charges: Some(charges),
+                billing,
+                diagnostics: Vec::new(),
+                rope: OnceLock::new(),
+                guide_checkpoints: Vec::new(),
+            };
         }
         if charges.text.len() < rules::PARALLEL_FROM_BYTES {
             let billing = Billing::from_charges(&charges);
             let diagnostics = rules::check(Subject::charges(&charges, &billing, &file), environment);
-            return Self { file, charges: Some(charges), billing, diagnostics, rope: OnceLock::new() };
+            return Self {
+                file,
+                charges: Some(charges),
+                billing,
+                diagnostics,
+                rope: OnceLock::new(),
+                guide_checkpoints: Vec::new(),
+            };
         }
         // A large file: the cell rules (invalid-*, csv-*) read only the table; they run on
         // the second core while this one builds the billing view the other rules read.
@@ -125,7 +169,14 @@ impl Analysis {
         });
         diagnostics.extend(rules::check_some(Subject::charges(&charges, &billing, &file), environment, &billing_rules));
         rules::sort(&mut diagnostics);
-        Self { file, charges: Some(charges), billing, diagnostics, rope: OnceLock::new() }
+        Self {
+            file,
+            charges: Some(charges),
+            billing,
+            diagnostics,
+            rope: OnceLock::new(),
+            guide_checkpoints: Vec::new(),
+        }
     }
 
     /// Analyses an 837.
@@ -134,29 +185,63 @@ impl Analysis {
             let file = ClaimFile::parse(text);
             let billing = Billing::from_x12(&file);
             let diagnostics = rules::check(Subject::x12(&file, &billing), environment);
-            return Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() };
+            return Self {
+                file,
+                charges: None,
+                billing,
+                diagnostics,
+                rope: OnceLock::new(),
+                guide_checkpoints: Vec::new(),
+            };
         }
-        // A large file: the rules that read only the syntax tree run on a second core
-        // while this one builds the claim structure; then both cores build half of the
-        // billing view each; then every other rule runs on both.
+        // A large file: the implementation-guide pass runs on a thread of its own from
+        // start to end (it reads only the syntax tree). Beside it, the rules that read only
+        // the tree run on a second core while this one builds the claim structure; then
+        // both cores build half of the billing view each; then every other rule runs on both.
+        let (guide_rules, rest): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            rules::ALL.iter().copied().partition(|rule| rule.reads == Reads::Guide);
         let (tree_rules, mut other_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            rules::ALL.iter().copied().partition(|rule| rule.reads == Reads::Tree);
+            rest.into_iter().partition(|rule| rule.reads == Reads::Tree);
         // The rules that need no line facts first: the second core starts on them while
         // this one reads the lines' codes.
         other_rules.sort_by_key(|rule| rule.reads != Reads::Model);
+        let guide_on = guide_rules.iter().any(|rule| rules::may_report(rule, &environment.settings));
         let mut file = ClaimFile::unstructured(text);
         let no_billing = Billing::default();
-        let (structure, mut diagnostics) = std::thread::scope(|scope| {
-            let early =
-                scope.spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
-            let structure = file.structure();
-            (structure, joined(early))
+        let (billing, mut diagnostics, guide_findings) = std::thread::scope(|scope| {
+            // Borrows only the text and tree, so the structure can be put in place meanwhile.
+            let (text, tree) = (&file.text, &file.tree);
+            let guide_pass = guide_on.then(|| scope.spawn(move || guide_on_two_threads(scope, text, tree)));
+            let (structure, mut diagnostics) = std::thread::scope(|inner| {
+                let early = inner
+                    .spawn(|| rules::check_on_this_thread(Subject::x12(&file, &no_billing), environment, &tree_rules));
+                let structure = file.structure();
+                (structure, joined(early))
+            });
+            file.interchanges = structure.interchanges;
+            file.readings = structure.readings;
+            let billing = billing_on_two_threads(&file);
+            diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &other_rules));
+            let guide_findings = guide_pass.map(|pass| {
+                pass.join().unwrap_or_else(|_| {
+                    tracing::error!("the implementation-guide pass failed; its findings are missing from this check");
+                    (Vec::new(), Vec::new())
+                })
+            });
+            (billing, diagnostics, guide_findings)
         });
-        file.set_structure(structure);
-        let billing = billing_on_two_threads(&file);
-        diagnostics.extend(rules::check_some(Subject::x12(&file, &billing), environment, &other_rules));
+        let mut guide_checkpoints = Vec::new();
+        if let Some((findings, checkpoints)) = guide_findings {
+            guide_checkpoints = checkpoints;
+            diagnostics.extend(rules::check_with_guide_findings(
+                Subject::x12(&file, &billing),
+                environment,
+                &guide_rules,
+                findings,
+            ));
+        }
         rules::sort(&mut diagnostics);
-        Self { file, charges: None, billing, diagnostics, rope: OnceLock::new() }
+        Self { file, charges: None, billing, diagnostics, rope: OnceLock::new(), guide_checkpoints }
     }
 
     /// What rules and fixes read of this analysis.

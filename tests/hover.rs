@@ -38,10 +38,25 @@ const CASES: &[Case] = &[
     Case { name: "modifier-jz", needle: "JZ*40", at: 1, shows: &["JZ", "Zero drug amount discarded"] },
     Case { name: "modifier-jw", needle: "JW*0", at: 0, shows: &["JW", "discarded"] },
     Case { name: "cpt-code", needle: "96365", at: 2, shows: &["CPT", "not included"] },
-    Case { name: "sv104", needle: "*UN*4***1", at: 5, shows: &["SV104", "Service Unit Count", "2400"] },
+    Case {
+        name: "sv104",
+        needle: "*UN*4***1",
+        at: 5,
+        shows: &["SV104", "Service Unit Count", "2400", "Usage: **required** · type R (decimal number) · length 1–15"],
+    },
     Case { name: "sv103-un", needle: "UN*4", at: 1, shows: &["`UN` = ", "nit"] },
-    Case { name: "ctp05-me", needle: "1000*ME", at: 6, shows: &["`ME` = ", "illigram", "CTP05"] },
-    Case { name: "sbr09-mb", needle: "*******MB", at: 8, shows: &["`MB` = ", "Medicare Part B", "SBR09"] },
+    Case {
+        name: "ctp05-me",
+        needle: "1000*ME",
+        at: 6,
+        shows: &["`ME` = ", "illigram", "CTP05", "Allowed codes:", "- `ML` — Milliliter"],
+    },
+    Case {
+        name: "sbr09-mb",
+        needle: "*******MB",
+        at: 8,
+        shows: &["`MB` = ", "Medicare Part B", "SBR09", "… and 15 more"],
+    },
     Case { name: "segment-clm", needle: "CLM*", at: 1, shows: &["**CLM**", "2300"] },
 ];
 

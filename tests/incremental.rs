@@ -10,7 +10,7 @@ mod edit_replay;
 #[path = "common/gen837.rs"]
 mod gen837;
 
-use claim_lsp::analysis::{DocumentKind, IncrementalCheck, TextChange, Update};
+use claim_lsp::analysis::{DocumentKind, GuideUpdate, IncrementalCheck, TextChange, Update};
 use claim_lsp::config::Environment;
 use claim_lsp::diagnostic::Diagnostic;
 use edit_replay::{boundary, cases, delete, insert, replay, retype};
@@ -197,6 +197,97 @@ fn typing_in_a_claim_rechecks_only_its_loop() {
     check.update(text.as_str(), TextChange { start: units, old_end: units, new_end: units + 12 }, &environment);
     assert_eq!(check.last_update(), Update::Full);
     assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
+}
+
+/// Replaces `old` with `new` at `at` in `text` and brings `check` up to date; returns how
+/// the implementation-guide findings were re-checked, after asserting they equal a full
+/// analysis of the new text.
+fn edit_at(check: &mut IncrementalCheck, text: &mut String, at: usize, old: &str, new: &str) -> GuideUpdate {
+    let environment = Environment::default();
+    assert_eq!(&text[at..at + old.len()], old, "the edit aims at {old:?}");
+    text.replace_range(at..at + old.len(), new);
+    check.update(
+        text.as_str(),
+        TextChange { start: at, old_end: at + old.len(), new_end: at + new.len() },
+        &environment,
+    );
+    assert_eq!(check.diagnostics(), full(text, &environment).as_slice(), "after {old:?} -> {new:?} at {at}");
+    check.last_guide_update()
+}
+
+/// On a batch large enough for the full analysis to keep the guide pass's checkpoints
+/// (over 256 KB), typing inside one claim re-runs the `ig-*` pass from that claim's HL
+/// to the next HL only, including when the typing makes or clears an `ig-*` finding or
+/// shifts elements; an edit that changes what the next subscriber's loop counts (a
+/// second billing provider name) re-runs the whole transaction, and the checkpoints it
+/// keeps let the next edit take the short way again.
+#[test]
+fn typing_in_a_claim_rechecks_the_guide_from_its_hl_only() {
+    let environment = Environment::default();
+    let mut text =
+        generate_837p(&BatchOptions { claims: 400, claims_per_transaction: 200, line_breaks: true, seed: 5 });
+    assert!(text.len() > 256 * 1024, "large enough for the threaded analysis: {} bytes", text.len());
+    let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+    // A claim in the middle of the first transaction.
+    let claim = text.match_indices("\nCLM*").nth(100).map(|(at, _)| at + 1).expect("a claim");
+    let window = |update: GuideUpdate| matches!(update, GuideUpdate::Window(n) if n < 40);
+
+    let units = claim + text[claim..].find("*UN*").expect("a service line") + 4;
+    assert!(window(edit_at(&mut check, &mut text, units, "1", "7")), "{:?}", check.last_guide_update());
+
+    // MI -> MX: the subscriber's id qualifier becomes a code the guide does not list...
+    let subscriber = text[..claim].rfind("NM1*IL*").expect("a subscriber");
+    let qualifier = subscriber + text[subscriber..].find("*MI*").expect("NM108") + 1;
+    assert!(window(edit_at(&mut check, &mut text, qualifier, "MI", "MX")));
+    assert!(check.diagnostics().iter().any(|d| d.rule == "ig-invalid-code" && d.span.start == qualifier));
+    // ...and back.
+    assert!(window(edit_at(&mut check, &mut text, qualifier, "MX", "MI")));
+    assert!(!check.diagnostics().iter().any(|d| d.rule.starts_with("ig-") && d.span.start == qualifier));
+
+    // A separator typed inside a value shifts the elements after it (and SV1 gets an
+    // eighth value): still one segment, still only this claim's loop.
+    let date = claim + text[claim..].find("DTP*472*D8*").expect("a service date") + 11;
+    assert!(window(edit_at(&mut check, &mut text, date, "2", "*")));
+    assert!(window(edit_at(&mut check, &mut text, date, "*", "2")));
+
+    // NM1*IL -> NM1*85: a second billing provider name, counted in loop 2000A, which the
+    // next subscriber's HL does not close: the rest of the transaction is re-checked.
+    assert_eq!(edit_at(&mut check, &mut text, subscriber + 4, "IL", "85"), GuideUpdate::Transaction);
+    assert!(check.diagnostics().iter().any(|d| d.rule.starts_with("ig-") && d.span.start == subscriber));
+    assert_eq!(edit_at(&mut check, &mut text, subscriber + 4, "85", "IL"), GuideUpdate::Transaction);
+    assert!(window(edit_at(&mut check, &mut text, units, "7", "1")));
+    assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
+}
+
+/// Most random edits that are re-checked loop by loop re-run the `ig-*` pass from the
+/// edited HL only (the rest change what later loops count): the short way is taken, not
+/// only proven right when it is.
+#[test]
+fn random_edits_recheck_the_guide_from_the_edited_hl() {
+    let documents = documents();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = proptest::collection::vec(edit_strategy(), 40);
+    let environment = Environment::default();
+    // `edits`: those re-checked loop by loop, where the guide's short way may be taken.
+    let (mut windows, mut edits) = (0, 0);
+    for (_, document) in &documents {
+        let sequence = strategy.new_tree(&mut runner).expect("a sequence").current();
+        let mut text = document.clone();
+        let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+        for edit in &sequence {
+            let Some((start, end, replacement)) = resolve(&text, edit) else { continue };
+            text.replace_range(start..end, &replacement);
+            check.update(
+                text.as_str(),
+                TextChange { start, old_end: end, new_end: start + replacement.len() },
+                &environment,
+            );
+            windows += usize::from(matches!(check.last_guide_update(), GuideUpdate::Window(_)));
+            edits += usize::from(matches!(check.last_update(), Update::Loops(_)));
+        }
+        assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
+    }
+    assert!(windows * 2 >= edits, "only {windows} of {edits} loop edits re-ran the guide pass from their HL");
 }
 
 /// A share of random edits goes the incremental way (else the property above proves little).

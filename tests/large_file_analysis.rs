@@ -48,6 +48,20 @@ fn the_parallel_analysis_of_a_large_file_equals_checking_it_on_one_thread() {
 
     let distinct_rules: std::collections::BTreeSet<_> = serial.iter().map(|d| d.rule).collect();
     assert!(distinct_rules.len() >= 5, "the mistakes must reach several rules: {distinct_rules:?}");
+    // The implementation-guide pass runs on a thread of its own in the parallel path.
+    assert!(
+        distinct_rules.iter().any(|rule| rule.starts_with("ig-")),
+        "the mistakes must reach the ig-* rules: {distinct_rules:?}"
+    );
+    // A file of several transactions has its guide pass cut in two runs on two threads:
+    // the mistakes reach it in the first transaction and in the last.
+    let sts: Vec<usize> = parallel.file.text.match_indices("\nST*").map(|(at, _)| at).collect();
+    let (second_st, last_st) = (sts.get(1).copied().unwrap_or(0), sts.last().copied().unwrap_or(0));
+    assert!(sts.len() >= 3, "{} transactions", sts.len());
+    let ig_at = |range: std::ops::Range<usize>| {
+        serial.iter().any(|d| d.rule.starts_with("ig-") && range.contains(&d.span.start))
+    };
+    assert!(ig_at(0..second_st) && ig_at(last_st..usize::MAX), "ig-* findings in the first and the last transaction");
     assert_eq!(parallel.diagnostics.len(), serial.len());
     for (a, b) in parallel.diagnostics.iter().zip(&serial) {
         assert_eq!(a, b);

@@ -192,6 +192,24 @@ async fn hover_explains_the_code_under_the_cursor() {
     assert_eq!(hover["contents"]["kind"], "markdown");
 }
 
+/// Hover on an element gives the guide's usage, type, length and allowed codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_on_a_qualifier_lists_the_guide_s_codes() {
+    let text = base_claim();
+    let mut client = TestClient::start(json!({}), Value::Null).await;
+    client.open(URI, &text, 1).await;
+    // SBR09, the claim filing indicator (`MB`).
+    let at = text.find("*******MB").expect("SBR09") + 7;
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": utf16_position(&text, at)}))
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    for expected in ["`SBR09`", "Usage: **situational**", "type ID (code)", "length 1–2", "- `11` — ", "… and 15 more"]
+    {
+        assert!(value.contains(expected), "hover lacks {expected:?}:\n{value}");
+    }
+}
+
 /// Closing a file with findings clears them from the editor's problem list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_clears_the_diagnostics_of_a_file_with_findings() {

@@ -11,8 +11,15 @@
 //! byte range, and every other finding is kept with its position shifted. Anything else
 //! — an edit to the ISA or any frame segment, across loops, adding or removing a
 //! segment, a file with an unknown rule turned on — analyses the whole text again. A
-//! charge file is kept current claim by claim instead (`charge_incremental`). `tests/incremental.rs` checks after thousands of random edits that the
-//! result equals a full analysis of the same text.
+//! charge file is kept current claim by claim instead (`charge_incremental`). The
+//! implementation-guide rules (`ig-*`) follow a transaction's loops in order: their pass
+//! is resumed from its state after the edited loop's HL (kept from the last run) over the
+//! loop and the next HL, and stops there when its state equals the last run's (what
+//! follows then reports the same); otherwise it is re-run for the whole edited
+//! transaction (on a text of its ISA, GS and ST through SE; nothing outside ST..SE changes
+//! their findings). `tests/incremental.rs`
+//! checks after thousands of random edits that the result equals a full analysis of the
+//! same text.
 
 use std::borrow::Cow;
 
@@ -22,6 +29,8 @@ use super::charge_incremental::ChargeLayout;
 use super::{Analysis, DocumentKind};
 use crate::config::Environment;
 use crate::diagnostic::Diagnostic;
+use crate::guide::Checkpoint;
+use crate::rules::Rule;
 use crate::syntax::Span;
 
 /// The rules whose findings inside a loop depend only on that loop, the loops above it
@@ -105,6 +114,19 @@ pub enum Update {
     Claims(usize),
 }
 
+/// How the last update brought the implementation-guide (`ig-*`) findings up to date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuideUpdate {
+    /// With the rest of a whole analysis.
+    Whole,
+    /// Not re-run: no change, a charge file, or the rules are off.
+    NotRun,
+    /// Re-run over this many segments: the edited loop and the next HL (or SE).
+    Window(usize),
+    /// Re-run over the whole edited transaction, ST through SE.
+    Transaction,
+}
+
 /// The text an update reads: the server's rope or a string.
 pub trait Text {
     fn len_bytes(&self) -> usize;
@@ -172,12 +194,18 @@ pub struct IncrementalCheck {
     /// The rows and claims of a charge file that can be updated claim by claim.
     charges: Option<ChargeLayout>,
     last: Update,
+    last_guide: GuideUpdate,
 }
 
 struct Layout {
     /// Per transaction: the ISA, GS (when the ST is in a group) and ST segments.
     headers: Vec<Vec<Span>>,
+    /// Per transaction: ST through SE, what the implementation-guide rules read, and the
+    /// delimiters its ST was read with.
+    bodies: Vec<(Span, crate::syntax::Delimiters)>,
     loops: Vec<Loop>,
+    /// Per loop: the implementation-guide pass's state right after its HL, when known.
+    checkpoints: Vec<Option<Checkpoint>>,
 }
 
 /// The segments of one HL loop after its HL, up to the next HL or SE.
@@ -194,11 +222,25 @@ struct Loop {
 impl IncrementalCheck {
     /// Analyses the whole text; the analysis is returned for the caller to keep.
     pub fn full(text: String, kind: &DocumentKind, environment: &Environment) -> (Self, Analysis) {
-        let analysis = Analysis::of_document(text, kind, environment);
-        let layout = layout(&analysis, environment);
+        let mut analysis = Analysis::of_document(text, kind, environment);
+        let mut checkpoints = std::mem::take(&mut analysis.guide_checkpoints);
+        // A small file's analysis runs the guide pass among the rules, keeping no
+        // checkpoints: run it once more for them (a fraction of a millisecond).
+        let small = analysis.file.text.len() < crate::rules::PARALLEL_FROM_BYTES;
+        if checkpoints.is_empty() && small && analysis.charges.is_none() && guide_on(environment) {
+            checkpoints = crate::guide::validate_tree_with_checkpoints(&analysis.file.text, &analysis.file.tree).1;
+        }
+        let layout = layout(&analysis, environment, checkpoints);
         let charges = ChargeLayout::of(&analysis, environment);
         let diagnostics = analysis.diagnostics.clone();
-        let check = Self { kind: kind.clone(), diagnostics, layout, charges, last: Update::Full };
+        let check = Self {
+            kind: kind.clone(),
+            diagnostics,
+            layout,
+            charges,
+            last: Update::Full,
+            last_guide: GuideUpdate::Whole,
+        };
         (check, analysis)
     }
 
@@ -217,9 +259,15 @@ impl IncrementalCheck {
         self.last
     }
 
+    /// How the last update brought the implementation-guide findings up to date.
+    pub fn last_guide_update(&self) -> GuideUpdate {
+        self.last_guide
+    }
+
     /// Brings the findings up to date with `text`, which is the analysed text with
     /// `change` applied.
     pub fn update(&mut self, text: &(impl Text + ?Sized), change: TextChange, environment: &Environment) {
+        self.last_guide = GuideUpdate::NotRun;
         if change.is_none() {
             self.last = Update::Loops(0);
             return;
@@ -319,15 +367,74 @@ impl IncrementalCheck {
                 analysis
                     .diagnostics
                     .iter()
+                    .filter(|d| !is_guide_rule(d.rule))
                     .filter(|d| piece.start <= d.span.start && d.span.start < piece.end && d.span.end <= piece.end)
                     .map(|d| Diagnostic { span: Span::new(to_text(d.span.start), to_text(d.span.end)), ..d.clone() }),
             );
         }
-        // Everything checked: move the layout, drop the re-checked loops' old findings,
-        // shift the rest, and put the new ones in.
+        // The edited transaction's implementation-guide findings: from the edited loop to
+        // the next HL when the pass is back in the state it had there, else from ST
+        // through SE. `guide_range` is where the old ones are replaced (old offsets).
+        let transaction = edited.transaction;
+        let (old_body, delimiters) = *layout.bodies.get(transaction)?;
+        let guide_rules: Vec<&'static Rule> =
+            crate::rules::ALL.iter().copied().filter(|rule| rule.reads == crate::rules::Reads::Guide).collect();
+        let guide_on = guide_rules.iter().any(|rule| crate::rules::may_report(rule, &environment.settings));
+        let mut guide_range = old_body;
+        // The transaction's new checkpoints (by the new offset of their HL), when it was re-run whole.
+        let mut new_checkpoints: Option<Vec<(usize, Checkpoint)>> = None;
+        let mut guide_update = GuideUpdate::NotRun;
+        if guide_on {
+            let local =
+                GuideWindow { layout, index, delimiters, old_body }.recheck(text, &shift, environment, &guide_rules);
+            if let Some((diagnostics, range, segments)) = local {
+                found.extend(diagnostics);
+                guide_range = range;
+                guide_update = GuideUpdate::Window(segments);
+            } else {
+                guide_update = GuideUpdate::Transaction;
+                let body = Span::new(old_body.start, shift(old_body.end)?);
+                let mut mini = String::new();
+                for header in layout.headers.get(transaction)?.iter().take_while(|header| header.start < body.start) {
+                    mini.push_str(&text.slice(*header)?);
+                }
+                let start = mini.len();
+                mini.push_str(&text.slice(body)?);
+                let file = crate::model::ClaimFile::unstructured(mini);
+                // A damaged ISA's delimiters are guessed from what follows it: the body must be
+                // read as the whole text read it.
+                let st = file.tree.segments.iter().find(|segment| segment.span().start == start);
+                if st.is_none_or(|st| st.delimiters != delimiters) {
+                    return None;
+                }
+                let (findings, checkpoints) = crate::guide::validate_tree_with_checkpoints(&file.text, &file.tree);
+                let to_text = |offset: usize| (offset >= start).then(|| offset - start + body.start);
+                new_checkpoints = Some(
+                    checkpoints
+                        .into_iter()
+                        .filter_map(|(at, checkpoint)| {
+                            Some((to_text(file.tree.segment(at)?.span().start)?, checkpoint))
+                        })
+                        .collect(),
+                );
+                let billing = crate::model::Billing::default();
+                let subject = crate::model::Subject::x12(&file, &billing);
+                let diagnostics = crate::rules::check_with_guide_findings(subject, environment, &guide_rules, findings);
+                for diagnostic in diagnostics {
+                    let span = diagnostic.span;
+                    if span.start < start || span.end > file.text.len() {
+                        return None;
+                    }
+                    let moved = Span::new(span.start - start + body.start, span.end - start + body.start);
+                    found.push(Diagnostic { span: moved, ..diagnostic });
+                }
+            }
+        }
+        // Everything checked: move the layout, drop the re-checked loops' old findings
+        // (and the transaction's old implementation-guide findings), shift the rest, and
+        // put the new ones in.
         let old_spans: Vec<Span> = affected.iter().filter_map(|&at| layout.loops.get(at).map(|l| l.span)).collect();
         let layout = self.layout.as_mut()?;
-        let transaction = layout.loops.get(index)?.transaction;
         for (at, candidate) in layout.loops.iter_mut().enumerate().skip(index) {
             if at == index {
                 candidate.span.end = shift(candidate.span.end)?;
@@ -342,14 +449,40 @@ impl IncrementalCheck {
                 *header = shifted(*header)?;
             }
         }
+        for (at, (body, _)) in layout.bodies.iter_mut().enumerate().skip(transaction) {
+            *body = if at == transaction { Span::new(body.start, shift(body.end)?) } else { shifted(*body)? };
+        }
+        if let Some(checkpoints) = new_checkpoints {
+            for (at, slot) in layout.checkpoints.iter_mut().enumerate() {
+                if layout.loops.get(at).is_some_and(|l| l.transaction == transaction) {
+                    *slot = None;
+                }
+            }
+            for (hl_start, checkpoint) in checkpoints {
+                let at = layout.loops.partition_point(|l| l.hl.start < hl_start);
+                if layout.loops.get(at).is_some_and(|l| l.hl.start == hl_start && l.transaction == transaction) {
+                    if let Some(slot) = layout.checkpoints.get_mut(at) {
+                        *slot = Some(checkpoint);
+                    }
+                }
+            }
+        }
         // In place: a batch holds 120,000 findings, and a new vector per edit would leave
         // the allocator a fresh hole of megabytes every time.
         let mut shifted_all = true;
         self.diagnostics.retain_mut(|diagnostic| {
             let start = diagnostic.span.start;
-            let holder = old_spans.partition_point(|span| span.end <= start);
-            if old_spans.get(holder).is_some_and(|span| span.start <= start) {
-                return false;
+            // The guide's findings are replaced in `guide_range` only, the other rules' in
+            // the re-checked loops.
+            if guide_on && is_guide_rule(diagnostic.rule) {
+                if guide_range.start <= start && start < guide_range.end {
+                    return false;
+                }
+            } else {
+                let holder = old_spans.partition_point(|span| span.end <= start);
+                if old_spans.get(holder).is_some_and(|span| span.start <= start) {
+                    return false;
+                }
             }
             if start >= change.old_end {
                 match shifted(diagnostic.span) {
@@ -365,11 +498,101 @@ impl IncrementalCheck {
         crate::rules::sort(&mut found);
         let at = self.diagnostics.partition_point(|d| d.span.start < edited_start);
         self.diagnostics.splice(at..at, found);
-        if affected.len() > 1 {
+        if affected.len() > 1 || guide_on {
             crate::rules::sort(&mut self.diagnostics);
         }
+        self.last_guide = guide_update;
         Some(affected.len())
     }
+}
+
+/// The part of a transaction the implementation-guide pass re-reads after an edit inside
+/// one HL loop: from the state after the loop's HL (its checkpoint) through the next HL,
+/// or through SE when the loop is the transaction's last.
+struct GuideWindow<'l> {
+    layout: &'l Layout,
+    /// The edited loop.
+    index: usize,
+    /// What the transaction's ST was read with.
+    delimiters: crate::syntax::Delimiters,
+    /// ST through SE, before the edit.
+    old_body: Span,
+}
+
+impl GuideWindow<'_> {
+    /// The window's new findings and the old range they replace; `None` when there is
+    /// no checkpoint, the text reads differently alone, or the pass leaves the window in
+    /// another state than before (an edit that changes the next loop's counts): then the
+    /// whole transaction is re-run.
+    fn recheck(
+        &self,
+        text: &(impl Text + ?Sized),
+        shift: &impl Fn(usize) -> Option<usize>,
+        environment: &Environment,
+        guide_rules: &[&'static Rule],
+    ) -> Option<(Vec<Diagnostic>, Span, usize)> {
+        let layout = self.layout;
+        let edited = layout.loops.get(self.index)?;
+        let from = layout.checkpoints.get(self.index)?.as_ref()?;
+        let next = layout.loops.get(self.index + 1).filter(|l| l.transaction == edited.transaction);
+        // Before the edit: from the HL's end to the next HL's end, or to SE's.
+        let old_end = next.map_or(self.old_body.end, |next| next.hl.end);
+        let new_end = shift(old_end)?;
+        let mut mini = String::new();
+        for header in layout.headers.get(edited.transaction)?.iter().take_while(|h| h.start < self.old_body.start) {
+            mini.push_str(&text.slice(*header)?);
+        }
+        let start = mini.len();
+        mini.push_str(&text.slice(Span::new(edited.hl.start, new_end))?);
+        let file = crate::model::ClaimFile::unstructured(mini);
+        let tree = &file.tree;
+        let first = tree.segments.iter().position(|segment| segment.span().start == start)?;
+        let hl = tree.segment(first)?;
+        let last = tree.segments.last()?;
+        let closing = if next.is_some() { "HL" } else { "SE" };
+        // Read as the whole text read it: the same separators, the same HL, and the window
+        // ends with the whole of the segment that closes it.
+        if hl.delimiters != self.delimiters
+            || hl.id(&file.text) != "HL"
+            || hl.span().end != start + edited.hl.len()
+            || last.id(&file.text) != closing
+            || last.span().end != file.text.len()
+            || last.terminator().is_none()
+        {
+            return None;
+        }
+        let segments = first + 1..tree.segments.len();
+        let segments_run = segments.len();
+        let (findings, after) = crate::guide::resume_tree(&file.text, tree, from, segments, next.is_none())?;
+        if next.is_some() && layout.checkpoints.get(self.index + 1)?.as_ref() != Some(&after) {
+            return None;
+        }
+        let billing = crate::model::Billing::default();
+        let subject = crate::model::Subject::x12(&file, &billing);
+        let after_hl = start + edited.hl.len();
+        let mut moved = Vec::new();
+        for diagnostic in crate::rules::check_with_guide_findings(subject, environment, guide_rules, findings) {
+            let span = diagnostic.span;
+            if span.start < after_hl || span.end > file.text.len() {
+                return None;
+            }
+            let to_text = |offset: usize| offset - start + edited.hl.start;
+            moved.push(Diagnostic { span: Span::new(to_text(span.start), to_text(span.end)), ..diagnostic });
+        }
+        Some((moved, Span::new(edited.hl.end, old_end), segments_run))
+    }
+}
+
+/// Whether any implementation-guide rule may report under these settings.
+fn guide_on(environment: &Environment) -> bool {
+    crate::rules::ALL
+        .iter()
+        .any(|rule| rule.reads == crate::rules::Reads::Guide && crate::rules::may_report(rule, &environment.settings))
+}
+
+/// The implementation-guide rules, re-run per transaction rather than per loop.
+fn is_guide_rule(id: &str) -> bool {
+    crate::rules::by_id(id).is_some_and(|rule| rule.reads == crate::rules::Reads::Guide)
 }
 
 fn descends_from(loops: &[Loop], candidate: usize, ancestor: usize) -> bool {
@@ -419,7 +642,11 @@ fn whole_segments(analysis: &Analysis, piece: Span) -> Option<usize> {
 }
 
 /// The frame and loops of an analysed 837, when its findings can be kept loop by loop.
-fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
+fn layout(
+    analysis: &Analysis,
+    environment: &Environment,
+    checkpoints: Vec<(crate::syntax::SegmentIndex, Checkpoint)>,
+) -> Option<Layout> {
     if analysis.charges.is_some() {
         return None;
     }
@@ -427,13 +654,14 @@ fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
         rule.formats.includes_x12()
             && rule.scope == crate::config::RuleScope::File
             && !LOOP_LOCAL_RULES.contains(&rule.id)
+            && rule.reads != crate::rules::Reads::Guide
             && crate::rules::may_report(rule, &environment.settings)
     });
     if unknown_rule_on {
         return None;
     }
     let file = &analysis.file;
-    let mut layout = Layout { headers: Vec::new(), loops: Vec::new() };
+    let mut layout = Layout { headers: Vec::new(), bodies: Vec::new(), loops: Vec::new(), checkpoints: Vec::new() };
     for interchange in &file.interchanges {
         let Some(isa) = interchange.isa else { continue };
         for group in &interchange.groups {
@@ -446,6 +674,9 @@ fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
                     continue;
                 }
                 let number = layout.headers.len();
+                let st_span = file.segment_span(st);
+                let delimiters = file.tree.segment(st)?.delimiters;
+                layout.bodies.push((Span::new(st_span.start, file.segment_span(se).end), delimiters));
                 layout.headers.push(headers);
                 let first_loop = layout.loops.len();
                 for (at, level) in transaction.levels.iter().enumerate() {
@@ -463,6 +694,12 @@ fn layout(analysis: &Analysis, environment: &Environment) -> Option<Layout> {
                     }
                     let parent = level.parent.map(|p| first_loop + p);
                     layout.loops.push(Loop { transaction: number, hl, span, segments, parent });
+                    let checkpoint = checkpoints
+                        .binary_search_by_key(&level.hl, |(at, _)| *at)
+                        .ok()
+                        .and_then(|found| checkpoints.get(found))
+                        .map(|(_, checkpoint)| checkpoint.clone());
+                    layout.checkpoints.push(checkpoint);
                 }
             }
         }

@@ -8,11 +8,17 @@
 mod loop_tracker;
 mod qualifiers;
 mod tables;
+mod validate;
 
 #[cfg(test)]
 mod tests;
 
 pub use loop_tracker::LoopTracker;
+pub use tables::DataType;
+pub use validate::{
+    repair_for, resume_tree, transaction_runs, validate, validate_run, validate_tree, validate_tree_with_checkpoints,
+    Checkpoint, GuideCheck, GuideFinding, GuideRepair, TransactionRun,
+};
 
 use tables::{tables, ElementDef, SegmentDef};
 
@@ -93,6 +99,10 @@ pub struct ElementInfo {
     pub valid_codes: &'static [&'static str],
     /// The external code set (`pos`, `states`, `country` …) the guide defers to, if any.
     pub external_code_set: Option<&'static str>,
+    pub data_type: DataType,
+    pub min_len: usize,
+    /// `usize::MAX` when the map gives no maximum.
+    pub max_len: usize,
 }
 
 /// True for any segment id that either 837 guide or the envelope defines.
@@ -132,6 +142,9 @@ pub fn element_info(
         loop_name,
         valid_codes: &element.codes,
         external_code_set: element.external_codes,
+        data_type: element.data_type,
+        min_len: element.min_len,
+        max_len: element.max_len,
     })
 }
 

@@ -13,6 +13,7 @@ const I_SEGMENTS: &str = include_str!("../../data/x12/837I.segments.tsv");
 const I_ELEMENTS: &str = include_str!("../../data/x12/837I.elements.tsv");
 const CONTROL_SEGMENTS: &str = include_str!("../../data/x12/control.segments.tsv");
 const CONTROL_ELEMENTS: &str = include_str!("../../data/x12/control.elements.tsv");
+const EXTERNAL_CODES: &str = include_str!("../../data/x12/external-codes.tsv");
 
 /// A segment id packed into an integer, so the loop tracker compares ids without
 /// touching strings. X12 segment ids are two or three upper-case letters or digits; anything
@@ -49,6 +50,65 @@ impl Position {
     }
 }
 
+/// An X12 data type as `dataele.xml` gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataType {
+    /// `N0`, `N2` …: an integer with an implied decimal point.
+    Numeric,
+    /// `R`: a decimal number.
+    Decimal,
+    /// `ID`: a code from a list.
+    Identifier,
+    /// `AN`: free text.
+    String,
+    /// `DT`: a date, `CCYYMMDD`.
+    Date,
+    /// `TM`: a time, `HHMM[SS[d..]]`.
+    Time,
+    /// A composite: no type of its own.
+    Composite,
+}
+
+impl DataType {
+    fn from_code(code: &str) -> Option<DataType> {
+        Some(match code {
+            "" => DataType::Composite,
+            "R" => DataType::Decimal,
+            "ID" => DataType::Identifier,
+            "AN" => DataType::String,
+            "DT" => DataType::Date,
+            "TM" => DataType::Time,
+            _ if code.starts_with('N') => DataType::Numeric,
+            _ => return None,
+        })
+    }
+
+    /// The code the guides print (`R`, `ID`, `AN`, `DT`, `TM`; `N` for every `Nn`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            DataType::Numeric => "N",
+            DataType::Decimal => "R",
+            DataType::Identifier => "ID",
+            DataType::String => "AN",
+            DataType::Date => "DT",
+            DataType::Time => "TM",
+            DataType::Composite => "composite",
+        }
+    }
+}
+
+/// Up to seven bytes of a code packed into an integer, with its length in the top byte
+/// so that `A` and `A\0` differ; `None` for anything longer.
+pub(crate) fn code_key(code: &str) -> Option<u64> {
+    let bytes = code.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let packed = bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    Some(packed | ((bytes.len() as u64) << 56))
+}
+
 #[derive(Debug)]
 pub(crate) struct ElementDef {
     pub(crate) ref_des: &'static str,
@@ -58,16 +118,69 @@ pub(crate) struct ElementDef {
     pub(crate) usage: Usage,
     /// Valid codes listed by the map; empty when any value (or an external code set) applies.
     pub(crate) codes: Vec<&'static str>,
+    /// The same codes packed into integers (every listed code fits in seven bytes), so a
+    /// value is looked up without comparing strings; `None` when one does not fit.
+    pub(crate) code_keys: Option<Vec<u64>>,
     /// Name of the external code set (`pos`, `states` …) when the map defers to one.
     pub(crate) external_codes: Option<&'static str>,
+    pub(crate) data_type: DataType,
+    pub(crate) min_len: usize,
+    pub(crate) max_len: usize,
+    /// The map's pattern where it has one; the 837 maps use only `[0-9]{n}` (a ZIP+4,
+    /// an SSN), kept as the digit count.
+    pub(crate) exact_digits: Option<usize>,
+}
+
+/// An X12 syntax note on a segment: `P0809` is `Paired` over elements 8 and 9.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyntaxNote {
+    pub(crate) text: &'static str,
+    pub(crate) kind: u8,
+    pub(crate) positions: Vec<usize>,
+}
+
+impl ElementDef {
+    /// Whether the map lists `value` among this element's codes.
+    pub(crate) fn lists(&self, value: &str) -> bool {
+        match &self.code_keys {
+            Some(keys) => code_key(value).is_some_and(|key| keys.contains(&key)),
+            None => self.codes.contains(&value),
+        }
+    }
+}
+
+impl SyntaxNote {
+    fn parse(text: &'static str) -> Option<SyntaxNote> {
+        let kind = *text.as_bytes().first()?;
+        let digits = text.get(1..)?;
+        if !b"PRECL".contains(&kind) || digits.len() < 4 || digits.len() % 2 != 0 {
+            return None;
+        }
+        let positions = (0..digits.len() / 2)
+            .map(|i| digits.get(i * 2..i * 2 + 2).and_then(|pair| pair.parse().ok()))
+            .collect::<Option<Vec<usize>>>()?;
+        Some(SyntaxNote { text, kind, positions })
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct SegmentDef {
     pub(crate) loop_id: &'static str,
     pub(crate) id: &'static str,
+    /// `id` packed, compared instead of the string while validating.
+    pub(crate) tag: Option<SegmentTag>,
     pub(crate) name: &'static str,
     pub(crate) elements: Vec<ElementDef>,
+    pub(crate) usage: Usage,
+    /// `None` when the guide sets no limit (`>1`).
+    pub(crate) max_use: Option<u32>,
+    /// Position in the guide's table (`0100`, `0200` …): segments and loops come in this order.
+    pub(crate) pos: u32,
+    /// The qualifier that tells this use of the segment from the loop's others (`REF01`).
+    pub(crate) qualifier: Option<(Position, Vec<&'static str>)>,
+    pub(crate) syntax: Vec<SyntaxNote>,
+    /// Highest element position the guide defines.
+    pub(crate) element_count: usize,
 }
 
 #[derive(Debug)]
@@ -80,12 +193,26 @@ pub(crate) struct Qualifier {
 pub(crate) struct LoopNode {
     pub(crate) id: &'static str,
     pub(crate) name: &'static str,
+    pub(crate) usage: Usage,
+    /// `None` when the guide sets no limit (`>1`).
+    pub(crate) repeat: Option<u32>,
+    pub(crate) pos: u32,
     pub(crate) parent: Option<usize>,
     pub(crate) children: Vec<usize>,
     pub(crate) first_segment: Option<SegmentTag>,
     pub(crate) qualifier: Option<Qualifier>,
     /// Segments that may follow the first one inside this loop.
     pub(crate) own_segments: Vec<SegmentTag>,
+    /// This loop's segment definitions (indexes into [`GuideTables::segments`]) in guide
+    /// order, the opener first; a definition's place here is its slot in a loop
+    /// instance's counts.
+    pub(crate) segments: Vec<usize>,
+    /// Their ids packed, beside them: the array a segment's id is looked up in.
+    pub(crate) segment_tags: Vec<Option<SegmentTag>>,
+    /// The required ones among them: (slot, table position), in guide order.
+    pub(crate) required_segments: Vec<(usize, u32)>,
+    /// The required child loops: (slot in `children`, table position).
+    pub(crate) required_children: Vec<(usize, u32)>,
 }
 
 impl LoopNode {
@@ -112,10 +239,16 @@ pub(crate) struct GuideTables {
     pub(crate) openers: HashMap<SegmentTag, Vec<usize>>,
     loop_by_id: HashMap<&'static str, usize>,
     pub(crate) segments: Vec<SegmentDef>,
-    segments_by_loop: HashMap<&'static str, Vec<usize>>,
+    pub(crate) segments_by_loop: HashMap<&'static str, Vec<usize>>,
     first_segment_by_id: HashMap<&'static str, usize>,
     /// Rows the parser could not read; the tests require none.
     pub(crate) skipped_rows: usize,
+    /// Where the loop tracker places each known segment id from each loop (row 0: from
+    /// no loop, row `n + 1`: from loop `n`; column: the id's number in
+    /// [`AllTables::known_tags`]), filled in on first use: see [`super::loop_tracker`].
+    pub(crate) transitions: Vec<std::sync::atomic::AtomicU32>,
+    /// The number of known segment ids: the width of a `transitions` row.
+    pub(crate) tag_count: usize,
 }
 
 impl GuideTables {
@@ -144,40 +277,90 @@ impl GuideTables {
     fn add_segments(&mut self, segments_tsv: &'static str, elements_tsv: &'static str) {
         let mut by_key: HashMap<(&'static str, &'static str), usize> = HashMap::default();
         for row in rows(segments_tsv) {
-            let [loop_id, ord, id, name, ..] = row[..] else {
+            let [loop_id, ord, id, name, usage, max_use, qualifier_ref, qualifier_codes, pos, syntax] = row[..] else {
+                self.skipped_rows += 1;
+                continue;
+            };
+            let (Some(usage), Ok(pos)) = (Usage::from_code(usage), pos.parse()) else {
+                self.skipped_rows += 1;
+                continue;
+            };
+            let qualifier = Position::from_ref_des(id, qualifier_ref)
+                .map(|position| (position, qualifier_codes.split(',').filter(|c| !c.is_empty()).collect()));
+            let syntax: Option<Vec<SyntaxNote>> =
+                syntax.split(' ').filter(|n| !n.is_empty()).map(SyntaxNote::parse).collect();
+            let Some(syntax) = syntax else {
                 self.skipped_rows += 1;
                 continue;
             };
             let index = self.segments.len();
-            self.segments.push(SegmentDef { loop_id, id, name, elements: Vec::new() });
+            self.segments.push(SegmentDef {
+                loop_id,
+                id,
+                tag: SegmentTag::new(id),
+                name,
+                elements: Vec::new(),
+                usage,
+                max_use: max_use.parse().ok(),
+                pos,
+                qualifier,
+                syntax,
+                element_count: 0,
+            });
             by_key.insert((loop_id, ord), index);
             self.segments_by_loop.entry(loop_id).or_default().push(index);
             self.first_segment_by_id.entry(id).or_insert(index);
         }
         for row in rows(elements_tsv) {
-            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes] = row[..] else {
+            let [loop_id, seg_ord, segment_id, ref_des, name, data_element, usage, codes, type_code, min_len, max_len, _repeat, regex] =
+                row[..]
+            else {
                 self.skipped_rows += 1;
                 continue;
             };
             let parsed = Position::from_ref_des(segment_id, ref_des)
                 .zip(Usage::from_code(usage))
+                .zip(DataType::from_code(type_code))
                 .zip(by_key.get(&(loop_id, seg_ord)).and_then(|&i| self.segments.get_mut(i)));
-            let Some(((position, usage), segment)) = parsed else {
+            let Some((((position, usage), data_type), segment)) = parsed else {
                 self.skipped_rows += 1;
                 continue;
             };
+            let (min_len, max_len) = (min_len.parse().unwrap_or(0), max_len.parse().unwrap_or(usize::MAX));
+            segment.element_count = segment.element_count.max(position.element);
             let (codes, external_codes) = match codes.strip_prefix('@') {
                 Some(external) => (Vec::new(), Some(external)),
                 None => (codes.split(',').filter(|code| !code.is_empty()).collect(), None),
             };
-            segment.elements.push(ElementDef { ref_des, position, name, data_element, usage, codes, external_codes });
+            let code_keys = codes.iter().map(|code| code_key(code)).collect();
+            segment.elements.push(ElementDef {
+                ref_des,
+                position,
+                name,
+                data_element,
+                usage,
+                codes,
+                code_keys,
+                external_codes,
+                data_type,
+                min_len,
+                max_len,
+                exact_digits: regex
+                    .strip_prefix("[0-9]{")
+                    .and_then(|rest| rest.strip_suffix('}'))
+                    .and_then(|n| n.parse().ok()),
+            });
         }
     }
 
     fn add_loops(&mut self, loops_tsv: &'static str) {
         let mut by_path: HashMap<&'static str, usize> = HashMap::default();
         for row in rows(loops_tsv) {
-            let [path, id, _parent, name, _usage, _repeat, first, qualifier_ref, qualifier_codes] = row[..] else {
+            let [path, id, _parent, name, usage, repeat, first, qualifier_ref, qualifier_codes, pos] = row[..] else {
+                self.skipped_rows += 1;
+                continue;
+            };
+            let (Some(usage), Ok(pos)) = (Usage::from_code(usage), pos.parse()) else {
                 self.skipped_rows += 1;
                 continue;
             };
@@ -194,11 +377,18 @@ impl GuideTables {
             self.loops.push(LoopNode {
                 id,
                 name,
+                usage,
+                repeat: repeat.parse().ok(),
+                pos,
                 parent,
                 children: Vec::new(),
                 first_segment,
                 qualifier,
                 own_segments: Vec::new(),
+                segments: Vec::new(),
+                segment_tags: Vec::new(),
+                required_segments: Vec::new(),
+                required_children: Vec::new(),
             });
             by_path.insert(path, index);
             self.loop_by_id.entry(id).or_insert(index);
@@ -233,6 +423,38 @@ impl GuideTables {
             node.own_segments = tags;
         }
     }
+
+    /// Gives each loop node its segment definitions and its required segments and child
+    /// loops, so validation reads slices instead of looking loops up by id.
+    fn compile_loops(&mut self) {
+        let mut compiled = Vec::with_capacity(self.loops.len());
+        for node in &self.loops {
+            let segments = self.segments_by_loop.get(node.id).cloned().unwrap_or_default();
+            let required_segments = segments
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, &index)| self.segments.get(index).map(|def| (slot, def)))
+                .filter(|(_, def)| def.usage == Usage::Required)
+                .map(|(slot, def)| (slot, def.pos))
+                .collect();
+            let required_children = node
+                .children
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, &child)| self.loops.get(child).map(|child| (slot, child)))
+                .filter(|(_, child)| child.usage == Usage::Required)
+                .map(|(slot, child)| (slot, child.pos))
+                .collect();
+            let tags = segments.iter().map(|&index| self.segments.get(index).and_then(|def| def.tag)).collect();
+            compiled.push((segments, tags, required_segments, required_children));
+        }
+        for (node, (segments, tags, required_segments, required_children)) in self.loops.iter_mut().zip(compiled) {
+            node.segments = segments;
+            node.segment_tags = tags;
+            node.required_segments = required_segments;
+            node.required_children = required_children;
+        }
+    }
 }
 
 /// Data rows of a derived TSV file: comment lines and the header row are skipped.
@@ -245,6 +467,19 @@ pub(crate) struct AllTables {
     pub(crate) institutional: GuideTables,
     pub(crate) control: GuideTables,
     pub(crate) known_segments: HashSet<&'static str>,
+    /// The same, packed, each with a number of its own (a column of
+    /// [`GuideTables::transitions`]): what validation asks per segment.
+    pub(crate) known_tags: HashMap<SegmentTag, u16>,
+    /// The external code sets pyx12 ships (`states`, `country`, `currency`, `pos`,
+    /// `remark_code`), by name.
+    pub(crate) external: HashMap<&'static str, HashSet<&'static str>>,
+}
+
+impl AllTables {
+    /// Whether `code` is in the external code set `set`; an unknown set accepts anything.
+    pub(crate) fn in_external(&self, set: &str, code: &str) -> bool {
+        self.external.get(set).is_none_or(|codes| codes.contains(code))
+    }
 }
 
 impl AllTables {
@@ -264,15 +499,35 @@ fn build() -> AllTables {
         tables.add_segments(segments, elements);
         tables.add_loops(loops);
         tables.link_own_segments(&control);
+        tables.compile_loops();
         tables
     };
-    let professional = guide(P_LOOPS, P_SEGMENTS, P_ELEMENTS);
-    let institutional = guide(I_LOOPS, I_SEGMENTS, I_ELEMENTS);
+    let mut professional = guide(P_LOOPS, P_SEGMENTS, P_ELEMENTS);
+    let mut institutional = guide(I_LOOPS, I_SEGMENTS, I_ELEMENTS);
     let known_segments = [&professional, &institutional, &control]
         .iter()
         .flat_map(|tables| tables.segments.iter().map(|segment| segment.id))
         .collect();
-    AllTables { professional, institutional, control, known_segments }
+    let mut known_tags: HashMap<SegmentTag, u16> = HashMap::default();
+    for tag in [&professional, &institutional, &control]
+        .iter()
+        .flat_map(|tables| tables.segments.iter().filter_map(|segment| segment.tag))
+    {
+        let next = u16::try_from(known_tags.len()).unwrap_or(u16::MAX);
+        known_tags.entry(tag).or_insert(next);
+    }
+    for tables in [&mut professional, &mut institutional] {
+        tables.tag_count = known_tags.len();
+        let cells = (tables.loops.len() + 1) * tables.tag_count;
+        tables.transitions = (0..cells).map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
+    }
+    let mut external: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
+    for row in rows(EXTERNAL_CODES) {
+        if let [set, code] = row[..] {
+            external.entry(set).or_default().insert(code);
+        }
+    }
+    AllTables { professional, institutional, control, known_segments, known_tags, external }
 }
 
 pub(crate) fn tables() -> &'static AllTables {

@@ -326,3 +326,140 @@ proptest::proptest! {
         }
     }
 }
+
+/// Segments already found clean are not checked again; a repeated mistake is still
+/// reported at each place it occurs, and a clean segment's twin elsewhere in the file
+/// stays clean.
+#[test]
+fn repeated_segments_are_judged_alike() {
+    let clean = include_str!("../../fixtures/rules/ig-element-type/silent.837");
+    assert_eq!(clean.matches("DTP*472*D8*20260115~").count(), 2);
+    let findings = |text: &str| validate(&crate::model::ClaimFile::parse(text.to_string()));
+    assert!(findings(clean).is_empty());
+    let both_wrong = clean.replace("DTP*472*D8*20260115~", "DTP*472*D8*20261315~");
+    let wrong: Vec<GuideFinding> = findings(&both_wrong);
+    assert_eq!(wrong.len(), 2, "{wrong:?}");
+    assert!(wrong.iter().all(|f| f.check == GuideCheck::ElementType));
+    assert_ne!(wrong[0].span, wrong[1].span);
+    // The first one clean (and remembered), the second one wrong: still found.
+    let first = clean.find("DTP*472*D8*20260115~").map_or(0, |at| at + "DTP*472*D8*20260115~".len());
+    let second_wrong = format!("{}{}", &clean[..first], clean[first..].replacen("20260115", "20261315", 1));
+    let found = findings(&second_wrong);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].span.start > first);
+}
+
+/// Every `.837`-like file under `fixtures/`, for tests that must hold on all of them.
+fn fixture_texts() -> Vec<(std::path::PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut folders = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let text = crate::text::decode(&bytes);
+                if crate::text::looks_like_x12(&text) {
+                    found.push((path, text));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_guide_pass_finds_the_same_transactions_as_the_claim_model() {
+    let mut damaged = vec![
+        "ST*837*1*005010X222A1~BHT*0019~SE*2*1~".to_string(),
+        "SE*1*1~ST*837*2*005010X223A2~CLM*1~".to_string(),
+        "GS*HC*A*B*20260101*1200*1*X*005010X223A2~ST*837*1~BHT~GE*1*1~ST*837*2~BHT~SE*3*2~".to_string(),
+        "ISA*00~GS*HC*A*B*1*1*1*X*005010X222A1~ST*837*1~SE*2*1~ST*837*2~IEA*1~ST*837*3~".to_string(),
+    ];
+    let fixtures = fixture_texts();
+    assert!(fixtures.len() > 20, "fixtures found: {}", fixtures.len());
+    damaged.extend(fixtures.into_iter().map(|(_, text)| text));
+    for text in damaged {
+        let file = crate::model::ClaimFile::parse(text);
+        let expected: Vec<validate::TransactionBounds> = file
+            .transactions()
+            .map(|t| validate::TransactionBounds {
+                guide: match t.kind {
+                    crate::model::TransactionKind::Professional => Some(Guide::Professional),
+                    crate::model::TransactionKind::Institutional => Some(Guide::Institutional),
+                    crate::model::TransactionKind::Other => None,
+                },
+                body: t.segments.clone(),
+                se: t.se,
+            })
+            .collect();
+        assert_eq!(validate::transactions(&file.text, &file.tree), expected);
+    }
+}
+
+/// Resuming the pass from the state it had after any HL, over the rest of the
+/// transaction, reports exactly what the whole pass reported after that HL: what the
+/// incremental check relies on to re-run it from the edited loop only.
+#[test]
+fn the_pass_resumed_after_any_hl_reports_what_the_whole_pass_did() {
+    let mut checked = 0;
+    for path in
+        ["fixtures/claims/clean-837p.837", "fixtures/claims/clean-837i.837i", "fixtures/demo/drug-line-mistakes.837"]
+    {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let file = crate::model::ClaimFile::parse(text);
+        let (tree, text) = (&file.tree, file.text.as_str());
+        let (all, checkpoints) = validate_tree_with_checkpoints(text, tree);
+        assert_eq!(all, validate_tree(text, tree), "{path}: the checkpoints change nothing");
+        for transaction in validate::transactions(text, tree) {
+            let Some(se) = transaction.se else { continue };
+            for (hl, checkpoint) in checkpoints.iter().filter(|(at, _)| transaction.body.contains(at)) {
+                let hl_end = tree.segment(*hl).map(|s| s.span().end).expect("the HL");
+                let (resumed, _) = resume_tree(text, tree, checkpoint, hl + 1..se + 1, true).expect("resumes");
+                let after: Vec<&GuideFinding> = all
+                    .iter()
+                    .filter(|f| f.span.start >= hl_end && tree.segment_at(f.span.start).is_some_and(|at| at <= se))
+                    .collect();
+                assert_eq!(resumed.iter().collect::<Vec<_>>(), after, "{path}: resumed after segment {hl}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 6, "only {checked} HLs");
+}
+
+/// An empty checkpoint (what a loop without one holds) is refused, not followed.
+#[test]
+fn a_malformed_checkpoint_is_refused() {
+    let file = crate::model::ClaimFile::parse(PROFESSIONAL.trim_start().to_string());
+    let count = file.tree.segments.len();
+    assert!(resume_tree(&file.text, &file.tree, &Checkpoint::default(), 0..count, true).is_none());
+    let (_, checkpoints) = validate_tree_with_checkpoints(&file.text, &file.tree);
+    let (_, good) = checkpoints.first().expect("an HL");
+    assert!(resume_tree(&file.text, &file.tree, good, 0..count, true).is_some());
+}
+
+/// The runs a large file's transactions are cut into for two threads give, one after the
+/// other, the whole pass's findings and checkpoints; one transaction is one run.
+#[test]
+fn transaction_runs_put_together_are_the_whole_pass() {
+    let one = PROFESSIONAL.trim_start();
+    let st = one.find("ST*").expect("ST");
+    let ge = one.find("GE*").expect("GE");
+    let (head, body, tail) = (&one[..st], &one[st..ge], &one[ge..]);
+    for copies in [1, 2, 3, 5] {
+        let text = format!("{head}{}{tail}", body.repeat(copies));
+        let file = crate::model::ClaimFile::parse(text);
+        let whole = validate_tree_with_checkpoints(&file.text, &file.tree);
+        let runs = transaction_runs(&file.text, &file.tree, 2);
+        assert_eq!(runs.len(), copies.min(2), "{copies} transactions");
+        let (mut findings, mut checkpoints) = (Vec::new(), Vec::new());
+        for run in &runs {
+            let (more_findings, more_checkpoints) = validate_run(&file.text, &file.tree, run);
+            findings.extend(more_findings);
+            checkpoints.extend(more_checkpoints);
+        }
+        assert_eq!((findings, checkpoints), whole, "{copies} transactions");
+    }
+}

@@ -62,7 +62,8 @@ pub fn hover(analysis: &Analysis, codes: &CodeTable, offset: usize) -> Option<Ho
         } else {
             format!(" · loop {} {}", info.loop_id, info.loop_name)
         };
-        format!("`{}` — {}{loop_part}", info.ref_des, info.name)
+        let details = super::element_guide::element_guide(info, segment_id, position, component);
+        format!("`{}` — {}{loop_part}\n\n{details}", info.ref_des, info.name)
     });
     let code_doc = transaction.and_then(|t| code_hover(file, codes, t, &cursor, value));
     let qualifier = guide::qualifier_meaning(segment_id, position, component, value)

@@ -3,6 +3,7 @@
 mod charge_hover;
 pub mod code_docs;
 pub mod completion;
+mod element_guide;
 mod fix_all;
 pub mod fixes;
 pub mod folding;

@@ -37,7 +37,9 @@ pub struct ClaimFile {
     pub interchanges: Vec<Interchange>,
     /// Each service line's procedure and date of service, read once, by line ordinal.
     /// Kept apart from the lines so that walking claims and lines stays compact.
-    readings: Vec<LineReading>,
+    /// Crate-visible so a large analysis can put a structure in place field by field while
+    /// another thread still reads the text and tree (see `crate::analysis`).
+    pub(crate) readings: Vec<LineReading>,
 }
 
 /// What was read from one service line when the structure was built.
@@ -50,8 +52,8 @@ pub struct LineReading {
 /// The claim structure over a tree, with each line's readings.
 #[derive(Debug, Default)]
 pub struct Structure {
-    interchanges: Vec<Interchange>,
-    readings: Vec<LineReading>,
+    pub(crate) interchanges: Vec<Interchange>,
+    pub(crate) readings: Vec<LineReading>,
 }
 
 impl ClaimFile {

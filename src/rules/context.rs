@@ -11,6 +11,7 @@ use crate::config::Environment;
 use crate::config::{MueTable, NdcCrosswalk, PayerPolicy, Settings};
 use crate::decimal::Decimal;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::guide::GuideFinding;
 use crate::model::{BilledClaim, BilledLine, Billing, ChargeFile, ClaimFile, FieldName, Subject};
 use crate::syntax::Span;
 
@@ -40,6 +41,9 @@ pub struct RuleContext<'a> {
     claim_range: Range<usize>,
     /// Their lines in [`Billing::lines`].
     line_range: Range<usize>,
+    /// What the implementation guides say of the file, found in one pass for all the
+    /// `ig-*` rules.
+    guide_findings: OnceLock<Vec<GuideFinding>>,
 }
 
 /// A billed line with what every drug-line and modifier rule asks first, kept side by
@@ -119,6 +123,7 @@ impl<'a> RuleContext<'a> {
             lines: OnceLock::new(),
             claim_range: 0..subject.billing.claims.len(),
             line_range: 0..subject.billing.lines.len(),
+            guide_findings: OnceLock::new(),
         }
     }
 
@@ -142,9 +147,17 @@ impl<'a> RuleContext<'a> {
             crosswalk: self.crosswalk,
             policies: OnceLock::new(),
             lines: OnceLock::new(),
+            guide_findings: OnceLock::new(),
             claim_range: claims,
             line_range,
         }
+    }
+
+    /// The context with the implementation-guide findings already found (on another thread).
+    #[must_use]
+    pub fn with_guide_findings(self, findings: Vec<GuideFinding>) -> Self {
+        let _ = self.guide_findings.set(findings);
+        self
     }
 
     /// The text of a span of the file.
@@ -196,6 +209,11 @@ impl<'a> RuleContext<'a> {
                 })
                 .collect()
         })
+    }
+
+    /// The implementation-guide findings of the file (computed on first use).
+    pub fn guide_findings(&self) -> &[GuideFinding] {
+        self.guide_findings.get_or_init(|| crate::guide::validate(self.file))
     }
 
     /// The billed lines of one claim (a slice of [`RuleContext::lines`]).

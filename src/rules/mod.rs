@@ -6,6 +6,7 @@
 pub mod charges;
 mod context;
 pub mod drug_lines;
+pub mod implementation_guide;
 pub mod modifiers;
 mod severity;
 pub mod structure;
@@ -51,6 +52,9 @@ pub enum Reads {
     Model,
     /// The format-neutral billing view (drug lines, modifiers).
     Billing,
+    /// The implementation-guide pass's findings ([`crate::guide::validate_tree`]): built from
+    /// the syntax tree alone, on a thread of its own beside everything else in a large file.
+    Guide,
 }
 
 /// Which files a rule checks.
@@ -71,9 +75,17 @@ impl Formats {
     }
 }
 
-/// Every rule, group by group: structure, charge files, drug lines, modifiers.
+/// Every rule, group by group: structure, implementation guide, charge files, drug lines,
+/// modifiers.
 pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
-    structure::RULES.iter().chain(charges::RULES).chain(drug_lines::RULES).chain(modifiers::RULES).copied().collect()
+    structure::RULES
+        .iter()
+        .chain(implementation_guide::RULES)
+        .chain(charges::RULES)
+        .chain(drug_lines::RULES)
+        .chain(modifiers::RULES)
+        .copied()
+        .collect()
 });
 
 /// The rule with this id.
@@ -174,6 +186,22 @@ fn check_charges_by_stretches(context: &RuleContext<'_>, rules: &[&'static Rule]
         }
         mine
     })
+}
+
+/// Runs the given rules on this thread only, with the implementation-guide findings
+/// already found (unsorted findings).
+pub fn check_with_guide_findings(
+    subject: Subject<'_>,
+    environment: &Environment,
+    rules: &[&'static Rule],
+    guide_findings: Vec<crate::guide::GuideFinding>,
+) -> Vec<Diagnostic> {
+    let context = RuleContext::new(subject, environment).with_guide_findings(guide_findings);
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        run_rule(rule, &context, &mut diagnostics);
+    }
+    diagnostics
 }
 
 /// Runs the given rules on this thread only (unsorted findings).

@@ -11,6 +11,7 @@ embeds the output and never needs Python.
 """
 
 import os
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
@@ -24,6 +25,11 @@ GUIDES = [
     ("837I", "837Q3.I.5010.X223.A1.xml"),
 ]
 CONTROL = "x12.control.00501.xml"
+DATA_ELEMENTS = "dataele.xml"
+CODE_SETS = "codes.xml"
+# External code sets the 837 maps refer to (`<valid_codes external="pos"/>`); the others
+# in codes.xml serve other transactions.
+USED_CODE_SETS = ("states", "country", "currency", "pos", "remark_code")
 # Envelope segments live in the control tables; the guide tables keep ST/SE,
 # which belong to the transaction set.
 ENVELOPE_LOOPS = {"ISA_LOOP", "GS_LOOP"}
@@ -73,17 +79,46 @@ def identifying(segment):
     return "", ""
 
 
+DATA = {}  # data element number -> (data type, min length, max length), from dataele.xml
+
+
+def load_data_elements(path):
+    for node in ET.parse(path).getroot().findall("data_ele"):
+        DATA[node.get("ele_num")] = (node.get("data_type"), node.get("min_len"), node.get("max_len"))
+
+
+def format_of(node):
+    """Data type, min and max length of a simple element; blank for a composite."""
+    if node.tag != "element":
+        return ("", "", "")
+    number = text(node, "data_ele")
+    if number not in DATA:
+        raise ValueError("data element %s missing from %s" % (number, DATA_ELEMENTS))
+    return DATA[number]
+
+
 def element_rows(loop_id, ord_, segment):
     seg_id = segment.get("xid")
     for child in segment:
         if child.tag not in ("element", "composite"):
             continue
         yield (loop_id, str(ord_), seg_id, child.get("xid"), text(child, "name"),
-               text(child, "data_ele"), text(child, "usage"), codes_of(child))
+               text(child, "data_ele"), text(child, "usage"), codes_of(child),
+               *format_of(child), text(child, "repeat") or "1", text(child, "regex"))
         if child.tag == "composite":
             for comp in child.findall("element"):
                 yield (loop_id, str(ord_), seg_id, comp.get("xid"), text(comp, "name"),
-                       text(comp, "data_ele"), text(comp, "usage"), codes_of(comp))
+                       text(comp, "data_ele"), text(comp, "usage"), codes_of(comp),
+                       *format_of(comp), text(comp, "repeat") or "1", text(comp, "regex"))
+
+
+def syntax_of(segment):
+    """The segment's X12 syntax notes (`P0809`, `C1110` …), space-separated."""
+    notes = [" ".join(n.text.split()) for n in segment.findall("syntax") if n.text]
+    for note in notes:
+        if not re.fullmatch(r"[PRECL](\d\d){2,}", note):
+            raise ValueError("unexpected syntax note %r" % note)
+    return " ".join(notes)
 
 
 def signature_of(segment):
@@ -101,18 +136,20 @@ def derive_guide(tag, path):
     loops, segments, elements = [], [], []
     seen = {}  # loop id -> its segment list, to prove repeated loops are identical
 
-    def walk(node, parent_path, parent_id):
+    def walk(node, parent_path, parent_id, wrapper_pos=None):
         for loop in node.findall("loop"):
             loop_id = loop.get("xid")
             if is_transparent(loop):
-                walk(loop, parent_path, parent_id)
+                # Its loops take its place in the parent's table (DETAIL is 0200 in ST_LOOP).
+                walk(loop, parent_path, parent_id, text(loop, "pos"))
                 continue
             segs = loop.findall("segment")
             path_ = parent_path + "/" + loop_id if parent_path else loop_id
             first = segs[0].get("xid") if segs else ""
             q_ref, q_codes = identifying(segs[0]) if segs else ("", "")
             loops.append((path_, loop_id, parent_id or "-", text(loop, "name"),
-                          text(loop, "usage"), text(loop, "repeat"), first, q_ref, q_codes))
+                          text(loop, "usage"), text(loop, "repeat"), first, q_ref, q_codes,
+                          wrapper_pos or text(loop, "pos")))
             signature = [signature_of(s) for s in segs]
             if loop_id in seen:
                 if seen[loop_id] != signature:
@@ -123,7 +160,8 @@ def derive_guide(tag, path):
                     for ord_, seg in enumerate(segs, 1):
                         s_ref, s_codes = identifying(seg)
                         segments.append((loop_id, str(ord_), seg.get("xid"), text(seg, "name"),
-                                         text(seg, "usage"), text(seg, "max_use"), s_ref, s_codes))
+                                         text(seg, "usage"), text(seg, "max_use"), s_ref, s_codes,
+                                         text(seg, "pos"), syntax_of(seg)))
                         elements.extend(element_rows(loop_id, ord_, seg))
             walk(loop, path_, loop_id)
 
@@ -139,17 +177,19 @@ def derive_control(path):
         for ord_, seg in enumerate(loop.findall("segment"), 1):
             s_ref, s_codes = identifying(seg)
             segments.append((loop_id, str(ord_), seg.get("xid"), text(seg, "name"),
-                             text(seg, "usage"), text(seg, "max_use"), s_ref, s_codes))
+                             text(seg, "usage"), text(seg, "max_use"), s_ref, s_codes,
+                             text(seg, "pos"), syntax_of(seg)))
             elements.extend(element_rows(loop_id, ord_, seg))
     return segments, elements
 
 
 LOOP_HEAD = ("path", "loop_id", "parent", "name", "usage", "repeat",
-             "first_segment", "qualifier_ref", "qualifier_codes")
+             "first_segment", "qualifier_ref", "qualifier_codes", "pos")
 SEG_HEAD = ("loop_id", "ord", "segment_id", "name", "usage", "max_use",
-            "qualifier_ref", "qualifier_codes")
+            "qualifier_ref", "qualifier_codes", "pos", "syntax")
 ELEM_HEAD = ("loop_id", "seg_ord", "segment_id", "ref_des", "name", "data_element",
-             "usage", "codes")
+             "usage", "codes", "data_type", "min_len", "max_len", "repeat", "regex")
+CODE_HEAD = ("code_set", "code")
 
 
 def write(name, source, head, rows):
@@ -160,8 +200,20 @@ def write(name, source, head, rows):
             out.write("\t".join(clean(field) for field in row) + "\n")
 
 
+def code_set_rows(path):
+    root = ET.parse(path).getroot()
+    for code_set in root.findall("codeset"):
+        name = text(code_set, "id")
+        if name not in USED_CODE_SETS:
+            continue
+        for code in code_set.iter("code"):
+            if code.text and code.text.strip():
+                yield (name, code.text.strip())
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    load_data_elements(os.path.join(MAPS, DATA_ELEMENTS))
     for tag, file_name in GUIDES:
         _, loops, segments, elements = derive_guide(tag, os.path.join(MAPS, file_name))
         write(tag + ".loops.tsv", file_name, LOOP_HEAD, loops)
@@ -170,6 +222,7 @@ def main():
     segments, elements = derive_control(os.path.join(MAPS, CONTROL))
     write("control.segments.tsv", CONTROL, SEG_HEAD, segments)
     write("control.elements.tsv", CONTROL, ELEM_HEAD, elements)
+    write("external-codes.tsv", CODE_SETS, CODE_HEAD, code_set_rows(os.path.join(MAPS, CODE_SETS)))
     shutil.copyfile(os.path.join(MAPS, "LICENSE-pyx12.txt"), os.path.join(OUT, "LICENSE-pyx12.txt"))
 
 

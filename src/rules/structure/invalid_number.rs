@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// The numeric (type R) elements that matter for claims and drug lines.
-const NUMERIC_ELEMENTS: &[(&str, &[usize])] = &[
+pub(crate) const NUMERIC_ELEMENTS: &[(&str, &[usize])] = &[
     ("CLM", &[2]),
     ("AMT", &[2]),
     ("SVD", &[2, 5]),
