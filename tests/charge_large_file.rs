@@ -35,3 +35,21 @@ fn the_split_check_of_a_large_charge_file_equals_checking_it_on_one_thread() {
         assert_eq!(a, b);
     }
 }
+
+/// The split and the server's charge-file shortcut both trust `rules::CLAIM_LOCAL`: a
+/// misspelt or renamed id there would quietly move its rule to the whole-file path, and
+/// a rule reading the billing view but missing from it loses both shortcuts.
+#[test]
+fn every_claim_local_id_names_a_rule_and_every_billing_rule_is_listed() {
+    let known: Vec<&str> = rules::ALL.iter().map(|rule| rule.id).collect();
+    for id in rules::CLAIM_LOCAL {
+        assert!(known.contains(id), "rules::CLAIM_LOCAL names {id}, which is no rule");
+    }
+    for rule in rules::ALL.iter().filter(|rule| rule.reads == rules::Reads::Billing) {
+        assert!(
+            rules::CLAIM_LOCAL.contains(&rule.id),
+            "{} reads the billing view but is not in rules::CLAIM_LOCAL: if it reads one claim at a time, list it",
+            rule.id
+        );
+    }
+}

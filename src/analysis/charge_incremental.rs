@@ -29,46 +29,6 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{claim_key, Billing, ChargeFile, ClaimFile, Subject};
 use crate::rules;
 
-/// The rules whose findings in a charge file lie in the claim, row or header they read,
-/// and depend on nothing else. A rule not listed here (one added later that compares
-/// claims) turns the shortcut off: every edit then re-analyses the whole file.
-const CLAIM_LOCAL_RULES: &[&str] = &[
-    // The header and detection only.
-    "csv-missing-column",
-    "csv-duplicate-column",
-    // One row or cell.
-    "csv-field-count",
-    "invalid-date",
-    "invalid-number",
-    "npi-check-digit",
-    // One claim's lines.
-    "jw-below-billing-unit",
-    "units-over-limit",
-    "code-not-effective",
-    "unknown-code",
-    "units-invalid",
-    "drug-line-missing-ndc",
-    "ndc-quantity-mismatch",
-    "ndc-format",
-    "ndc-not-for-code",
-    "prior-auth-missing",
-    "jw-units-mismatch",
-    "drug-units-not-whole",
-    "noc-missing-description",
-    "modifier-rt-lt",
-    "wastage-modifier-on-non-drug",
-    "duplicate-modifier",
-    "unknown-modifier",
-    "jz-with-wastage-line",
-    "missing-jw-jz",
-    "jw-jz-same-line",
-    "jw-jz-on-multi-dose",
-    "modifier-ga-gz",
-    "modifier-59-with-x",
-    "jw-without-administered-line",
-    "modifier-not-effective",
-];
-
 /// Claim-local rules whose messages name another row of the claim by its line number.
 const ROW_NAMING_RULES: &[&str] = &["jw-units-mismatch", "jz-with-wastage-line"];
 
@@ -114,7 +74,7 @@ impl ChargeLayout {
         let charges = analysis.charges.as_ref()?;
         let unknown_rule_on = rules::ALL.iter().any(|rule| {
             rule.formats.includes_charges()
-                && !CLAIM_LOCAL_RULES.contains(&rule.id)
+                && !rules::CLAIM_LOCAL.contains(&rule.id)
                 && rules::may_report(rule, &environment.settings)
         });
         if unknown_rule_on {

@@ -134,20 +134,62 @@ pub fn check_some(subject: Subject<'_>, environment: &Environment, rules: &[&'st
     check_on_two_threads(&context, rules, run)
 }
 
+/// The rules whose findings in a charge file lie in the claim, row or header they read,
+/// and depend on nothing else. Two shortcuts rest on this list: a large charge file's
+/// billing rules run stretch by stretch of claims (`check_charges_by_stretches`), and the
+/// server's charge-file incremental check re-checks only the edited claims. A rule not
+/// listed here (one added later that compares claims) runs on the whole file, and turns
+/// the incremental shortcut off: every edit then re-analyses the whole file.
+pub const CLAIM_LOCAL: &[&str] = &[
+    // The header and detection only.
+    "csv-missing-column",
+    "csv-duplicate-column",
+    // One row or cell.
+    "csv-field-count",
+    "invalid-date",
+    "invalid-number",
+    "npi-check-digit",
+    // One claim's lines.
+    "jw-below-billing-unit",
+    "units-over-limit",
+    "code-not-effective",
+    "unknown-code",
+    "units-invalid",
+    "drug-line-missing-ndc",
+    "ndc-quantity-mismatch",
+    "ndc-format",
+    "ndc-not-for-code",
+    "prior-auth-missing",
+    "jw-units-mismatch",
+    "drug-units-not-whole",
+    "noc-missing-description",
+    "modifier-rt-lt",
+    "wastage-modifier-on-non-drug",
+    "duplicate-modifier",
+    "unknown-modifier",
+    "jz-with-wastage-line",
+    "missing-jw-jz",
+    "jw-jz-same-line",
+    "jw-jz-on-multi-dose",
+    "modifier-ga-gz",
+    "modifier-59-with-x",
+    "jw-without-administered-line",
+    "modifier-not-effective",
+];
+
 /// About how many lines one stretch of a split check holds: their lines and facts (a
 /// few hundred bytes each) stay in a core's cache while every rule reads them.
 const STRETCH_LINES: usize = 2048;
 
-/// A large charge file's check: its billing rules read one claim at a time (the
-/// charge-file incremental check re-checks single claims for the same reason, and
-/// `tests/charge_incremental.rs` compares that with a whole check), so they run stretch
+/// A large charge file's check: its billing rules read one claim at a time ([`CLAIM_LOCAL`];
+/// `tests/charge_large_file.rs` compares this with a check on one thread), so they run stretch
 /// by stretch of claims, every rule on a stretch before the next, on two threads. Each
 /// rule passing over all 100,000 lines of a large file in turn read them from memory
 /// twenty times over; a stretch is read from memory once. Other rules run once, on the
 /// whole file.
 fn check_charges_by_stretches(context: &RuleContext<'_>, rules: &[&'static Rule]) -> Vec<Diagnostic> {
     let (by_claim, whole_file): (Vec<&'static Rule>, Vec<&'static Rule>) =
-        rules.iter().copied().partition(|rule| rule.reads == Reads::Billing);
+        rules.iter().copied().partition(|rule| rule.reads == Reads::Billing && CLAIM_LOCAL.contains(&rule.id));
     let mut stretches = Vec::new();
     let mut start = 0;
     let mut lines = 0;
