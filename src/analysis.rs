@@ -134,26 +134,12 @@ impl Analysis {
         let file = ClaimFile::default();
         if !charges.is_charges() {
             let billing = Billing::from_charges(&charges);
-            return Self {
-                file,
-                charges: Some(charges),
-                billing,
-                diagnostics: Vec::new(),
-                rope: OnceLock::new(),
-                guide_checkpoints: Vec::new(),
-            };
+            return Self::of_charge_parts(charges, billing, Vec::new());
         }
         if charges.text.len() < rules::PARALLEL_FROM_BYTES {
             let billing = Billing::from_charges(&charges);
             let diagnostics = rules::check(Subject::charges(&charges, &billing, &file), environment);
-            return Self {
-                file,
-                charges: Some(charges),
-                billing,
-                diagnostics,
-                rope: OnceLock::new(),
-                guide_checkpoints: Vec::new(),
-            };
+            return Self::of_charge_parts(charges, billing, diagnostics);
         }
         // A large file: the cell rules (invalid-*, csv-*) read only the table; they run on
         // the second core while this one builds the billing view the other rules read.
@@ -169,8 +155,13 @@ impl Analysis {
         });
         diagnostics.extend(rules::check_some(Subject::charges(&charges, &billing, &file), environment, &billing_rules));
         rules::sort(&mut diagnostics);
+        Self::of_charge_parts(charges, billing, diagnostics)
+    }
+
+    /// A charge file's analysis from its parts (it has no 837 tree, and no guide pass).
+    fn of_charge_parts(charges: ChargeFile, billing: Billing, diagnostics: Vec<Diagnostic>) -> Self {
         Self {
-            file,
+            file: ClaimFile::default(),
             charges: Some(charges),
             billing,
             diagnostics,
