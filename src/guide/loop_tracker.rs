@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
-use super::tables::{tables, GuideTables, SegmentTag};
+use super::tables::{tables, GuideTables, SegmentTag, WalkStep};
 use super::Guide;
 
 /// Walks segments in order and tells which loop each one opens or belongs to
@@ -72,7 +72,13 @@ impl LoopTracker {
                 }
                 placed
             }
-            WALK => place(self.tables, self.current, tag, &element),
+            WALK => match cell.and_then(|_| self.tables.walks.get(row * self.tables.tag_count + usize::from(number))) {
+                Some(walk) => {
+                    let steps = walk.get_or_init(|| compile_walk(self.tables, self.current, tag));
+                    take_step(self.tables, steps, &element)
+                }
+                None => place(self.tables, self.current, tag, &element),
+            },
             NOWHERE => None,
             packed => Some((((packed - FIRST_PLACE) >> 1) as usize, (packed - FIRST_PLACE) & 1 == 1)),
         };
@@ -161,4 +167,61 @@ fn place<'a>(
         .copied()
         .find(|&index| loops.get(index).is_some_and(|node| node.is_opened_by(tag, element)))
         .map(|index| (index, true))
+}
+
+/// [`place`] as a list: the loops its walk from `current` would try for `tag`, in order,
+/// each with whether it needs its qualifier to match. Taking the first step that fits
+/// ([`take_step`]) places the segment where [`place`] does.
+fn compile_walk(tables: &GuideTables, current: Option<usize>, tag: SegmentTag) -> Box<[WalkStep]> {
+    let loops = &tables.loops;
+    let mut steps = Vec::new();
+    // The children of a loop (or the roots) that `tag` opens; true when one of them opens
+    // on the segment id alone, so that nothing after it is ever tried.
+    let children_opened = |children: &[usize], steps: &mut Vec<WalkStep>| {
+        for &child in children {
+            let Some(node) = loops.get(child).filter(|node| node.first_segment == Some(tag)) else { continue };
+            let checked = node.qualifier.is_some();
+            steps.push(WalkStep { node: child, opened: true, checked });
+            if !checked {
+                return true;
+            }
+        }
+        false
+    };
+    let mut level = current;
+    while let Some(index) = level {
+        let Some(node) = loops.get(index) else { return steps.into_boxed_slice() };
+        if node.own_segments.contains(&tag) {
+            steps.push(WalkStep { node: index, opened: false, checked: false });
+            return steps.into_boxed_slice();
+        }
+        if children_opened(&node.children, &mut steps) {
+            return steps.into_boxed_slice();
+        }
+        level = node.parent;
+    }
+    if children_opened(&tables.roots, &mut steps) {
+        return steps.into_boxed_slice();
+    }
+    for &index in tables.openers.get(&tag).map_or(&[][..], Vec::as_slice) {
+        let Some(node) = loops.get(index).filter(|node| node.first_segment == Some(tag)) else { continue };
+        let checked = node.qualifier.is_some();
+        steps.push(WalkStep { node: index, opened: true, checked });
+        if !checked {
+            break;
+        }
+    }
+    steps.into_boxed_slice()
+}
+
+/// The first of `steps` that takes the segment.
+fn take_step<'a>(
+    tables: &GuideTables,
+    steps: &[WalkStep],
+    element: &impl Fn(usize) -> Option<&'a str>,
+) -> Option<(usize, bool)> {
+    steps
+        .iter()
+        .find(|step| !step.checked || tables.loops.get(step.node).is_some_and(|node| node.qualifier_matches(element)))
+        .map(|step| (step.node, step.opened))
 }

@@ -178,6 +178,8 @@ pub(crate) struct SegmentDef {
     pub(crate) pos: u32,
     /// The qualifier that tells this use of the segment from the loop's others (`REF01`).
     pub(crate) qualifier: Option<(Position, Vec<&'static str>)>,
+    /// The qualifier's codes packed as [`code_key`] packs them; `None` when one does not fit.
+    pub(crate) qualifier_keys: Option<Box<[u64]>>,
     pub(crate) syntax: Vec<SyntaxNote>,
     /// Highest element position the guide defines.
     pub(crate) element_count: usize,
@@ -187,6 +189,16 @@ pub(crate) struct SegmentDef {
 pub(crate) struct Qualifier {
     pub(crate) element: usize,
     pub(crate) codes: Vec<&'static str>,
+}
+
+/// A segment a loop requires, with the slots that satisfy it: several definitions of one
+/// segment at one table position (`REF` by qualifier) need only one of them.
+#[derive(Debug)]
+pub(crate) struct RequiredSegment {
+    pub(crate) slot: usize,
+    pub(crate) pos: u32,
+    /// Slots of the definitions with the same id and position, this one included.
+    pub(crate) siblings: Box<[usize]>,
 }
 
 #[derive(Debug)]
@@ -207,10 +219,9 @@ pub(crate) struct LoopNode {
     /// order, the opener first; a definition's place here is its slot in a loop
     /// instance's counts.
     pub(crate) segments: Vec<usize>,
-    /// Their ids packed, beside them: the array a segment's id is looked up in.
-    pub(crate) segment_tags: Vec<Option<SegmentTag>>,
-    /// The required ones among them: (slot, table position), in guide order.
-    pub(crate) required_segments: Vec<(usize, u32)>,
+    /// The required ones among them, in guide order, SE left out (a missing SE is
+    /// `envelope-mismatch`'s).
+    pub(crate) required_segments: Vec<RequiredSegment>,
     /// The required child loops: (slot in `children`, table position).
     pub(crate) required_children: Vec<(usize, u32)>,
 }
@@ -218,9 +229,11 @@ pub(crate) struct LoopNode {
 impl LoopNode {
     /// True when `tag` with these element values opens this loop.
     pub(crate) fn is_opened_by<'a>(&self, tag: SegmentTag, element: &impl Fn(usize) -> Option<&'a str>) -> bool {
-        if self.first_segment != Some(tag) {
-            return false;
-        }
+        self.first_segment == Some(tag) && self.qualifier_matches(element)
+    }
+
+    /// True when the loop has no qualifier, or the segment's value there is one of its codes.
+    pub(crate) fn qualifier_matches<'a>(&self, element: &impl Fn(usize) -> Option<&'a str>) -> bool {
         match &self.qualifier {
             None => true,
             Some(qualifier) => {
@@ -228,6 +241,16 @@ impl LoopNode {
             }
         }
     }
+}
+
+/// One place the loop tracker may put a segment from a given loop, in the order its walk
+/// tries them: loop `node`, opened or continued; `checked` when it takes the segment only
+/// if the loop's qualifier matches. See [`GuideTables::walks`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WalkStep {
+    pub(crate) node: usize,
+    pub(crate) opened: bool,
+    pub(crate) checked: bool,
 }
 
 #[derive(Debug, Default)]
@@ -249,6 +272,15 @@ pub(crate) struct GuideTables {
     pub(crate) transitions: Vec<std::sync::atomic::AtomicU32>,
     /// The number of known segment ids: the width of a `transitions` row.
     pub(crate) tag_count: usize,
+    /// For the cells of `transitions` whose placement depends on the segment's values:
+    /// the loops the tracker's walk would try, in order, compiled on first use, so
+    /// that placing such a segment reads one short list (see [`super::loop_tracker`]).
+    pub(crate) walks: Vec<OnceLock<Box<[WalkStep]>>>,
+    /// For each loop (row) and known segment id (column, as in `transitions`): the
+    /// loop's definitions of that id in guide order, as (slot in the loop's counts,
+    /// index into `segments`). What a segment placed in a loop is checked against,
+    /// without scanning the loop's definitions.
+    slots_by_tag: Vec<Box<[(usize, usize)]>>,
 }
 
 impl GuideTables {
@@ -260,6 +292,28 @@ impl GuideTables {
     pub(crate) fn segments_in_loop<'a>(&'a self, loop_id: &str) -> impl Iterator<Item = &'a SegmentDef> + 'a {
         let indexes = self.segments_by_loop.get(loop_id).map(Vec::as_slice).unwrap_or_default();
         indexes.iter().filter_map(|&index| self.segments.get(index))
+    }
+
+    /// The definitions of the known segment id numbered `tag_number` in loop `node`:
+    /// (slot, definition), in guide order.
+    pub(crate) fn slots(&self, node: usize, tag_number: u16) -> &[(usize, usize)] {
+        let cell = node.checked_mul(self.tag_count).and_then(|row| row.checked_add(usize::from(tag_number)));
+        cell.and_then(|cell| self.slots_by_tag.get(cell)).map_or(&[], |slots| &**slots)
+    }
+
+    /// Fills [`GuideTables::slots_by_tag`] once the known ids are numbered.
+    fn compile_slots(&mut self, known_tags: &HashMap<SegmentTag, u16>) {
+        let mut cells: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.loops.len() * self.tag_count];
+        for (node_index, node) in self.loops.iter().enumerate() {
+            for (slot, &index) in node.segments.iter().enumerate() {
+                let number = self.segments.get(index).and_then(|def| def.tag).and_then(|tag| known_tags.get(&tag));
+                let cell = number.and_then(|&number| cells.get_mut(node_index * self.tag_count + usize::from(number)));
+                if let Some(cell) = cell {
+                    cell.push((slot, index));
+                }
+            }
+        }
+        self.slots_by_tag = cells.into_iter().map(Vec::into_boxed_slice).collect();
     }
 
     pub(crate) fn loop_index(&self, loop_id: &str) -> Option<usize> {
@@ -293,6 +347,9 @@ impl GuideTables {
                 self.skipped_rows += 1;
                 continue;
             };
+            let qualifier_keys = qualifier
+                .as_ref()
+                .and_then(|(_, codes): &(Position, Vec<&str>)| codes.iter().map(|c| code_key(c)).collect());
             let index = self.segments.len();
             self.segments.push(SegmentDef {
                 loop_id,
@@ -304,6 +361,7 @@ impl GuideTables {
                 max_use: max_use.parse().ok(),
                 pos,
                 qualifier,
+                qualifier_keys,
                 syntax,
                 element_count: 0,
             });
@@ -386,7 +444,6 @@ impl GuideTables {
                 qualifier,
                 own_segments: Vec::new(),
                 segments: Vec::new(),
-                segment_tags: Vec::new(),
                 required_segments: Vec::new(),
                 required_children: Vec::new(),
             });
@@ -430,12 +487,22 @@ impl GuideTables {
         let mut compiled = Vec::with_capacity(self.loops.len());
         for node in &self.loops {
             let segments = self.segments_by_loop.get(node.id).cloned().unwrap_or_default();
-            let required_segments = segments
+            let defs: Vec<Option<&SegmentDef>> = segments.iter().map(|&index| self.segments.get(index)).collect();
+            let required_segments = defs
                 .iter()
                 .enumerate()
-                .filter_map(|(slot, &index)| self.segments.get(index).map(|def| (slot, def)))
-                .filter(|(_, def)| def.usage == Usage::Required)
-                .map(|(slot, def)| (slot, def.pos))
+                .filter_map(|(slot, def)| def.map(|def| (slot, def)))
+                .filter(|(_, def)| def.usage == Usage::Required && def.id != "SE")
+                .map(|(slot, def)| RequiredSegment {
+                    slot,
+                    pos: def.pos,
+                    siblings: defs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, other)| other.is_some_and(|other| other.tag == def.tag && other.pos == def.pos))
+                        .map(|(sibling, _)| sibling)
+                        .collect(),
+                })
                 .collect();
             let required_children = node
                 .children
@@ -445,12 +512,10 @@ impl GuideTables {
                 .filter(|(_, child)| child.usage == Usage::Required)
                 .map(|(slot, child)| (slot, child.pos))
                 .collect();
-            let tags = segments.iter().map(|&index| self.segments.get(index).and_then(|def| def.tag)).collect();
-            compiled.push((segments, tags, required_segments, required_children));
+            compiled.push((segments, required_segments, required_children));
         }
-        for (node, (segments, tags, required_segments, required_children)) in self.loops.iter_mut().zip(compiled) {
+        for (node, (segments, required_segments, required_children)) in self.loops.iter_mut().zip(compiled) {
             node.segments = segments;
-            node.segment_tags = tags;
             node.required_segments = required_segments;
             node.required_children = required_children;
         }
@@ -520,6 +585,8 @@ fn build() -> AllTables {
         tables.tag_count = known_tags.len();
         let cells = (tables.loops.len() + 1) * tables.tag_count;
         tables.transitions = (0..cells).map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
+        tables.walks = (0..cells).map(|_| OnceLock::new()).collect();
+        tables.compile_slots(&known_tags);
     }
     let mut external: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
     for row in rows(EXTERNAL_CODES) {

@@ -10,7 +10,7 @@
 //! [`super::tables`]; nothing walks the guide per segment.
 
 use super::loop_tracker::LoopTracker;
-use super::tables::{tables, DataType, ElementDef, GuideTables, SegmentDef, SegmentTag, SyntaxNote};
+use super::tables::{code_key, tables, DataType, ElementDef, GuideTables, SegmentDef, SegmentTag, SyntaxNote};
 use super::{Guide, Usage};
 use crate::model::{ClaimFile, TransactionKind};
 use crate::syntax::{Element, Segment, SegmentIndex, Span, SyntaxTree};
@@ -432,15 +432,13 @@ impl<'f, 'o> Pass<'f, 'o> {
         // The first definition of this segment in the loop whose qualifier matches.
         let mut known_here = false;
         let mut matched = None;
-        if let Some(node) = self.tables.loops.get(node_index) {
-            let slots = node.segment_tags.iter().enumerate().filter(|(_, t)| **t == Some(tag)).map(|(slot, _)| slot);
-            for slot in slots {
-                let Some(def) = node.segments.get(slot).and_then(|&i| self.tables.segments.get(i)) else { continue };
-                known_here = true;
-                if qualifier_matches(def, &reading) {
-                    matched = Some((slot, def));
-                    break;
-                }
+        let tables = self.tables;
+        for &(slot, def_index) in tables.slots(node_index, number) {
+            let Some(def) = tables.segments.get(def_index) else { continue };
+            known_here = true;
+            if qualifier_matches(def, &reading) {
+                matched = Some((slot, def));
+                break;
             }
         }
         if !known_here {
@@ -507,7 +505,8 @@ impl<'f, 'o> Pass<'f, 'o> {
     }
 
     fn is_open(&self, node: usize) -> bool {
-        self.stack.iter().take(self.depth).any(|state| state.node == node)
+        // Innermost first: the loop asked for is nearly always the one on top.
+        self.stack.iter().take(self.depth).rev().any(|state| state.node == node)
     }
 
     fn not_placed(&mut self, node: usize, opened: bool, id: &str, anchor: Span) {
@@ -675,12 +674,12 @@ impl<'f, 'o> Pass<'f, 'o> {
 
     /// Closes loop instances until `node` is on top (or the stack is empty).
     fn close_to(&mut self, node: usize, anchor: Span) {
-        if !self.stack.iter().take(self.depth).any(|state| state.node == node) {
+        let Some(at) = self.stack.iter().take(self.depth).rposition(|state| state.node == node) else {
             // Tracking was lost: the open loops are dropped unjudged.
             self.depth = 0;
             return;
-        }
-        while self.top().is_some_and(|state| state.node != node) {
+        };
+        while self.depth > at + 1 {
             self.close_top(anchor);
         }
     }
@@ -695,7 +694,7 @@ impl<'f, 'o> Pass<'f, 'o> {
     /// The loop on top moves on to table position `to`: every required segment and
     /// child loop between its last position and `to` that never occurred is missing.
     fn skip_to(&mut self, to: u32, anchor: Span) {
-        let Some(state) = self.top() else { return };
+        let Some(state) = self.depth.checked_sub(1).and_then(|i| self.stack.get(i)) else { return };
         if state.resumed || self.lost {
             return;
         }
@@ -703,55 +702,47 @@ impl<'f, 'o> Pass<'f, 'o> {
         if to <= from {
             return;
         }
-        let Some(loop_node) = self.tables.loops.get(node) else { return };
+        let tables = self.tables;
+        let Some(loop_node) = tables.loops.get(node) else { return };
         // Only the loop's required segments and child loops are looked at: a few per loop.
         let in_range = |pos: u32| pos >= from && pos < to;
-        let unseen = |counts: &[u32], slot: usize| counts.get(slot).copied().unwrap_or(0) == 0;
-        let mut findings = Vec::new();
+        let seen = |counts: &[u32], slot: usize| counts.get(slot).is_some_and(|count| *count > 0);
+        let out = &mut *self.out;
         let loop_id = loop_node.id;
-        for &(slot, pos) in &loop_node.required_segments {
-            if !in_range(pos) || !unseen(&state.segment_counts, slot) {
-                continue;
-            }
-            let Some(def) = loop_node.segments.get(slot).and_then(|&i| self.tables.segments.get(i)) else { continue };
-            // A missing SE is `envelope-mismatch`'s.
-            if def.id == "SE" {
+        for required in &loop_node.required_segments {
+            if !in_range(required.pos) || seen(&state.segment_counts, required.slot) {
                 continue;
             }
             // Several definitions of one segment (REF by qualifier) need only one.
-            let any_sibling = self.segment_defs(node).any(|(s, d)| {
-                d.tag == def.tag && d.pos == def.pos && state.segment_counts.get(s).is_some_and(|c| *c > 0)
+            if required.siblings.iter().any(|&sibling| seen(&state.segment_counts, sibling)) {
+                continue;
+            }
+            let Some(def) = loop_node.segments.get(required.slot).and_then(|&i| tables.segments.get(i)) else {
+                continue;
+            };
+            out.push(GuideFinding {
+                check: GuideCheck::MissingSegment,
+                span: anchor,
+                message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
+                repair: None,
+                typed_element: None,
             });
-            if !any_sibling {
-                findings.push(GuideFinding {
-                    check: GuideCheck::MissingSegment,
-                    span: anchor,
-                    message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
-                    repair: None,
-                    typed_element: None,
-                });
-            }
         }
-        {
-            for &(slot, pos) in &loop_node.required_children {
-                let Some(child_node) = loop_node.children.get(slot).and_then(|&c| self.tables.loops.get(c)) else {
-                    continue;
-                };
-                if in_range(pos) && unseen(&state.child_counts, slot) {
-                    findings.push(GuideFinding {
-                        check: GuideCheck::MissingLoop,
-                        span: anchor,
-                        message: format!(
-                            "loop {loop_id} is missing its required loop {} ({})",
-                            child_node.id, child_node.name
-                        ),
-                        repair: None,
-                        typed_element: None,
-                    });
-                }
+        for &(slot, pos) in &loop_node.required_children {
+            if !in_range(pos) || seen(&state.child_counts, slot) {
+                continue;
             }
+            let Some(child_node) = loop_node.children.get(slot).and_then(|&c| tables.loops.get(c)) else {
+                continue;
+            };
+            out.push(GuideFinding {
+                check: GuideCheck::MissingLoop,
+                span: anchor,
+                message: format!("loop {loop_id} is missing its required loop {} ({})", child_node.id, child_node.name),
+                repair: None,
+                typed_element: None,
+            });
         }
-        self.out.extend(findings);
     }
 
     /// A known segment that no definition of this loop (or the loops around it) takes.
@@ -866,8 +857,35 @@ impl<'t> Reading<'t> {
         let span = self.element(position)?;
         match component {
             None => Some(span),
-            Some(c) => self.components(span).nth(c.checked_sub(1)?),
+            Some(c) => self.component(span, c),
         }
+    }
+
+    /// Component `c` (1-based) of the first repetition of the element at `span`:
+    /// `components(span).nth(c - 1)`, read in one pass over the bytes.
+    fn component(&self, span: Span, c: usize) -> Option<Span> {
+        let delimiters = self.segment.delimiters;
+        let separator = delimiters.component;
+        if !separator.is_ascii() || delimiters.repetition.is_some_and(|r| !r.is_ascii()) {
+            return self.components(span).nth(c.checked_sub(1)?);
+        }
+        let value = span.text(self.text).as_bytes();
+        let mut index = c.checked_sub(1)?;
+        let (mut start, mut end) = (0, value.len());
+        for (at, &byte) in value.iter().enumerate() {
+            if Some(byte) == delimiters.repetition {
+                end = at;
+                break;
+            }
+            if byte == separator {
+                if index == 0 {
+                    return Some(Span::new(span.start + start, span.start + at));
+                }
+                index -= 1;
+                start = at + 1;
+            }
+        }
+        (index == 0).then(|| Span::new(span.start + start, span.start + end))
     }
 
     /// The components of the first repetition of an element, with their spans.
@@ -890,7 +908,11 @@ impl<'t> Reading<'t> {
 fn qualifier_matches(def: &SegmentDef, reading: &Reading<'_>) -> bool {
     let Some((position, codes)) = &def.qualifier else { return true };
     let Some(span) = reading.at(position.element, position.component) else { return false };
-    codes.contains(&span.text(reading.text))
+    let value = span.text(reading.text);
+    match &def.qualifier_keys {
+        Some(keys) => code_key(value).is_some_and(|key| keys.contains(&key)),
+        None => codes.contains(&value),
+    }
 }
 
 /// A code shown in a message: short codes are quoted, anything long is not repeated
