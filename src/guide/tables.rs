@@ -224,6 +224,10 @@ pub(crate) struct LoopNode {
     pub(crate) required_segments: Vec<RequiredSegment>,
     /// The required child loops: (slot in `children`, table position).
     pub(crate) required_children: Vec<(usize, u32)>,
+    /// The highest table position among the required segments and child loops.
+    pub(crate) last_required_pos: Option<u32>,
+    /// This loop's place in its parent's `children`.
+    pub(crate) slot_in_parent: Option<usize>,
 }
 
 impl LoopNode {
@@ -446,6 +450,8 @@ impl GuideTables {
                 segments: Vec::new(),
                 required_segments: Vec::new(),
                 required_children: Vec::new(),
+                last_required_pos: None,
+                slot_in_parent: None,
             });
             by_path.insert(path, index);
             self.loop_by_id.entry(id).or_insert(index);
@@ -485,10 +491,10 @@ impl GuideTables {
     /// loops, so validation reads slices instead of looking loops up by id.
     fn compile_loops(&mut self) {
         let mut compiled = Vec::with_capacity(self.loops.len());
-        for node in &self.loops {
+        for (index, node) in self.loops.iter().enumerate() {
             let segments = self.segments_by_loop.get(node.id).cloned().unwrap_or_default();
             let defs: Vec<Option<&SegmentDef>> = segments.iter().map(|&index| self.segments.get(index)).collect();
-            let required_segments = defs
+            let required_segments: Vec<RequiredSegment> = defs
                 .iter()
                 .enumerate()
                 .filter_map(|(slot, def)| def.map(|def| (slot, def)))
@@ -504,7 +510,7 @@ impl GuideTables {
                         .collect(),
                 })
                 .collect();
-            let required_children = node
+            let required_children: Vec<(usize, u32)> = node
                 .children
                 .iter()
                 .enumerate()
@@ -512,9 +518,18 @@ impl GuideTables {
                 .filter(|(_, child)| child.usage == Usage::Required)
                 .map(|(slot, child)| (slot, child.pos))
                 .collect();
-            compiled.push((segments, required_segments, required_children));
+            let slot_in_parent = node
+                .parent
+                .and_then(|parent| self.loops.get(parent))
+                .and_then(|parent| parent.children.iter().position(|&child| child == index));
+            compiled.push((segments, required_segments, required_children, slot_in_parent));
         }
-        for (node, (segments, required_segments, required_children)) in self.loops.iter_mut().zip(compiled) {
+        for (node, (segments, required_segments, required_children, slot_in_parent)) in
+            self.loops.iter_mut().zip(compiled)
+        {
+            let required_positions = required_segments.iter().map(|required| required.pos);
+            node.last_required_pos = required_positions.chain(required_children.iter().map(|&(_, pos)| pos)).max();
+            node.slot_in_parent = slot_in_parent;
             node.segments = segments;
             node.required_segments = required_segments;
             node.required_children = required_children;

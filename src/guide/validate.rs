@@ -647,29 +647,33 @@ impl<'f, 'o> Pass<'f, 'o> {
     /// before 1000B, 2010BA before 2010BB): a required one before `slot` never seen is
     /// missing.
     fn skip_siblings_before(&mut self, parent: usize, slot: Option<usize>, pos: u32, anchor: Span) {
-        let (Some(slot), Some(state), Some(parent_node)) = (slot, self.top(), self.tables.loops.get(parent)) else {
+        let state = self.depth.checked_sub(1).and_then(|i| self.stack.get(i));
+        let (Some(slot), Some(state), Some(parent_node)) = (slot, state, self.tables.loops.get(parent)) else {
             return;
         };
         if state.resumed || self.lost {
             return;
         }
-        let mut findings = Vec::new();
-        for (index, &child) in parent_node.children.iter().enumerate().take(slot) {
-            let Some(node) = self.tables.loops.get(child) else { continue };
-            let count = state.child_counts.get(index).copied().unwrap_or(0);
-            if node.usage == Usage::Required && count == 0 && node.pos == pos {
-                findings.push(finding(
-                    GuideCheck::MissingLoop,
-                    anchor,
-                    format!("loop {} is missing its required loop {} ({})", parent_node.id, node.id, node.name),
-                ));
+        let out = &mut *self.out;
+        for &(index, child_pos) in &parent_node.required_children {
+            if index >= slot || child_pos != pos || state.child_counts.get(index).copied().unwrap_or(0) != 0 {
+                continue;
             }
+            let Some(node) = parent_node.children.get(index).and_then(|&child| self.tables.loops.get(child)) else {
+                continue;
+            };
+            out.push(finding(
+                GuideCheck::MissingLoop,
+                anchor,
+                format!("loop {} is missing its required loop {} ({})", parent_node.id, node.id, node.name),
+            ));
         }
-        self.out.extend(findings);
     }
 
+    /// `child`'s place among `parent`'s children (`parent` is its parent).
     fn child_slot(&self, parent: usize, child: usize) -> Option<usize> {
-        self.tables.loops.get(parent)?.children.iter().position(|&c| c == child)
+        let node = self.tables.loops.get(child)?;
+        node.slot_in_parent.filter(|_| node.parent == Some(parent))
     }
 
     /// Closes loop instances until `node` is on top (or the stack is empty).
@@ -704,6 +708,9 @@ impl<'f, 'o> Pass<'f, 'o> {
         }
         let tables = self.tables;
         let Some(loop_node) = tables.loops.get(node) else { return };
+        if loop_node.last_required_pos.is_none_or(|last| last < from) {
+            return;
+        }
         // Only the loop's required segments and child loops are looked at: a few per loop.
         let in_range = |pos: u32| pos >= from && pos < to;
         let seen = |counts: &[u32], slot: usize| counts.get(slot).is_some_and(|count| *count > 0);
