@@ -303,7 +303,6 @@ impl IncrementalCheck {
         // The loop holding the whole change (an empty loop holds an insertion at its place).
         let index = layout.loops.partition_point(|l| l.span.end < change.start);
         let edited = layout.loops.get(index)?;
-        let edited_start = edited.span.start;
         if !(edited.span.start <= change.start && change.old_end <= edited.span.end) {
             return None;
         }
@@ -329,6 +328,8 @@ impl IncrementalCheck {
                 std::cmp::Ordering::Greater => shifted(span),
             }
         };
+        let (guide_rules, loop_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            crate::rules::ALL.iter().copied().partition(|rule| rule.reads == crate::rules::Reads::Guide);
         let mut found = Vec::new();
         for &at in &affected {
             let target = layout.loops.get(at)?;
@@ -357,19 +358,22 @@ impl IncrementalCheck {
                     piece = Span::new(start, mini.len());
                 }
             }
-            let analysis = Analysis::of_text(mini, environment);
-            if whole_segments(&analysis, piece)? != target.segments {
+            // The implementation-guide rules are left out: their findings come from the
+            // window below, and here they would run the guide pass once more for nothing.
+            let file = crate::model::ClaimFile::parse(mini);
+            if whole_segments(&file, piece)? != target.segments {
                 return None;
             }
+            let billing = crate::model::Billing::from_x12(&file);
+            let diagnostics =
+                crate::rules::check_some(crate::model::Subject::x12(&file, &billing), environment, &loop_rules);
             let base = moved(at, target.span)?.start;
             let to_text = |offset: usize| offset - piece.start + base;
             found.extend(
-                analysis
-                    .diagnostics
-                    .iter()
-                    .filter(|d| !is_guide_rule(d.rule))
+                diagnostics
+                    .into_iter()
                     .filter(|d| piece.start <= d.span.start && d.span.start < piece.end && d.span.end <= piece.end)
-                    .map(|d| Diagnostic { span: Span::new(to_text(d.span.start), to_text(d.span.end)), ..d.clone() }),
+                    .map(|d| Diagnostic { span: Span::new(to_text(d.span.start), to_text(d.span.end)), ..d }),
             );
         }
         // The edited transaction's implementation-guide findings: from the edited loop to
@@ -377,8 +381,6 @@ impl IncrementalCheck {
         // through SE. `guide_range` is where the old ones are replaced (old offsets).
         let transaction = edited.transaction;
         let (old_body, delimiters) = *layout.bodies.get(transaction)?;
-        let guide_rules: Vec<&'static Rule> =
-            crate::rules::ALL.iter().copied().filter(|rule| rule.reads == crate::rules::Reads::Guide).collect();
         let guide_on = guide_rules.iter().any(|rule| crate::rules::may_report(rule, &environment.settings));
         let mut guide_range = old_body;
         // The transaction's new checkpoints (by the new offset of their HL), when it was re-run whole.
@@ -474,7 +476,7 @@ impl IncrementalCheck {
             let start = diagnostic.span.start;
             // The guide's findings are replaced in `guide_range` only, the other rules' in
             // the re-checked loops.
-            if guide_on && is_guide_rule(diagnostic.rule) {
+            if guide_on && guide_rules.iter().any(|rule| rule.id == diagnostic.rule) {
                 if guide_range.start <= start && start < guide_range.end {
                     return false;
                 }
@@ -495,11 +497,19 @@ impl IncrementalCheck {
         if !shifted_all {
             return None;
         }
+        // The kept findings are still in order (those past the change moved together):
+        // the new ones go among the kept ones at the same positions, and only that
+        // stretch is sorted (a batch may hold 120,000 findings).
         crate::rules::sort(&mut found);
-        let at = self.diagnostics.partition_point(|d| d.span.start < edited_start);
-        self.diagnostics.splice(at..at, found);
-        if affected.len() > 1 || guide_on {
-            crate::rules::sort(&mut self.diagnostics);
+        if let (Some(first), Some(last)) = (found.first(), found.last()) {
+            let (low, high) = (first.span.start, last.span.start);
+            let from = self.diagnostics.partition_point(|d| d.span.start < low);
+            let to = self.diagnostics.partition_point(|d| d.span.start <= high).max(from);
+            let count = found.len();
+            self.diagnostics.splice(to..to, found);
+            if let Some(stretch) = self.diagnostics.get_mut(from..to + count) {
+                crate::rules::sort(stretch);
+            }
         }
         self.last_guide = guide_update;
         Some(affected.len())
@@ -590,11 +600,6 @@ fn guide_on(environment: &Environment) -> bool {
         .any(|rule| rule.reads == crate::rules::Reads::Guide && crate::rules::may_report(rule, &environment.settings))
 }
 
-/// The implementation-guide rules, re-run per transaction rather than per loop.
-fn is_guide_rule(id: &str) -> bool {
-    crate::rules::by_id(id).is_some_and(|rule| rule.reads == crate::rules::Reads::Guide)
-}
-
 fn descends_from(loops: &[Loop], candidate: usize, ancestor: usize) -> bool {
     let mut next = loops.get(candidate).and_then(|l| l.parent);
     let mut steps = 0;
@@ -614,9 +619,9 @@ fn descends_from(loops: &[Loop], candidate: usize, ancestor: usize) -> bool {
 /// The number of segments in `piece` of the analysed text when they fill it exactly
 /// (a segment may not cross its ends and the last one ends with a terminator), none
 /// opens or closes a frame, and the text parsed without syntax errors there.
-fn whole_segments(analysis: &Analysis, piece: Span) -> Option<usize> {
-    let tree = &analysis.file.tree;
-    let text = &analysis.file.text;
+fn whole_segments(file: &crate::model::ClaimFile, piece: Span) -> Option<usize> {
+    let tree = &file.tree;
+    let text = &file.text;
     let first = tree.segments.partition_point(|s| s.span().end <= piece.start);
     let mut count = 0;
     let mut last_end = piece.start;

@@ -1,0 +1,60 @@
+//! Times the server's incremental check alone (no protocol, no publishing) on the
+//! generated 10,000-claim batch: one character typed into a subscriber's last name, again
+//! and again, as the throughput bench's didChange case types it.
+//! `cargo run --release --example edit_speed [-- EDITS [guide|noguide]]`; for profiling an
+//! edit (`valgrind --tool=callgrind`, `perf record -g`) without the server around it.
+
+#[path = "../tests/common/gen837.rs"]
+mod gen837;
+
+use std::time::Instant;
+
+use claim_lsp::analysis::{DocumentKind, IncrementalCheck, TextChange, Update};
+use claim_lsp::config::Environment;
+
+fn main() {
+    let edits: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(200);
+    let guide = std::env::args().nth(2).as_deref() != Some("noguide");
+    let mut text = gen837::generate_837p(&gen837::BatchOptions {
+        claims: 10_000,
+        claims_per_transaction: 5000,
+        line_breaks: true,
+        seed: 1,
+    });
+    let mut environment = Environment::default();
+    if !guide {
+        for rule in claim_lsp::rules::ALL.iter().filter(|rule| rule.reads == claim_lsp::rules::Reads::Guide) {
+            environment.settings.rules.insert(rule.id.to_string(), claim_lsp::config::RuleLevel::Off);
+        }
+    }
+    let (mut check, analysis) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+    drop(analysis);
+    let Some(found) = text.find("NM1*IL*1*").map(|at| at + "NM1*IL*1*".len()) else {
+        eprintln!("no subscriber name in the batch");
+        return;
+    };
+    // The middle subscriber, as the bench edits it.
+    let at = text[text.len() / 2..].find("NM1*IL*1*").map_or(found, |at| text.len() / 2 + at + "NM1*IL*1*".len());
+    let mut times = Vec::with_capacity(edits);
+    for _ in 0..edits {
+        text.insert(at, 'X');
+        let change = TextChange { start: at, old_end: at, new_end: at + 1 };
+        let start = Instant::now();
+        check.update(text.as_str(), change, &environment);
+        times.push(start.elapsed());
+        if !matches!(check.last_update(), Update::Loops(_)) {
+            eprintln!("an edit fell back to a whole analysis: {:?}", check.last_update());
+        }
+    }
+    times.sort_unstable();
+    let micros = |index: usize| times.get(index).map_or(0.0, |time| time.as_secs_f64() * 1e6);
+    println!(
+        "{edits} edits ({}): best {:.1} µs, median {:.1} µs, worst {:.1} µs; {} findings, guide {:?}",
+        if guide { "ig rules on" } else { "ig rules off" },
+        micros(0),
+        micros(edits / 2),
+        micros(edits.saturating_sub(1)),
+        check.diagnostics().len(),
+        check.last_guide_update(),
+    );
+}
