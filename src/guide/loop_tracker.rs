@@ -56,6 +56,7 @@ impl LoopTracker {
     /// do not depend on the segment's values (only a loop opened by a qualifier does, as
     /// `NM1*85` opens 2010AA), and those are read from the guide's table of transitions,
     /// worked out the first time each (loop, segment id) pair is met.
+    #[inline]
     pub(crate) fn next_known<'a>(&mut self, tag: SegmentTag, number: u16, element: impl Fn(usize) -> Option<&'a str>) {
         let row = self.current.map_or(0, |index| index + 1);
         let cell = self.tables.transitions.get(row * self.tables.tag_count + usize::from(number));

@@ -123,6 +123,9 @@ pub(crate) struct ElementDef {
     pub(crate) code_keys: Option<Vec<u64>>,
     /// Name of the external code set (`pos`, `states` …) when the map defers to one.
     pub(crate) external_codes: Option<&'static str>,
+    /// That set's codes packed and sorted, resolved once when the tables are built;
+    /// `None` when the set is unknown or a code does not fit in a key.
+    pub(crate) external_keys: Option<Box<[u64]>>,
     pub(crate) data_type: DataType,
     pub(crate) min_len: usize,
     pub(crate) max_len: usize,
@@ -140,6 +143,16 @@ pub(crate) struct SyntaxNote {
 }
 
 impl ElementDef {
+    /// Whether `value` is in this element's external code set (an unknown set accepts
+    /// anything): [`AllTables::in_external`], from the keys resolved at build.
+    pub(crate) fn in_external(&self, value: &str) -> bool {
+        match (&self.external_keys, self.external_codes) {
+            (Some(keys), _) => code_key(value).is_some_and(|key| keys.binary_search(&key).is_ok()),
+            (None, Some(set)) => tables().in_external(set, value),
+            (None, None) => true,
+        }
+    }
+
     /// Whether the map lists `value` among this element's codes.
     pub(crate) fn lists(&self, value: &str) -> bool {
         match &self.code_keys {
@@ -404,6 +417,7 @@ impl GuideTables {
                 codes,
                 code_keys,
                 external_codes,
+                external_keys: None,
                 data_type,
                 min_len,
                 max_len,
@@ -607,6 +621,19 @@ fn build() -> AllTables {
     for row in rows(EXTERNAL_CODES) {
         if let [set, code] = row[..] {
             external.entry(set).or_default().insert(code);
+        }
+    }
+    let external_keys: HashMap<&'static str, Box<[u64]>> = external
+        .iter()
+        .filter_map(|(&set, codes)| {
+            let mut keys = codes.iter().map(|code| code_key(code)).collect::<Option<Vec<u64>>>()?;
+            keys.sort_unstable();
+            Some((set, keys.into_boxed_slice()))
+        })
+        .collect();
+    for tables in [&mut professional, &mut institutional, &mut control] {
+        for element in tables.segments.iter_mut().flat_map(|segment| segment.elements.iter_mut()) {
+            element.external_keys = element.external_codes.and_then(|set| external_keys.get(set)).cloned();
         }
     }
     AllTables { professional, institutional, control, known_segments, known_tags, external }

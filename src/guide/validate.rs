@@ -838,17 +838,20 @@ struct Reading<'t> {
     segment: &'t Segment,
     elements: &'t [Element],
     text: &'t str,
+    /// The segment id, read once.
+    id: &'t str,
     /// ISA's elements are fixed-width and its ISA16 is the component separator itself.
     is_isa: bool,
 }
 
 impl<'t> Reading<'t> {
     fn new(segment: &'t Segment, elements: &'t [Element], text: &'t str) -> Self {
-        Reading { segment, elements, text, is_isa: segment.id(text) == "ISA" }
+        let id = segment.id(text);
+        Reading { segment, elements, text, id, is_isa: id == "ISA" }
     }
 
     fn id(&self) -> &'t str {
-        self.segment.id(self.text)
+        self.id
     }
 
     fn element(&self, position: usize) -> Option<Span> {
@@ -896,19 +899,55 @@ impl<'t> Reading<'t> {
     }
 
     /// The components of the first repetition of an element, with their spans.
-    fn components(&self, span: Span) -> impl Iterator<Item = Span> + 't {
+    fn components(&self, span: Span) -> Components<'t> {
         let separator = self.segment.delimiters.component;
         let value = span.text(self.text);
         let first = match self.segment.delimiters.repetition {
             Some(r) => value.bytes().position(|b| b == r).and_then(|at| value.get(..at)).unwrap_or(value),
             None => value,
         };
+        if separator.is_ascii() {
+            return Components::Bytes { rest: first.as_bytes(), start: span.start, separator, done: false };
+        }
         let mut start = span.start;
-        first.split(char::from(separator)).map(move |piece| {
+        Components::Chars(Box::new(first.split(char::from(separator)).map(move |piece| {
             let piece_span = Span::new(start, start + piece.len());
             start += piece.len() + 1;
             piece_span
-        })
+        })))
+    }
+}
+
+/// The components of an element's first repetition: split on the separator byte when it
+/// is ASCII (nearly always), else as a string split on the separator's character.
+enum Components<'t> {
+    Bytes { rest: &'t [u8], start: usize, separator: u8, done: bool },
+    Chars(Box<dyn Iterator<Item = Span> + 't>),
+}
+
+impl Iterator for Components<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        match self {
+            Components::Bytes { rest, start, separator, done } => {
+                if *done {
+                    return None;
+                }
+                let length = match rest.iter().position(|byte| byte == separator) {
+                    Some(at) => at,
+                    None => {
+                        *done = true;
+                        rest.len()
+                    }
+                };
+                let piece = Span::new(*start, *start + length);
+                *rest = rest.get(length + 1..).unwrap_or_default();
+                *start += length + 1;
+                Some(piece)
+            }
+            Components::Chars(pieces) => pieces.next(),
+        }
     }
 }
 
@@ -979,6 +1018,18 @@ fn check_elements(def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFi
         }
         let position = element.position.element;
         let span = reading.element(position);
+        // Most of a segment's defined elements are absent: only a required one matters.
+        // (What `check_simple` and the composite check below report for an empty value.)
+        if span.is_none_or(|span| span.is_empty()) {
+            if element.usage == Usage::Required {
+                out.push(finding(
+                    GuideCheck::MissingElement,
+                    anchor,
+                    format!("{} ({}) is required and empty", element.ref_des, element.name),
+                ));
+            }
+            continue;
+        }
         let value_span = span.unwrap_or(Span::new(anchor.end, anchor.end));
         let value = value_span.text(reading.text);
         if element.data_type != DataType::Composite {
@@ -1165,9 +1216,9 @@ fn check_value(
     }
     let listed = !element.codes.is_empty();
     let known = if listed {
-        element.lists(value) || element.external_codes.is_some_and(|set| tables().in_external(set, value))
+        element.lists(value) || element.external_codes.is_some() && element.in_external(value)
     } else {
-        element.external_codes.is_none_or(|set| tables().in_external(set, value))
+        element.external_codes.is_none() || element.in_external(value)
     };
     if !known {
         let allowed = if listed {
@@ -1331,7 +1382,9 @@ fn valid_time(value: &str) -> bool {
 /// `L` if the first then at least one other.
 fn check_syntax(note: &SyntaxNote, def: &SegmentDef, reading: &Reading<'_>, out: &mut Vec<GuideFinding>) {
     let id = reading.id();
-    let present = |position: usize| !reading.value(position).is_empty();
+    let present = |position: usize| {
+        reading.element(position).is_some_and(|span| !span.is_empty() && !span.text(reading.text).is_empty())
+    };
     let names = |positions: &[usize], joiner: &str| {
         let all: Vec<String> = positions.iter().map(|p| format!("{id}{p:02}")).collect();
         match all.split_last() {
@@ -1340,16 +1393,26 @@ fn check_syntax(note: &SyntaxNote, def: &SegmentDef, reading: &Reading<'_>, out:
         }
     };
     let positions = note.positions.as_slice();
-    let count = positions.iter().filter(|p| present(**p)).count();
     let Some((&first, others)) = positions.split_first() else { return };
-    let others_count = others.iter().filter(|p| present(**p)).count();
+    // Each position's value read once.
+    let (mut count, mut others_count, mut first_present) = (0, 0, false);
+    for (index, &position) in positions.iter().enumerate() {
+        if present(position) {
+            count += 1;
+            if index == 0 {
+                first_present = true;
+            } else {
+                others_count += 1;
+            }
+        }
+    }
     let broken = match note.kind {
         b'P' => (count != 0 && count != positions.len()).then(|| format!("{} go together", names(positions, "and"))),
         b'R' => (count == 0).then(|| format!("at least one of {} is required", names(positions, "or"))),
         b'E' => (count > 1).then(|| format!("only one of {} may be present", names(positions, "or"))),
-        b'C' => (present(first) && others_count != others.len())
+        b'C' => (first_present && others_count != others.len())
             .then(|| format!("when {id}{first:02} is present, {} must be too", names(others, "and"))),
-        b'L' => (present(first) && others_count == 0)
+        b'L' => (first_present && others_count == 0)
             .then(|| format!("when {id}{first:02} is present, at least one of {} must be too", names(others, "or"))),
         _ => None,
     };
