@@ -199,6 +199,26 @@ fn typing_in_a_claim_rechecks_only_its_loop() {
     assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
 }
 
+/// Deleting a character, or pasting a word, inside a loop re-checks only that loop, as
+/// typing one does. (The loop's own HL was once cut at the edited loop's new end: a
+/// deletion lost the HL's terminator, a paste took in the text after it, and either way
+/// the whole file was analysed again — 100 ms a keystroke on a large batch.)
+#[test]
+fn deleting_or_pasting_in_a_loop_rechecks_only_that_loop() {
+    let environment = Environment::default();
+    let mut text = generate_837p(&BatchOptions { claims: 20, claims_per_transaction: 10, line_breaks: true, seed: 3 });
+    let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+    let name = text.rfind("NM1*IL*1*").expect("a subscriber") + "NM1*IL*1*".len();
+    let edits: [(usize, &str); 4] = [(1, ""), (0, "SMITH-JONES"), (11, ""), (0, "O")];
+    for (number, (removed, pasted)) in edits.into_iter().enumerate() {
+        text.replace_range(name..name + removed, pasted);
+        let change = TextChange { start: name, old_end: name + removed, new_end: name + pasted.len() };
+        check.update(text.as_str(), change, &environment);
+        assert_eq!(check.last_update(), Update::Loops(1), "edit {number}: {removed} out, {pasted:?} in");
+        assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
+    }
+}
+
 /// Replaces `old` with `new` at `at` in `text` and brings `check` up to date; returns how
 /// the implementation-guide findings were re-checked, after asserting they equal a full
 /// analysis of the new text.
@@ -230,7 +250,8 @@ fn typing_in_a_claim_rechecks_the_guide_from_its_hl_only() {
     let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
     // A claim in the middle of the first transaction.
     let claim = text.match_indices("\nCLM*").nth(100).map(|(at, _)| at + 1).expect("a claim");
-    let window = |update: GuideUpdate| matches!(update, GuideUpdate::Window(n) if n < 40);
+    // From the claim's HL, or (typing on in the same loop) from the segment typed in.
+    let window = |update: GuideUpdate| matches!(update, GuideUpdate::Window(n) | GuideUpdate::Segments(n) if n < 40);
 
     let units = claim + text[claim..].find("*UN*").expect("a service line") + 4;
     assert!(window(edit_at(&mut check, &mut text, units, "1", "7")), "{:?}", check.last_guide_update());
@@ -259,6 +280,98 @@ fn typing_in_a_claim_rechecks_the_guide_from_its_hl_only() {
     assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());
 }
 
+/// Typing on in one loop re-runs the `ig-*` pass from the segment typed in, and stops
+/// right after it when the pass is back in the state it had there: one segment, not the
+/// loop. A second character in another segment of the same loop starts from that
+/// segment; an edit that makes the loop count differently (NM1*IL → NM1*85, a second
+/// billing provider name) runs past it, and typing goes back to the short way after.
+#[test]
+fn typing_on_in_one_loop_rechecks_the_guide_from_the_segment_typed_in() {
+    let environment = Environment::default();
+    let mut text =
+        generate_837p(&BatchOptions { claims: 400, claims_per_transaction: 200, line_breaks: true, seed: 5 });
+    let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+    let claim = text.match_indices("\nCLM*").nth(150).map(|(at, _)| at + 1).expect("a claim");
+    let subscriber = text[..claim].rfind("NM1*IL*1*").expect("a subscriber") + "NM1*IL*1*".len();
+
+    // The first character in this loop: from its HL, through the next HL.
+    assert!(matches!(edit_at(&mut check, &mut text, subscriber, "", "X"), GuideUpdate::Window(_)));
+    // The next ones: from the subscriber's NM1, and only it.
+    for _ in 0..5 {
+        assert_eq!(edit_at(&mut check, &mut text, subscriber, "", "X"), GuideUpdate::Segments(1));
+    }
+    // Typing past NM103's 60 characters makes an ig-element-length finding, and deleting
+    // clears it, still one segment at a time.
+    let long = "X".repeat(60);
+    assert_eq!(edit_at(&mut check, &mut text, subscriber, "", &long), GuideUpdate::Segments(1));
+    assert!(check.diagnostics().iter().any(|d| d.rule == "ig-element-length"));
+    assert_eq!(edit_at(&mut check, &mut text, subscriber, &long, ""), GuideUpdate::Segments(1));
+    assert!(!check.diagnostics().iter().any(|d| d.rule == "ig-element-length"));
+    // Another segment of the same loop: the claim's service units.
+    let units = claim + text[claim..].find("*UN*").expect("a service line") + 4;
+    assert_eq!(edit_at(&mut check, &mut text, units, "1", "7"), GuideUpdate::Segments(1));
+    // A separator typed inside a value: the segment's elements shift, the state does not.
+    let date = claim + text[claim..].find("DTP*472*D8*").expect("a service date") + 11;
+    assert_eq!(edit_at(&mut check, &mut text, date, "2", "*"), GuideUpdate::Segments(1));
+    assert_eq!(edit_at(&mut check, &mut text, date, "*", "2"), GuideUpdate::Segments(1));
+    // A second billing provider name is counted by loop 2000A, which the next HL does
+    // not close: the state differs to the loop's end, and the transaction is re-run.
+    let nm1 = text[..subscriber].rfind("NM1*IL").expect("the subscriber's NM1");
+    assert_eq!(edit_at(&mut check, &mut text, nm1 + 4, "IL", "85"), GuideUpdate::Transaction);
+    assert_eq!(edit_at(&mut check, &mut text, nm1 + 4, "85", "IL"), GuideUpdate::Transaction);
+    assert!(matches!(edit_at(&mut check, &mut text, units, "7", "1"), GuideUpdate::Window(_)));
+    assert_eq!(edit_at(&mut check, &mut text, units, "1", "12"), GuideUpdate::Segments(1));
+}
+
+/// Random edits all near one place (the typing of one value, with its slips: separators,
+/// line breaks, deleted terminators, pasted segments), the findings checked after each
+/// one against a full analysis: the short ways never change a finding, and an edit
+/// after a short re-check mostly takes the shortest (the others add segments, or edit
+/// another loop or an HL).
+#[test]
+fn random_edits_in_one_place_equal_a_full_analysis() {
+    let documents = documents();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (any::<usize>(), proptest::collection::vec(edit_strategy(), 24));
+    let environment = Environment::default();
+    let (mut segments, mut edits) = (0, 0);
+    for round in 0..cases() / 4 {
+        let (_, document) = &documents[round as usize % documents.len()];
+        let (center, sequence) = strategy.new_tree(&mut runner).expect("a sequence").current();
+        let mut text = document.clone();
+        let (mut check, _) = IncrementalCheck::full(text.clone(), &DocumentKind::X12, &environment);
+        let mut after_window = false;
+        for edit in &sequence {
+            let near = |at: usize| (center % text.len().max(1) + at % 96).saturating_sub(48);
+            let edit = match *edit {
+                EditKind::Insert { at, what } => EditKind::Insert { at: near(at), what },
+                EditKind::Delete { at, len } => EditKind::Delete { at: near(at), len: len % 4 + 1 },
+                EditKind::Retype { at, with } => EditKind::Retype { at: near(at), with },
+                _ => continue,
+            };
+            let Some((start, end, replacement)) = resolve(&text, &edit) else { continue };
+            text.replace_range(start..end, &replacement);
+            check.update(
+                text.as_str(),
+                TextChange { start, old_end: end, new_end: start + replacement.len() },
+                &environment,
+            );
+            assert_eq!(check.diagnostics(), full(&text, &environment).as_slice(), "after {edit:?}");
+            // After a window run (the states of the loop's segments are then kept).
+            if after_window {
+                segments += usize::from(matches!(check.last_guide_update(), GuideUpdate::Segments(_)));
+                edits += 1;
+            }
+            after_window = matches!(check.last_guide_update(), GuideUpdate::Window(_) | GuideUpdate::Segments(_));
+        }
+    }
+    eprintln!("{segments} of {edits} edits after a short re-check re-ran the guide pass from their segment");
+    assert!(
+        segments * 2 >= edits,
+        "only {segments} of {edits} edits after a short re-check re-ran the guide pass from their segment"
+    );
+}
+
 /// Most random edits that are re-checked loop by loop re-run the `ig-*` pass from the
 /// edited HL only (the rest change what later loops count): the short way is taken, not
 /// only proven right when it is.
@@ -282,7 +395,8 @@ fn random_edits_recheck_the_guide_from_the_edited_hl() {
                 TextChange { start, old_end: end, new_end: start + replacement.len() },
                 &environment,
             );
-            windows += usize::from(matches!(check.last_guide_update(), GuideUpdate::Window(_)));
+            windows +=
+                usize::from(matches!(check.last_guide_update(), GuideUpdate::Window(_) | GuideUpdate::Segments(_)));
             edits += usize::from(matches!(check.last_update(), Update::Loops(_)));
         }
         assert_eq!(check.diagnostics(), full(&text, &environment).as_slice());

@@ -32,6 +32,9 @@ use crate::diagnostic::Diagnostic;
 use crate::guide::Checkpoint;
 use crate::rules::Rule;
 use crate::syntax::Span;
+use guide_window::{Edit, EditedLoop, SegmentStates};
+
+mod guide_window;
 
 /// The rules whose findings inside a loop depend only on that loop, the loops above it
 /// and its envelope headers, and whose findings outside loops depend on nothing an
@@ -121,6 +124,9 @@ pub enum GuideUpdate {
     Whole,
     /// Not re-run: no change, a charge file, or the rules are off.
     NotRun,
+    /// Re-run over this many segments of the edited loop, from the first one the edit
+    /// changed to the first after which the pass is in its old state again.
+    Segments(usize),
     /// Re-run over this many segments: the edited loop and the next HL (or SE).
     Window(usize),
     /// Re-run over the whole edited transaction, ST through SE.
@@ -206,6 +212,8 @@ struct Layout {
     loops: Vec<Loop>,
     /// Per loop: the implementation-guide pass's state right after its HL, when known.
     checkpoints: Vec<Option<Checkpoint>>,
+    /// The pass's state after each segment of the loop re-checked last.
+    segment_states: Option<SegmentStates>,
 }
 
 /// The segments of one HL loop after its HL, up to the next HL or SE.
@@ -217,6 +225,9 @@ struct Loop {
     segments: usize,
     /// The loop of the level HL02 names.
     parent: Option<usize>,
+    /// The last loop below this one (itself when none): an edit here re-checks no loop
+    /// after it, so the search for those under it stops there.
+    last_below: usize,
 }
 
 impl IncrementalCheck {
@@ -308,7 +319,7 @@ impl IncrementalCheck {
         }
         // The loops under it, in order (the loops of one transaction are contiguous).
         let mut affected = vec![index];
-        for (later, candidate) in layout.loops.iter().enumerate().skip(index + 1) {
+        for (later, candidate) in layout.loops.iter().enumerate().take(edited.last_below + 1).skip(index + 1) {
             if candidate.transaction != edited.transaction {
                 break;
             }
@@ -320,7 +331,9 @@ impl IncrementalCheck {
             }
         }
         // Where a loop's HL and segments are in the new text: the loops above the edited
-        // one are before the change, those below it after.
+        // one are before the change, those below it after; the edited loop's HL is before
+        // the change, and its segments hold it.
+        let moved_hl = |at: usize, hl: Span| if at <= index { Some(hl) } else { shifted(hl) };
         let moved = |at: usize, span: Span| -> Option<Span> {
             match at.cmp(&index) {
                 std::cmp::Ordering::Less => Some(span),
@@ -331,6 +344,8 @@ impl IncrementalCheck {
         let (guide_rules, loop_rules): (Vec<&'static Rule>, Vec<&'static Rule>) =
             crate::rules::ALL.iter().copied().partition(|rule| rule.reads == crate::rules::Reads::Guide);
         let mut found = Vec::new();
+        // The edited loop's text as parsed for its rules, which the guide pass reads again.
+        let mut edited_loop = None;
         for &at in &affected {
             let target = layout.loops.get(at)?;
             let mut chain = vec![at];
@@ -351,7 +366,7 @@ impl IncrementalCheck {
             let mut piece = Span::default();
             for &link in &chain {
                 let linked = layout.loops.get(link)?;
-                mini.push_str(&text.slice(moved(link, linked.hl)?)?);
+                mini.push_str(&text.slice(moved_hl(link, linked.hl)?)?);
                 let start = mini.len();
                 mini.push_str(&text.slice(moved(link, linked.span)?)?);
                 if link == at {
@@ -375,74 +390,48 @@ impl IncrementalCheck {
                     .filter(|d| piece.start <= d.span.start && d.span.start < piece.end && d.span.end <= piece.end)
                     .map(|d| Diagnostic { span: Span::new(to_text(d.span.start), to_text(d.span.end)), ..d }),
             );
-        }
-        // The edited transaction's implementation-guide findings: from the edited loop to
-        // the next HL when the pass is back in the state it had there, else from ST
-        // through SE. `guide_range` is where the old ones are replaced (old offsets).
-        let transaction = edited.transaction;
-        let (old_body, delimiters) = *layout.bodies.get(transaction)?;
-        let guide_on = guide_rules.iter().any(|rule| crate::rules::may_report(rule, &environment.settings));
-        let mut guide_range = old_body;
-        // The transaction's new checkpoints (by the new offset of their HL), when it was re-run whole.
-        let mut new_checkpoints: Option<Vec<(usize, Checkpoint)>> = None;
-        let mut guide_update = GuideUpdate::NotRun;
-        if guide_on {
-            let local =
-                GuideWindow { layout, index, delimiters, old_body }.recheck(text, &shift, environment, &guide_rules);
-            if let Some((diagnostics, range, segments)) = local {
-                found.extend(diagnostics);
-                guide_range = range;
-                guide_update = GuideUpdate::Window(segments);
-            } else {
-                guide_update = GuideUpdate::Transaction;
-                let body = Span::new(old_body.start, shift(old_body.end)?);
-                let mut mini = String::new();
-                for header in layout.headers.get(transaction)?.iter().take_while(|header| header.start < body.start) {
-                    mini.push_str(&text.slice(*header)?);
-                }
-                let start = mini.len();
-                mini.push_str(&text.slice(body)?);
-                let file = crate::model::ClaimFile::unstructured(mini);
-                // A damaged ISA's delimiters are guessed from what follows it: the body must be
-                // read as the whole text read it.
-                let st = file.tree.segments.iter().find(|segment| segment.span().start == start);
-                if st.is_none_or(|st| st.delimiters != delimiters) {
-                    return None;
-                }
-                let (findings, checkpoints) = crate::guide::validate_tree_with_checkpoints(&file.text, &file.tree);
-                let to_text = |offset: usize| (offset >= start).then(|| offset - start + body.start);
-                new_checkpoints = Some(
-                    checkpoints
-                        .into_iter()
-                        .filter_map(|(at, checkpoint)| {
-                            Some((to_text(file.tree.segment(at)?.span().start)?, checkpoint))
-                        })
-                        .collect(),
-                );
-                let billing = crate::model::Billing::default();
-                let subject = crate::model::Subject::x12(&file, &billing);
-                let diagnostics = crate::rules::check_with_guide_findings(subject, environment, &guide_rules, findings);
-                for diagnostic in diagnostics {
-                    let span = diagnostic.span;
-                    if span.start < start || span.end > file.text.len() {
-                        return None;
-                    }
-                    let moved = Span::new(span.start - start + body.start, span.end - start + body.start);
-                    found.push(Diagnostic { span: moved, ..diagnostic });
-                }
+            if at == index {
+                edited_loop = Some(EditedLoop { file, piece, base });
             }
+        }
+        // The edited transaction's implementation-guide findings (`guide_window`);
+        // `guide_range` is where the old ones are replaced (old offsets).
+        let transaction = edited.transaction;
+        let guide_on = guide_rules.iter().any(|rule| crate::rules::may_report(rule, &environment.settings));
+        let mut guide_range = Span::default();
+        let mut guide_update = GuideUpdate::NotRun;
+        let mut kept = guide_window::Kept::Nothing;
+        let mut new_checkpoints = None;
+        if guide_on {
+            let edit = Edit {
+                layout,
+                index,
+                edited: edited_loop.as_ref(),
+                text,
+                change,
+                environment,
+                guide_rules: &guide_rules,
+            };
+            let rechecked = edit.recheck()?;
+            found.extend(rechecked.diagnostics);
+            guide_range = rechecked.replaced;
+            guide_update = rechecked.update;
+            kept = rechecked.kept;
+            new_checkpoints = rechecked.checkpoints;
         }
         // Everything checked: move the layout, drop the re-checked loops' old findings
         // (and the transaction's old implementation-guide findings), shift the rest, and
         // put the new ones in.
         let old_spans: Vec<Span> = affected.iter().filter_map(|&at| layout.loops.get(at).map(|l| l.span)).collect();
         let layout = self.layout.as_mut()?;
-        for (at, candidate) in layout.loops.iter_mut().enumerate().skip(index) {
-            if at == index {
-                candidate.span.end = shift(candidate.span.end)?;
-            } else {
-                candidate.hl = shifted(candidate.hl)?;
-                candidate.span = shifted(candidate.span)?;
+        let edited = layout.loops.get_mut(index)?;
+        edited.span.end = shift(edited.span.end)?;
+        // The loops after the edited one start at or after the change's old end, so the
+        // shift takes none of them below its new end: plain adds, which the compiler
+        // vectorises over a batch's 20,000 loops.
+        for later in layout.loops.iter_mut().skip(index + 1) {
+            for offset in [&mut later.hl.start, &mut later.hl.end, &mut later.span.start, &mut later.span.end] {
+                *offset = offset.wrapping_add_signed(delta);
             }
         }
         // A later transaction's ST moves; its ISA and GS may be the ones before the change.
@@ -454,6 +443,7 @@ impl IncrementalCheck {
         for (at, (body, _)) in layout.bodies.iter_mut().enumerate().skip(transaction) {
             *body = if at == transaction { Span::new(body.start, shift(body.end)?) } else { shifted(*body)? };
         }
+        SegmentStates::keep(&mut layout.segment_states, kept);
         if let Some(checkpoints) = new_checkpoints {
             for (at, slot) in layout.checkpoints.iter_mut().enumerate() {
                 if layout.loops.get(at).is_some_and(|l| l.transaction == transaction) {
@@ -513,83 +503,6 @@ impl IncrementalCheck {
         }
         self.last_guide = guide_update;
         Some(affected.len())
-    }
-}
-
-/// The part of a transaction the implementation-guide pass re-reads after an edit inside
-/// one HL loop: from the state after the loop's HL (its checkpoint) through the next HL,
-/// or through SE when the loop is the transaction's last.
-struct GuideWindow<'l> {
-    layout: &'l Layout,
-    /// The edited loop.
-    index: usize,
-    /// What the transaction's ST was read with.
-    delimiters: crate::syntax::Delimiters,
-    /// ST through SE, before the edit.
-    old_body: Span,
-}
-
-impl GuideWindow<'_> {
-    /// The window's new findings and the old range they replace; `None` when there is
-    /// no checkpoint, the text reads differently alone, or the pass leaves the window in
-    /// another state than before (an edit that changes the next loop's counts): then the
-    /// whole transaction is re-run.
-    fn recheck(
-        &self,
-        text: &(impl Text + ?Sized),
-        shift: &impl Fn(usize) -> Option<usize>,
-        environment: &Environment,
-        guide_rules: &[&'static Rule],
-    ) -> Option<(Vec<Diagnostic>, Span, usize)> {
-        let layout = self.layout;
-        let edited = layout.loops.get(self.index)?;
-        let from = layout.checkpoints.get(self.index)?.as_ref()?;
-        let next = layout.loops.get(self.index + 1).filter(|l| l.transaction == edited.transaction);
-        // Before the edit: from the HL's end to the next HL's end, or to SE's.
-        let old_end = next.map_or(self.old_body.end, |next| next.hl.end);
-        let new_end = shift(old_end)?;
-        let mut mini = String::new();
-        for header in layout.headers.get(edited.transaction)?.iter().take_while(|h| h.start < self.old_body.start) {
-            mini.push_str(&text.slice(*header)?);
-        }
-        let start = mini.len();
-        mini.push_str(&text.slice(Span::new(edited.hl.start, new_end))?);
-        let file = crate::model::ClaimFile::unstructured(mini);
-        let tree = &file.tree;
-        let first = tree.segments.iter().position(|segment| segment.span().start == start)?;
-        let hl = tree.segment(first)?;
-        let last = tree.segments.last()?;
-        let closing = if next.is_some() { "HL" } else { "SE" };
-        // Read as the whole text read it: the same separators, the same HL, and the window
-        // ends with the whole of the segment that closes it.
-        if hl.delimiters != self.delimiters
-            || hl.id(&file.text) != "HL"
-            || hl.span().end != start + edited.hl.len()
-            || last.id(&file.text) != closing
-            || last.span().end != file.text.len()
-            || last.terminator().is_none()
-        {
-            return None;
-        }
-        let segments = first + 1..tree.segments.len();
-        let segments_run = segments.len();
-        let (findings, after) = crate::guide::resume_tree(&file.text, tree, from, segments, next.is_none())?;
-        if next.is_some() && layout.checkpoints.get(self.index + 1)?.as_ref() != Some(&after) {
-            return None;
-        }
-        let billing = crate::model::Billing::default();
-        let subject = crate::model::Subject::x12(&file, &billing);
-        let after_hl = start + edited.hl.len();
-        let mut moved = Vec::new();
-        for diagnostic in crate::rules::check_with_guide_findings(subject, environment, guide_rules, findings) {
-            let span = diagnostic.span;
-            if span.start < after_hl || span.end > file.text.len() {
-                return None;
-            }
-            let to_text = |offset: usize| offset - start + edited.hl.start;
-            moved.push(Diagnostic { span: Span::new(to_text(span.start), to_text(span.end)), ..diagnostic });
-        }
-        Some((moved, Span::new(edited.hl.end, old_end), segments_run))
     }
 }
 
@@ -666,7 +579,13 @@ fn layout(
         return None;
     }
     let file = &analysis.file;
-    let mut layout = Layout { headers: Vec::new(), bodies: Vec::new(), loops: Vec::new(), checkpoints: Vec::new() };
+    let mut layout = Layout {
+        headers: Vec::new(),
+        bodies: Vec::new(),
+        loops: Vec::new(),
+        checkpoints: Vec::new(),
+        segment_states: None,
+    };
     for interchange in &file.interchanges {
         let Some(isa) = interchange.isa else { continue };
         for group in &interchange.groups {
@@ -698,7 +617,8 @@ fn layout(
                         return None;
                     }
                     let parent = level.parent.map(|p| first_loop + p);
-                    layout.loops.push(Loop { transaction: number, hl, span, segments, parent });
+                    let at = layout.loops.len();
+                    layout.loops.push(Loop { transaction: number, hl, span, segments, parent, last_below: at });
                     let checkpoint = checkpoints
                         .binary_search_by_key(&level.hl, |(at, _)| *at)
                         .ok()
@@ -708,6 +628,22 @@ fn layout(
                 }
             }
         }
+    }
+    // A loop's parent comes before it (HL02 names an HL already read), so from the last
+    // loop back, each has its own `last_below` when it hands it to its parent.
+    let loops = layout.loops.len();
+    let mut in_order = true;
+    for at in (0..loops).rev() {
+        let Some(Loop { parent: Some(parent), last_below, .. }) = layout.loops.get(at) else { continue };
+        let (parent, last_below) = (*parent, *last_below);
+        match layout.loops.get_mut(parent) {
+            Some(above) if parent < at => above.last_below = above.last_below.max(last_below),
+            _ => in_order = false,
+        }
+    }
+    if !in_order {
+        // Search every later loop for those below, as if nothing were known.
+        layout.loops.iter_mut().for_each(|l| l.last_below = loops);
     }
     Some(layout)
 }

@@ -16,8 +16,8 @@ mod tests;
 pub use loop_tracker::LoopTracker;
 pub use tables::DataType;
 pub use validate::{
-    repair_for, resume_tree, transaction_runs, validate, validate_run, validate_tree, validate_tree_with_checkpoints,
-    Checkpoint, GuideCheck, GuideFinding, GuideRepair, TransactionRun,
+    repair_for, resume_tree, resume_tree_each, transaction_runs, validate, validate_run, validate_tree,
+    validate_tree_with_checkpoints, Checkpoint, GuideCheck, GuideFinding, GuideRepair, TransactionRun,
 };
 
 use tables::{tables, ElementDef, SegmentDef};

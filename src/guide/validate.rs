@@ -96,6 +96,31 @@ pub fn resume_tree(
     segments: std::ops::Range<SegmentIndex>,
     finish: bool,
 ) -> Option<(Vec<GuideFinding>, Checkpoint)> {
+    let mut after = None;
+    let count = segments.len();
+    let (out, _) = resume_tree_each(text, tree, from, segments, finish, |nth, state| {
+        if nth + 1 == count {
+            after = Some(state);
+        }
+        std::ops::ControlFlow::Continue(())
+    })?;
+    // No segments: the state is the one resumed from.
+    Some((out, after.unwrap_or_else(|| from.clone())))
+}
+
+/// [`resume_tree`], handing the state after each of `segments` to `after_each` with the
+/// segment's place among them; it may stop the pass there (the transaction is then not
+/// closed). A segment's findings lie in that segment, so the findings of the segments
+/// run can replace the old run's findings in them. The findings, and whether the pass
+/// was stopped; `None` when `from` is not a checkpoint of this guide's tables.
+pub fn resume_tree_each(
+    text: &str,
+    tree: &SyntaxTree,
+    from: &Checkpoint,
+    segments: std::ops::Range<SegmentIndex>,
+    finish: bool,
+    mut after_each: impl FnMut(usize, Checkpoint) -> std::ops::ControlFlow<()>,
+) -> Option<(Vec<GuideFinding>, bool)> {
     let guide = match from.0.first()? {
         0 => Guide::Professional,
         1 => Guide::Institutional,
@@ -105,14 +130,16 @@ pub fn resume_tree(
     let mut pass = Pass::new(text, tree, guide, &mut out);
     pass.restore(from)?;
     let last = segments.end.checked_sub(1);
-    for index in segments {
+    for (nth, index) in segments.enumerate() {
         pass.segment(index);
+        if after_each(nth, pass.checkpoint(guide)).is_break() {
+            return Some((out, true));
+        }
     }
-    let after = pass.checkpoint(guide);
     if finish {
         pass.finish(last);
     }
-    Some((out, after))
+    Some((out, false))
 }
 
 /// A file's transactions cut into runs of about equal size, to validate each run on a
