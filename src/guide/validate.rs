@@ -1187,21 +1187,67 @@ struct Scan {
 }
 
 impl Scan {
+    /// One table load per byte ([`BYTE_CLASS`]); what every byte is, and what any byte
+    /// is, folded into two masks.
     fn of(value: &str, component: u8) -> Scan {
-        let mut scan = Scan { chars: 0, numeric_len: 0, control: None, component: false, digits: true, extended: true };
-        for &byte in value.as_bytes() {
-            scan.chars += usize::from(byte & 0xC0 != 0x80);
-            scan.numeric_len += usize::from(byte != b'-' && byte != b'.');
-            if byte.is_ascii_control() && scan.control.is_none() {
-                scan.control = Some(byte);
-            }
-            scan.component |= byte == component;
-            scan.digits &= byte.is_ascii_digit();
-            scan.extended &= extended_character(byte);
+        let bytes = value.as_bytes();
+        let (mut every, mut any, mut continuations, mut signs, mut has_component) = (u8::MAX, 0u8, 0, 0, false);
+        for &byte in bytes {
+            let class = BYTE_CLASS.get(usize::from(byte)).copied().unwrap_or(0);
+            every &= class;
+            any |= class;
+            continuations += usize::from(class & CONTINUATION != 0);
+            signs += usize::from(class & SIGN_OR_POINT != 0);
+            has_component |= byte == component;
         }
-        scan
+        let control = if any & CONTROL != 0 { bytes.iter().copied().find(u8::is_ascii_control) } else { None };
+        Scan {
+            chars: bytes.len().saturating_sub(continuations),
+            numeric_len: bytes.len().saturating_sub(signs),
+            control,
+            component: has_component,
+            digits: every & DIGIT != 0,
+            extended: every & EXTENDED_SET != 0,
+        }
     }
 }
+
+/// Bits of [`BYTE_CLASS`].
+const EXTENDED_SET: u8 = 1;
+const DIGIT: u8 = 2;
+const CONTROL: u8 = 4;
+/// A UTF-8 continuation byte: not a character of its own.
+const CONTINUATION: u8 = 8;
+/// `-` or `.`, which X12 does not count in a number's length.
+const SIGN_OR_POINT: u8 = 16;
+
+/// What [`Scan::of`] asks of each byte, built at compile time.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if EXTENDED[byte] {
+            class |= EXTENDED_SET;
+        }
+        if b.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        if b.is_ascii_control() {
+            class |= CONTROL;
+        }
+        if b & 0xC0 == 0x80 {
+            class |= CONTINUATION;
+        }
+        if b == b'-' || b == b'.' {
+            class |= SIGN_OR_POINT;
+        }
+        table[byte] = class;
+        byte += 1;
+    }
+    table
+};
 
 /// Length, characters, code list and data type of one non-empty value.
 fn check_value(
