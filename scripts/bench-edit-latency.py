@@ -118,8 +118,8 @@ def main():
         at, message = wait(published(version))
         times.append(1000 * (at - started))
         sizes.append(rss_mb())
-    print(f"{edits} one-character edits: didChange -> publishDiagnostics median {statistics.median(times):.1f} ms "
-          f"(best {min(times):.1f}, worst {max(times):.1f}); "
+    print(f"{edits} one-character edits: didChange -> publishDiagnostics median {statistics.median(times):.3f} ms "
+          f"(best {min(times):.3f}, worst {max(times):.1f}); "
           f"{len(message['params']['diagnostics'])} published")
     print(f"RSS after each edit: first {sizes[0]:.0f} MB, last {sizes[-1]:.0f} MB, max {max(sizes):.0f} MB "
           f"({max(sizes) / (len(text) / 2**20):.1f}x the file)")

@@ -13,11 +13,10 @@
 //! segment, a file with an unknown rule turned on — analyses the whole text again. A
 //! charge file is kept current claim by claim instead (`charge_incremental`). The
 //! implementation-guide rules (`ig-*`) follow a transaction's loops in order: their pass
-//! is resumed from its state after the edited loop's HL (kept from the last run) over the
-//! loop and the next HL, and stops there when its state equals the last run's (what
-//! follows then reports the same); otherwise it is re-run for the whole edited
-//! transaction (on a text of its ISA, GS and ST through SE; nothing outside ST..SE changes
-//! their findings). `tests/incremental.rs`
+//! is resumed from a state it had before the edit and stops where its state equals the
+//! last run's (what follows then reports the same) — before the segment typed in when
+//! the loop was re-checked last, else after the loop's HL, else at ST
+//! (`guide_window`). `tests/incremental.rs`
 //! checks after thousands of random edits that the result equals a full analysis of the
 //! same text.
 

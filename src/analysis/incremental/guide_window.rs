@@ -101,7 +101,7 @@ impl<T: Text + ?Sized> Edit<'_, T> {
         let from_hl = layout.checkpoints.get(self.index)?.as_ref();
         if let (Some(states), Some(edited), Some(from_hl)) = (&layout.segment_states, self.edited, from_hl) {
             if states.loop_at == self.index {
-                if let Some(rechecked) = self.from_segment(states, edited, from_hl, delimiters) {
+                if let Some(rechecked) = self.resume_at_segment(states, edited, from_hl, delimiters) {
                     return Some(rechecked);
                 }
             }
@@ -115,7 +115,7 @@ impl<T: Text + ?Sized> Edit<'_, T> {
 
     /// Re-runs the pass from before the first segment the change touches until the state
     /// after a segment is the one kept for it.
-    fn from_segment(
+    fn resume_at_segment(
         &self,
         states: &SegmentStates,
         edited: &EditedLoop,
