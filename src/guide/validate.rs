@@ -98,7 +98,8 @@ pub fn resume_tree(
 ) -> Option<(Vec<GuideFinding>, Checkpoint)> {
     let mut after = None;
     let count = segments.len();
-    let (out, _) = resume_tree_each(text, tree, from, segments, finish, |nth, state| {
+    let checked_from = segments.start;
+    let (out, _) = resume_tree_each(text, tree, from, segments, checked_from, finish, |nth, state| {
         if nth + 1 == count {
             after = Some(state);
         }
@@ -111,13 +112,17 @@ pub fn resume_tree(
 /// [`resume_tree`], handing the state after each of `segments` to `after_each` with the
 /// segment's place among them; it may stop the pass there (the transaction is then not
 /// closed). A segment's findings lie in that segment, so the findings of the segments
-/// run can replace the old run's findings in them. The findings, and whether the pass
-/// was stopped; `None` when `from` is not a checkpoint of this guide's tables.
+/// run can replace the old run's findings in them. The segments before `checked_from`
+/// are only placed, for the state after them: their findings are not returned (unchanged
+/// segments after an unchanged state report what they reported). The findings, and
+/// whether the pass was stopped; `None` when `from` is not a checkpoint of this guide's
+/// tables.
 pub fn resume_tree_each(
     text: &str,
     tree: &SyntaxTree,
     from: &Checkpoint,
     segments: std::ops::Range<SegmentIndex>,
+    checked_from: SegmentIndex,
     finish: bool,
     mut after_each: impl FnMut(usize, Checkpoint) -> std::ops::ControlFlow<()>,
 ) -> Option<(Vec<GuideFinding>, bool)> {
@@ -131,7 +136,12 @@ pub fn resume_tree_each(
     pass.restore(from)?;
     let last = segments.end.checked_sub(1);
     for (nth, index) in segments.enumerate() {
+        pass.placing_only = index < checked_from;
+        let reported = pass.out.len();
         pass.segment(index);
+        if pass.placing_only {
+            pass.out.truncate(reported);
+        }
         if after_each(nth, pass.checkpoint(guide)).is_break() {
             return Some((out, true));
         }
@@ -327,6 +337,9 @@ struct Pass<'f, 'o> {
     /// segments (the billing provider, payer, dates, `LX*1`), and the same bytes under
     /// the same definition and separators give the same findings — none.
     clean: CleanSegments<'f>,
+    /// Segments are placed but their elements not checked: a resumed pass reaching the
+    /// segments an edit changed (see [`resume_tree_each`]).
+    placing_only: bool,
     out: &'o mut Vec<GuideFinding>,
 }
 
@@ -364,6 +377,7 @@ impl<'f, 'o> Pass<'f, 'o> {
             depth: 0,
             lost: false,
             clean: CleanSegments { seen: rustc_hash::FxHashSet::default() },
+            placing_only: false,
             out,
         }
     }
@@ -372,7 +386,11 @@ impl<'f, 'o> Pass<'f, 'o> {
     /// segments found so far only save work).
     fn checkpoint(&self, guide: Guide) -> Checkpoint {
         let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let mut packed = Vec::with_capacity(5 + self.depth * 32);
+        // Sized exactly: an edit keeps one after each segment of the loop it re-checks,
+        // and a boxed slice made from a larger vector is copied once more.
+        let open = self.stack.iter().take(self.depth);
+        let size = 5 + open.map(|state| 5 + state.segment_counts.len() + state.child_counts.len()).sum::<usize>();
+        let mut packed = Vec::with_capacity(size);
         packed.push(match guide {
             Guide::Professional => 0,
             Guide::Institutional => 1,
@@ -520,6 +538,9 @@ impl<'f, 'o> Pass<'f, 'o> {
 
     /// [`check_elements`], skipped for a segment already found clean.
     fn check_elements(&mut self, def: &'static SegmentDef, reading: &Reading<'f>) {
+        if self.placing_only {
+            return;
+        }
         let key = CleanSegments::key(def, reading);
         if self.clean.seen.contains(&key) {
             return;

@@ -148,6 +148,7 @@ impl<T: Text + ?Sized> Edit<'_, T> {
             tree,
             from,
             first + changed_from..end,
+            first + changed_from,
             false,
             |nth, state| {
                 let at = changed_from + nth;
@@ -239,12 +240,24 @@ impl GuideWindow<'_> {
         }
         let segments = first + 1..tree.segments.len();
         let segments_run = segments.len();
+        // The segments before the one the change starts in read as before after the same
+        // state: they are only placed, and their old findings stand.
+        let change_start = (edit.change.start + start).checked_sub(edited.hl.start)?;
+        let checked_from = tree.segments.partition_point(|s| s.span().start <= change_start).max(first + 2) - 1;
+        let checked_start = tree.segment(checked_from)?.span().start;
         let mut after = Vec::with_capacity(segments_run);
-        let (findings, _) =
-            crate::guide::resume_tree_each(&file.text, tree, from, segments, next.is_none(), |_, state| {
+        let (findings, _) = crate::guide::resume_tree_each(
+            &file.text,
+            tree,
+            from,
+            segments,
+            checked_from,
+            next.is_none(),
+            |_, state| {
                 after.push(state);
                 ControlFlow::Continue(())
-            })?;
+            },
+        )?;
         // The state after the closing HL (or SE) is not one of the loop's.
         let closed = after.pop()?;
         if next.is_some() && layout.checkpoints.get(self.index + 1)?.as_ref() != Some(&closed) {
@@ -252,20 +265,20 @@ impl GuideWindow<'_> {
         }
         let billing = Billing::default();
         let subject = Subject::x12(&file, &billing);
-        let after_hl = start + edited.hl.len();
+        let to_text = |offset: usize| offset - start + edited.hl.start;
         let mut moved = Vec::new();
         for diagnostic in crate::rules::check_with_guide_findings(subject, edit.environment, edit.guide_rules, findings)
         {
             let span = diagnostic.span;
-            if span.start < after_hl || span.end > file.text.len() {
+            if span.start < checked_start || span.end > file.text.len() {
                 return None;
             }
-            let to_text = |offset: usize| offset - start + edited.hl.start;
             moved.push(Diagnostic { span: Span::new(to_text(span.start), to_text(span.end)), ..diagnostic });
         }
         Some(Rechecked {
             diagnostics: moved,
-            replaced: Span::new(edited.hl.end, old_end),
+            // Before the change: where it is in the text before it, too.
+            replaced: Span::new(to_text(checked_start), old_end),
             update: GuideUpdate::Window(segments_run),
             kept: Kept::Loop(SegmentStates { loop_at: self.index, after }),
             checkpoints: None,
