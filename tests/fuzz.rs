@@ -252,7 +252,8 @@ proptest! {
 
     /// Whatever junk comes between valid frames, and however the bytes are split into
     /// reads, the framing never panics, always moves on, and reads every valid message
-    /// in order. (Junk never holds a whole `Content-Length:`: that is a header.)
+    /// in order. (Junk never holds a whole `Content-Length:`, alone or with the junk
+    /// beside it: that is a header.)
     #[test]
     fn framing_recovers_every_valid_message_after_junk(
         items in prop::collection::vec(
@@ -269,13 +270,20 @@ proptest! {
         use claim_lsp::lsp::framing::{FrameReader, Framed, Incoming};
         let mut input = Vec::new();
         let mut expected = Vec::new();
+        // The junk since the last valid frame: two pieces side by side ("Content-Lengt",
+        // "h: 12") can make a header neither holds.
+        let mut junk = Vec::new();
         for (id, bytes) in &items {
             match id {
                 Some(id) => {
                     input.extend(format!("Content-Length: {}\r\n\r\n", bytes.len()).into_bytes());
                     expected.push(*id);
+                    junk.clear();
                 }
-                None => prop_assume!(!String::from_utf8_lossy(bytes).to_ascii_lowercase().contains("content-length:")),
+                None => {
+                    junk.extend_from_slice(bytes);
+                    prop_assume!(!String::from_utf8_lossy(&junk).to_ascii_lowercase().contains("content-length:"));
+                }
             }
             input.extend_from_slice(bytes);
         }
