@@ -137,6 +137,7 @@ EXPLANATIONS = """## Differences, explained
 | --- | --- | --- | --- |
 | trailing element separators (`HI*ABK:R52*~`) | error | not reported | Deliberately not checked by the ig-* rules: it is how a segment is written, not what the guide asks of it; claim-lsp keeps the bytes as written and translators commonly accept it. |
 | a segment with a leading space | error | not reported | pyx12 reads line-leading blanks as part of the segment id; claim-lsp treats them as layout (indented files are a dialect it reads byte for byte), so there is nothing wrong with the segment. |
+| `imsweb-x12-parser/x12_bad_segment_identifier.txt`: segments whose id is damaged (a `PER` written without its id, `Nd4` for `N4`, `NM31` for `NM1`) | the segment the damaged one stands for reported missing at the next segment (`mandatory segment missing`), or its loop (`mandatory loop missing`), each with a further general error | the damaged id (`unexpected-segment`) | One mistake, one finding: the segment with the damaged id is the one pyx12 reports missing. After a segment id the guides do not know, claim-lsp reports no missing or misplaced segment until the next loop opens, since what follows may be in place once the id is mended. |
 | `imsweb-x12-parser/x12_complex.txt`: two consecutive 2330C loops (`NM1*DN*1~` twice), neither with its required REF | reports the second only | reports both (`ig-missing-segment`) | pyx12 is wrong: it does not check the first 2330C's required segments when the loop repeats at once; the guide requires the REF in each. |
 | accented letters (`MUÑOZ`) in AN elements | invalid character | not reported | Deliberate: the X12 extended character set has no accented letters, but whether a payer takes them is a trading-partner matter and real files carry them; ID elements keep the strict set. |
 | DTP03/DMG02 dates, claim amounts and quantities of the wrong type | ig error | `invalid-date`, `invalid-number` | One mistake, one finding: those rules already judge these elements (same segment, so counted as matched). |
@@ -233,6 +234,9 @@ def compare(pyx12, lsp):
 
 
 def main(args):
+    if len(args) < 2 or args[0].startswith("-") or args[1].startswith("-"):
+        print("usage: ig_agreement.py CLAIM_LSP X12VALID [--write] [--min-share PERCENT]", file=sys.stderr)
+        return 2
     binary, x12valid = args[0], args[1]
     write = "--write" in args
     # The share of pyx12 errors on mutated files that must be matched (100 by default).
