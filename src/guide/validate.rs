@@ -775,13 +775,8 @@ impl<'f, 'o> Pass<'f, 'o> {
             let Some(def) = loop_node.segments.get(required.slot).and_then(|&i| tables.segments.get(i)) else {
                 continue;
             };
-            out.push(GuideFinding {
-                check: GuideCheck::MissingSegment,
-                span: anchor,
-                message: format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name),
-                repair: None,
-                typed_element: None,
-            });
+            let message = format!("loop {loop_id} is missing its required {} segment ({})", def.id, def.name);
+            out.push(finding(GuideCheck::MissingSegment, anchor, message));
         }
         for &(slot, pos) in &loop_node.required_children {
             if !in_range(pos) || seen(&state.child_counts, slot) {
@@ -790,13 +785,9 @@ impl<'f, 'o> Pass<'f, 'o> {
             let Some(child_node) = loop_node.children.get(slot).and_then(|&c| tables.loops.get(c)) else {
                 continue;
             };
-            out.push(GuideFinding {
-                check: GuideCheck::MissingLoop,
-                span: anchor,
-                message: format!("loop {loop_id} is missing its required loop {} ({})", child_node.id, child_node.name),
-                repair: None,
-                typed_element: None,
-            });
+            let message =
+                format!("loop {loop_id} is missing its required loop {} ({})", child_node.id, child_node.name);
+            out.push(finding(GuideCheck::MissingLoop, anchor, message));
         }
     }
 
