@@ -145,31 +145,3 @@ fn json_rows_report_the_line_of_the_row() {
         "the row after a two-line cell and a blank line: {found:?}"
     );
 }
-
-#[path = "common/gen_charges.rs"]
-mod gen_charges;
-
-/// A large charge file is checked on two cores (the cell rules beside the billing view):
-/// the findings are exactly those of every rule run on one thread.
-#[test]
-fn a_large_charge_file_checked_on_two_cores_finds_what_one_thread_finds() {
-    use claim_lsp::analysis::Analysis;
-    use claim_lsp::model::{Billing, ChargeFile, ClaimFile, Subject};
-    let options = gen_charges::ChargeOptions { rows: 20_000, mistakes: true, ..Default::default() };
-    let text = gen_charges::generate_charges(&options);
-    assert!(text.len() > claim_lsp::rules::PARALLEL_FROM_BYTES, "large enough for the parallel path");
-    let environment = Environment::default();
-    let kind = DocumentKind::Charges { file_name: Some("batch.charges.csv".into()) };
-    let parallel = Analysis::of_document(text.clone(), &kind, &environment);
-    let charges = ChargeFile::parse(text, Some("batch.charges.csv"));
-    let billing = Billing::from_charges(&charges);
-    let empty = ClaimFile::default();
-    let mut serial = claim_lsp::rules::check_on_this_thread(
-        Subject::charges(&charges, &billing, &empty),
-        &environment,
-        &claim_lsp::rules::ALL,
-    );
-    claim_lsp::rules::sort(&mut serial);
-    assert!(serial.iter().any(|d| d.rule == "drug-units-not-whole"), "the mistakes are found");
-    assert_eq!(parallel.diagnostics, serial);
-}

@@ -29,6 +29,7 @@ fn the_split_check_of_a_large_charge_file_equals_checking_it_on_one_thread() {
 
     let distinct_rules: std::collections::BTreeSet<_> = serial.iter().map(|d| d.rule).collect();
     assert!(distinct_rules.len() >= 3, "the mistakes must reach several rules: {distinct_rules:?}");
+    assert!(serial.iter().any(|d| d.rule == "drug-units-not-whole"), "the mistakes are found");
     assert!(serial.len() > 1000, "mistakes in every stretch of claims: {}", serial.len());
     assert_eq!(split.diagnostics.len(), serial.len());
     for (a, b) in split.diagnostics.iter().zip(&serial) {
